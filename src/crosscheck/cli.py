@@ -1,0 +1,208 @@
+"""The command line: thin shells that parse, call one library function, and render.
+
+The library never configures logging; this module does.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crosscheck import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="crosscheck: a sourced ledger of who claimed what, when, and who denies it.",
+)
+
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite ledger file.")]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details to stderr.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@app.command()
+def version() -> None:
+    """Print the crosscheck version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .htm, .jsonl), or - for stdin.")],
+    db: DbOption = Path("crosscheck.db"),
+    workers: Annotated[int, typer.Option(help="Worker processes for annotation.")] = 1,
+    link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+) -> None:
+    """Ingest, clean, annotate and store articles; bad inputs are reported and skipped.
+
+    Exit code 0 when every input was stored or already present, 1 when some were rejected,
+    2 when none could be read.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from crosscheck.engines.local import LocalEngine
+    from crosscheck.pipeline import analyze as run, count_inputs
+    from crosscheck.store import open_store
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    total = count_inputs(paths)
+    bar = Progress(
+        TextColumn("analyze"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} articles/s"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not progress or not console.is_terminal,
+    )
+    with open_store(db) as store, bar:
+        task = bar.add_task("analyze", total=total, rate=0.0)
+
+        def on_event(kind: str, data: dict[str, object]) -> None:
+            if kind == "rejected":
+                bar.console.print(f"skipped {data['source']}: {data['reason']}", markup=False, highlight=False)
+            done = bar.tasks[0].completed + 1
+            bar.update(task, completed=done, rate=done / max(time.perf_counter() - started, 1e-9))
+
+        summary = run(paths, store, engine=LocalEngine(workers=workers), on_event=on_event)
+        linked = ""
+        if link:
+            linker = _linker()
+            if linker is not None:
+                linked = " " + linker(store)
+        counts = store.counts()
+    elapsed = time.perf_counter() - started
+    typer.echo(
+        f"{summary.stored} stored, {summary.present} already present, {summary.new_versions} new versions, "
+        f"{len(summary.rejected)} rejected in {elapsed:.1f}s "
+        f"({summary.stored / max(elapsed, 1e-9):.1f} articles/s). "
+        f"Ledger {db}: {counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
+        f"{counts['quantities']} quantities.{linked}"
+    )
+    if summary.rejected:
+        _err(f"{len(summary.rejected)} input(s) rejected:")
+        for source, reason in summary.rejected:
+            _err(f"  {source}: {reason}")
+    raise typer.Exit(summary.exit_code)
+
+
+def _linker() -> object | None:
+    """The cross-source layer's entry point, when it is installed."""
+    try:
+        from crosscheck.link import link_store
+    except ImportError:
+        return None
+    return lambda store: link_store(store).describe()
+
+
+@app.command()
+def export(
+    db: DbOption = Path("crosscheck.db"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
+    kind: Annotated[str, typer.Option(help="With --format csv: which kind to write.")] = "claims",
+) -> None:
+    """Export the ledger in the public JSON contract (or JSONL / CSV)."""
+    from crosscheck.export import write_csv, write_json, write_jsonl
+    from crosscheck.store import open_store
+
+    writers = {"json": write_json, "jsonl": write_jsonl}
+    if fmt not in (*writers, "csv"):
+        _err(f"unknown format {fmt!r}: use json, jsonl or csv")
+        raise typer.Exit(2)
+    if not db.exists():
+        _err(f"no ledger at {db}: run `crosscheck analyze` first")
+        raise typer.Exit(2)
+    with open_store(db) as store:
+        out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            if fmt == "csv":
+                write_csv(store, out, kind)
+            else:
+                writers[fmt](store, out)
+        finally:
+            if output:
+                out.close()
+    if output:
+        typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.md or FILE.html")],
+    db: DbOption = Path("crosscheck.db"),
+) -> None:
+    """Write a self-contained briefing (Markdown or HTML) from the ledger."""
+    from crosscheck.report import write_report
+    from crosscheck.store import open_store
+
+    if output.suffix.lower() not in (".md", ".html", ".htm"):
+        _err("the briefing is written as .md or .html")
+        raise typer.Exit(2)
+    if not db.exists():
+        _err(f"no ledger at {db}: run `crosscheck analyze` first")
+        raise typer.Exit(2)
+    with open_store(db) as store:
+        write_report(store, output)
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo ledger and briefings.")] = Path("out/demo"),
+) -> None:
+    """Analyze the demo corpus shipped in the package; write the ledger and briefings."""
+    from importlib import resources
+
+    from crosscheck.engines.local import LocalEngine
+    from crosscheck.pipeline import analyze as run
+    from crosscheck.report import write_report
+    from crosscheck.store import open_store
+
+    corpus = resources.files("crosscheck.data").joinpath("demo/articles")
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "crosscheck.db"
+    with open_store(db) as store:
+        summary = run([str(corpus)], store, engine=LocalEngine())
+        linker = _linker()
+        linked = linker(store) if linker else ""
+        write_report(store, out / "briefing.md")
+        write_report(store, out / "briefing.html")
+        counts = store.counts()
+    typer.echo(
+        f"demo: {summary.stored} stored, {summary.present} already present, {len(summary.rejected)} rejected; "
+        f"{counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
+        f"{counts['quantities']} quantities. {linked}".rstrip()
+    )
+    typer.echo(f"wrote {db}, {out / 'briefing.md'}, {out / 'briefing.html'}")
+
+
+def main() -> None:
+    """Entry point of the ``crosscheck`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

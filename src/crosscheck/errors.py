@@ -1,0 +1,45 @@
+"""The documented exception tree. Every error carries a stable code users can search for.
+
+| code | class | meaning |
+|------|-------|---------|
+| E001 | InputRejected | an input file or record cannot become an article (binary, empty, ...) |
+| E002 | StoreError | the ledger cannot be opened or migrated |
+| E003 | ExportError | the export could not be written |
+| E101 | (RuntimeError) | parsed text no longer matches the article text (a spaCy change) |
+"""
+
+from __future__ import annotations
+
+__all__ = ["CrosscheckError", "ExportError", "InputRejected", "StoreError"]
+
+
+class CrosscheckError(Exception):
+    """Base class of every error crosscheck raises on purpose."""
+
+    code = "E000"
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {super().__str__()}"
+
+
+class InputRejected(CrosscheckError):
+    """An input cannot become an article; ``source`` names it and ``reason`` says why."""
+
+    code = "E001"
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class StoreError(CrosscheckError):
+    """The ledger store cannot be opened, migrated or written."""
+
+    code = "E002"
+
+
+class ExportError(CrosscheckError):
+    """An export could not be produced."""
+
+    code = "E003"

@@ -1,0 +1,144 @@
+"""The public JSON contract (and its JSONL and CSV cousins). Extend it, never break it.
+
+Top-level keys: ``articles``, ``claims``, ``times``, ``quantities``, ``entities`` and, once
+the link layer has run, ``stories``, ``claim_groups`` and ``relations``. Ids are unique
+strings across all kinds. Every span's ``start``/``end`` index its article's ``text``.
+``schema/export.schema.json`` is the machine-readable contract; a test validates against it.
+Exports stream item by item, so memory stays flat on large ledgers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import IO, Any
+
+from crosscheck.model import Article, EntityMention
+from crosscheck.store.base import Store
+
+CONTRACT_VERSION = "1.0"
+KINDS = ("articles", "claims", "times", "quantities", "entities")
+
+
+def article_record(a: Article) -> dict[str, Any]:
+    """An article as the contract shows it."""
+    return {
+        "id": a.id,
+        "source": a.source,
+        "outlet": a.outlet,
+        "original_source": a.original_source,
+        "author": a.author,
+        "title": a.title,
+        "published": a.published,
+        "published_source": a.published_source,
+        "language": a.language,
+        "version_of": a.version_of,
+        "text": a.text,
+        "removed_lines": [{"text": r.text, "reason": r.reason} for r in a.removed_lines],
+    }
+
+
+def _record(item: object) -> dict[str, Any]:
+    row = asdict(item)  # type: ignore[call-overload]
+    for k, v in row.items():
+        if isinstance(v, tuple):
+            row[k] = list(v)
+    return row
+
+
+def entity_records(mentions: Iterator[EntityMention]) -> list[dict[str, Any]]:
+    """Canonical entities with aliases and mentions, from resolved entity mentions."""
+    from crosscheck.annotate import entities as ents
+
+    by_key: dict[str, list[EntityMention]] = {}
+    for m in mentions:
+        if m.entity:
+            by_key.setdefault(m.entity, []).append(m)
+    out = []
+    for key in sorted(by_key):
+        ms = by_key[key]
+        known = next((e for e in ents.alias_table().values() if e.key == key), None)
+        texts = sorted({m.text for m in ms})
+        name = known.name if known else max(texts, key=lambda t: (len(t), t))
+        etype = known.type if known else key.split(":", 1)[0]
+        out.append(
+            {
+                "id": f"e:{key}",
+                "name": name,
+                "type": etype,
+                "aliases": sorted(set(texts) | (set(known.aliases) if known else set())),
+                "mentions": [{"article_id": m.article_id, "start": m.start, "end": m.end, "text": m.text} for m in ms],
+            }
+        )
+    return out
+
+
+def iter_kind(store: Store, kind: str) -> Iterator[dict[str, Any]]:
+    """Records of one top-level kind of the contract, in a stable order."""
+    if kind == "articles":
+        for a in store.articles():
+            yield article_record(a)
+    elif kind == "claims":
+        yield from (_record(c) for c in store.claims())
+    elif kind == "times":
+        yield from (_record(t) for t in store.times())
+    elif kind == "quantities":
+        yield from (_record(q) for q in store.quantities())
+    elif kind == "entities":
+        yield from entity_records(store.mentions())
+    else:
+        link_kinds = getattr(store, "link_records", None)
+        if link_kinds is not None:
+            yield from link_kinds(kind)
+
+
+def all_kinds(store: Store) -> tuple[str, ...]:
+    """The contract's kinds this store can fill (link kinds once the link layer exists)."""
+    extra = getattr(store, "link_kinds", None)
+    return KINDS + (tuple(extra()) if extra else ())
+
+
+def write_json(store: Store, out: IO[str]) -> None:
+    """The whole ledger as one JSON object, streamed."""
+    out.write('{"crosscheck_export": ' + json.dumps(CONTRACT_VERSION))
+    for kind in all_kinds(store):
+        out.write(f",\n{json.dumps(kind)}: [")
+        for i, rec in enumerate(iter_kind(store, kind)):
+            out.write(("," if i else "") + "\n  " + json.dumps(rec, ensure_ascii=False))
+        out.write("\n]")
+    out.write("\n}\n")
+
+
+def write_jsonl(store: Store, out: IO[str]) -> None:
+    """One record a line, each with its ``kind``."""
+    for kind in all_kinds(store):
+        for rec in iter_kind(store, kind):
+            out.write(json.dumps({"kind": kind[:-1] if kind.endswith("s") else kind, **rec}, ensure_ascii=False) + "\n")
+
+
+def write_csv(store: Store, out: IO[str], kind: str = "claims") -> None:
+    """One kind as CSV (default: the claims ledger with its article's outlet, title and date)."""
+    articles = {a.id: a for a in store.articles()} if kind == "claims" else {}
+    writer: csv.DictWriter[str] | None = None
+    for rec in iter_kind(store, kind):
+        row = {k: _cell(v) for k, v in rec.items() if k not in ("text", "mentions")}
+        if kind == "claims":
+            a = articles.get(rec["article_id"])
+            row |= {"outlet": a.outlet if a else None, "title": a.title if a else None,
+                    "published": a.published if a else None, "source": a.source if a else None}
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, str):
+        # a leading = + - @ makes spreadsheets run the cell as a formula: scraped text is hostile
+        return "'" + v if re.match(r"^[=+\-@\t\r]", v) else v
+    return v

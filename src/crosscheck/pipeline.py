@@ -1,0 +1,149 @@
+"""The main job: read inputs, clean, annotate, store; one bad input never stops the run.
+
+``analyze`` is the library call behind ``crosscheck analyze``. It streams: inputs are read,
+cleaned and annotated in bounded chunks, so memory stays flat as the input grows. Each
+article is written in its own transaction, so an interrupted run loses at most the articles
+in flight, and a rerun skips what is already stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from crosscheck.clean import clean, raw_sha
+from crosscheck.engines.local import LocalEngine
+from crosscheck.errors import InputRejected
+from crosscheck.ingest.files import JSONL_SUFFIXES, KNOWN_SUFFIXES, Rejected, read_inputs
+from crosscheck.model import Article
+from crosscheck.store.base import Store
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+CHUNK = 256  # articles cleaned ahead of the annotator: bounds memory on huge inputs
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What a run did: stored, already present, new versions, and rejected inputs with reasons."""
+
+    stored: int = 0
+    present: int = 0
+    new_versions: int = 0
+    words: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0: every input stored or present; 1: some rejected; 2: none could be read."""
+        if not self.rejected:
+            return 0
+        return 1 if self.stored + self.present else 2
+
+
+Event = Callable[[str, dict[str, object]], None]
+
+
+def count_inputs(paths: Iterable[str]) -> int | None:
+    """How many articles the inputs hold (for progress ETA); None when unknowable (stdin)."""
+    total = 0
+    for p in paths:
+        if p == "-":
+            return None
+        path = Path(p)
+        files = sorted(c for c in path.rglob("*") if c.is_file() and c.suffix.lower() in KNOWN_SUFFIXES) \
+            if path.is_dir() else [path]
+        for f in files:
+            if f.suffix.lower() in JSONL_SUFFIXES:
+                try:
+                    with f.open("rb") as fh:
+                        total += sum(1 for line in fh if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total
+
+
+def analyze(
+    paths: Iterable[str],
+    store: Store,
+    *,
+    engine: LocalEngine | None = None,
+    on_event: Event | None = None,
+    stdin: BinaryIO | None = None,
+) -> RunSummary:
+    """Ingest, clean, annotate and store every input; report each bad one through ``on_event``."""
+    engine = engine or LocalEngine()
+    summary = RunSummary()
+    emit = on_event or (lambda kind, data: None)
+
+    def reject(source: str, reason: str) -> None:
+        summary.rejected.append((source, reason))
+        store.record_reject(source, reason)
+        emit("rejected", {"source": source, "reason": reason})
+
+    for chunk in _chunks(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit)):
+        for article, annotations, error in engine.map(chunk):
+            if error is not None or annotations is None:
+                reject(article.source, f"annotation failed: {error}")
+                continue
+            store.save(article, annotations)
+            summary.stored += 1
+            summary.words += len(article.text.split())
+            emit("stored", {"source": article.source, "id": article.id})
+    return summary
+
+
+def _cleaned(
+    items: Iterator[object],
+    store: Store,
+    summary: RunSummary,
+    reject: Callable[[str, str], None],
+    emit: Event,
+) -> Iterator[Article]:
+    pending: dict[str, str] = {}  # source -> id of a version cleaned in this run, not yet stored
+    for item in items:
+        if isinstance(item, Rejected):
+            reject(item.source, item.reason)
+            continue
+        from crosscheck.model import RawDoc
+
+        assert isinstance(item, RawDoc)
+        sha = raw_sha(item.raw)
+        status, old = store.status_of(item.source, sha)
+        if status == "present":
+            summary.present += 1
+            emit("present", {"source": item.source, "id": old})
+            continue
+        try:
+            article = clean(item)
+        except InputRejected as exc:
+            reject(exc.source, exc.reason)
+            continue
+        if article.id in pending.values():
+            summary.present += 1  # the same input twice in one run (stdin, repeated path)
+            continue
+        previous = pending.get(item.source) or (old if status == "new_version" else None)
+        if previous and item.source != "<stdin>":
+            article = replace(article, version_of=previous)
+            summary.new_versions += 1
+        pending[item.source] = article.id
+        yield article
+
+
+def _chunks(articles: Iterator[Article]) -> Iterator[list[Article]]:
+    # Materialise a bounded chunk before handing it to the engine: the store is read while
+    # cleaning, and must not be used from the pool's feeder thread.
+    chunk: list[Article] = []
+    for article in articles:
+        chunk.append(article)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

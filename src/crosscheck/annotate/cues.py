@@ -1,0 +1,122 @@
+"""The attribution lexicon (``data/cues.json``) and the cheap, parse-free checks built on it.
+
+Loaded once per process; every lookup is by lemma or lower-cased text so that callers need
+no spaCy objects here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+# Quotation marks that open, close, or do either (straight quotes are decided by context).
+OPEN_MARKS = "\u201c\u00ab\u201e"
+CLOSE_MARKS = "\u201d\u00bb"
+EITHER_MARKS = '"'
+QUOTE_MARKS = OPEN_MARKS + CLOSE_MARKS + EITHER_MARKS
+
+
+@dataclass(frozen=True, slots=True)
+class VerbCue:
+    """How one reporting verb behaves."""
+
+    lemma: str
+    polarity: str = "assert"
+    distancing: bool = False
+    hedge: bool = False
+    weak: bool = False
+    content: tuple[str, ...] = ("ccomp",)
+    particle: str | None = None
+    particle_any: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Everything claims.py needs to know about words."""
+
+    verbs: dict[str, VerbCue]
+    according: tuple[str, ...]
+    deny_phrases: tuple[str, ...]
+    nouns: frozenset[str]
+    source_nouns: frozenset[str]
+    hedge_adverbs: frozenset[str]
+    hedge_modals: frozenset[str]
+    hedge_verbs: frozenset[str]
+    hedge_phrases: tuple[str, ...]
+    roles: dict[str, frozenset[str]]
+    role_words: frozenset[str]
+    title_words: frozenset[str]
+    pronouns: dict[str, str]
+    demonyms: dict[str, str]
+    prefilter: re.Pattern[str]
+
+
+def _verb(lemma: str, row: dict[str, Any]) -> VerbCue:
+    return VerbCue(
+        lemma=lemma,
+        polarity=row.get("polarity", "assert"),
+        distancing=bool(row.get("distancing", False)),
+        hedge=bool(row.get("hedge", False)),
+        weak=bool(row.get("weak", False)),
+        content=tuple(row.get("content", ["ccomp"])),
+        particle=row.get("particle"),
+        particle_any=tuple(row.get("particle_any", ())),
+    )
+
+
+def _inflections(lemma: str) -> list[str]:
+    """Rough surface forms of a verb for the parse-free prefilter (over-generation is harmless)."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    forms = [lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing", lemma + "d", stem[:-1] + "ied"]
+    irregular = {"say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "think": ["thought"],
+                 "find": ["found"], "show": ["shown"], "rule": ["ruled"]}
+    return forms + irregular.get(lemma, [])
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped lexicon, parsed once."""
+    data = json.loads(resources.files("crosscheck.data").joinpath("cues.json").read_text("utf-8"))
+    verbs = {lemma: _verb(lemma, row) for lemma, row in data["verbs"].items()}
+    roles = {k: frozenset(v) for k, v in data["roles"].items()}
+    role_words = frozenset(w for v in data["roles"].values() for w in v) | frozenset(roles)
+    hedges = data["hedges"]
+    words = {f for lemma in verbs for f in _inflections(lemma)}
+    words |= {p.split()[0] for p in data["according"]}
+    prefilter = re.compile(
+        r"[" + QUOTE_MARKS + r"]|\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+    return Lexicon(
+        verbs=verbs,
+        according=tuple(data["according"]),
+        deny_phrases=tuple(data["deny_phrases"]),
+        nouns=frozenset(data["nouns"]),
+        source_nouns=frozenset(data["source_nouns"]),
+        hedge_adverbs=frozenset(hedges["adverbs"]),
+        hedge_modals=frozenset(hedges["modals"]),
+        hedge_verbs=frozenset(hedges["verbs"]),
+        hedge_phrases=tuple(hedges["phrases"]),
+        roles=roles,
+        role_words=role_words,
+        title_words=frozenset(data["title_words"]),
+        pronouns=dict(data["pronouns"]),
+        demonyms=dict(data["demonyms"]),
+        prefilter=prefilter,
+    )
+
+
+def may_attribute(sentence: str) -> bool:
+    """Cheap, parse-free test: could this sentence carry an attribution (a quote mark or a cue word)?"""
+    return lexicon().prefilter.search(sentence) is not None
+
+
+def role_class_members(word: str) -> frozenset[str]:
+    """Role words a role noun can stand for ('diplomat' -> ambassador, envoy, ...); itself included."""
+    lex = lexicon()
+    word = word.lower()
+    return lex.roles.get(word, frozenset()) | {word}

@@ -60,7 +60,7 @@ class _Cand:
 
 def _trim(doc: Doc, toks: list[Token]) -> tuple[int, int] | None:
     """Character span of a token run without a leading complementizer and trailing punctuation."""
-    toks = sorted(toks, key=lambda t: t.i)
+    toks = sorted((t for t in toks if not t.is_space), key=lambda t: t.i)
     while toks and (toks[0].lower_ in _LEAD_TRIM or (toks[0].is_punct and toks[0].text not in QUOTE_MARKS)):
         toks = toks[1:]
     while toks and toks[-1].is_punct and toks[-1].text not in QUOTE_MARKS and toks[-1].text not in ").":
@@ -112,7 +112,7 @@ def _strip_span(span: Span) -> Span:
     doc = span.doc
     while start < end and (doc[start].is_punct or doc[start].lower_ in ("both", "along")):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc" or doc[end - 1].lower_ == "both"):
         end -= 1
     return doc[start:end] if end > start else span
 
@@ -138,6 +138,11 @@ def _find_subject(tok: Token) -> Token | None:
             for g in child.children:
                 if g.dep_ == "pobj":
                     return g
+    # "..., remarked Wood": an inverted subject the parser took for an object
+    if any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
+        for child in tok.rights:
+            if child.dep_ == "dobj" and (child.ent_type_ in _SOURCE_ENTS or child.pos_ == "PROPN"):
+                return child
     # an adverbial or coordinated cue borrows the subject of its head ("..., asserting that")
     cur = tok
     for _ in range(2):
@@ -151,13 +156,39 @@ def _find_subject(tok: Token) -> Token | None:
     return None
 
 
-def _content_tokens(tok: Token, cue: VerbCue) -> tuple[list[Token], str] | None:
+def _clause(head: Token) -> list[Token]:
+    """A reported clause: from its complementizer on, without a coordinated attribution of its own
+    ("... that A, and the White House said that B")."""
+    toks = _subtree(head)
+    marks = [c for c in head.children if c.dep_ == "mark" and c.lower_ == "that"]
+    if marks:
+        toks = [t for t in toks if t.i >= marks[0].i]
+    verbs = lexicon().verbs
+    for c in head.children:
+        if c.dep_ == "conj" and c.lemma_.lower() in verbs and any(g.dep_ == "nsubj" for g in c.children):
+            cut = {t.i for t in c.subtree}
+            toks = [t for t in toks if t.i not in cut and t.i < c.left_edge.i]
+    return toks
+
+
+def _content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list[Token], str] | None:
     children = list(tok.children)
+    doc = tok.doc
+    # "X said, “...”" / "X said: “...”": the quotation that follows is the content
+    j = tok.i + 1
+    while j < len(doc) and (doc[j].dep_ in ("prt", "npadvmod") or doc[j].ent_type_ in ("DATE", "TIME")):
+        j += 1
+    if j + 1 < len(doc) and doc[j].text in (",", ":"):
+        q = _in_quote(quotes, doc[j + 1].idx)
+        if q is not None and q.start == doc[j + 1].idx and "ccomp" in cue.content:
+            span = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if span is not None:
+                return list(span), "quote"
     for kind in cue.content:
         if kind == "ccomp":
             for c in children:
                 if c.dep_ == "ccomp":
-                    return _subtree(c), "ccomp"
+                    return _clause(c), "ccomp"
             # "..., he said": spaCy may hang the cue off the reported clause
             if tok.dep_ in ("parataxis",) or (tok.dep_ == "ccomp" and tok.i > tok.head.i and tok.head.dep_ == "ROOT"):
                 head = tok.head
@@ -184,6 +215,8 @@ def _content_tokens(tok: Token, cue: VerbCue) -> tuple[list[Token], str] | None:
                     for d in children:  # "called on Congress to act"
                         if d.dep_ in ("xcomp", "dobj", "ccomp") and d.i > c.i:
                             toks += _subtree(d)
+                    if kind == "on" and not any(d.dep_ == "xcomp" for d in children):
+                        continue  # "called on Tuesday": a date, not an appeal
                     if toks:
                         return toks, kind
     return None
@@ -232,13 +265,13 @@ def _verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list
                                      _speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text), "deny",
                                      points_at=doc.text[span[0]:span[1]], order=tok.idx))
                 continue
-        found = _content_tokens(tok, cue)
+        found = _content_tokens(tok, cue, quotes)
         if found is None:
             continue
         toks, how = found
         toks = [t for t in toks if t.i != tok.i and t.i != subj.i and not (subj.left_edge.i <= t.i <= subj.right_edge.i)]
         span = _trim(doc, toks)
-        if span is None or span[1] - span[0] < 3:
+        if span is None or (len(doc.text[span[0]:span[1]].split()) < 2 and polarity != "deny"):
             continue
         if cue.distancing or cue.hedge:
             hedges.append(lemma)
@@ -278,7 +311,7 @@ def _according_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) ->
             phrase = phrase + [t for t in src.subtree]
             cue, cue_end = "according to", tok.idx + len("according to")
         elif tok.tag_.startswith("VB") and tok.lemma_.lower() in lex.verbs and any(
-                c.lower_ == "as" and c.dep_ in ("mark", "advmod", "prep") for c in tok.children):
+                c.lower_ == "as" and c.dep_ in ("mark", "advmod", "prep") and c.i < tok.i for c in tok.children):
             # "as reported by X, ...", "as X said, ..."
             src = _find_subject(tok)
             if src is None:
@@ -346,7 +379,7 @@ def _quote_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], found: list[_Cand]
         if not prev:
             continue
         last = max(prev, key=lambda c: c.end)
-        gap = doc.text[last.end : q.start]
+        gap = doc.text[max(last.end, last.sent_end) : q.start]
         if last.kind not in ("direct", "mixed") or gap.count("\n") > 2 or len(gap.strip(" \n.,;:" + QUOTE_MARKS)) > 0:
             continue
         out.append(_Cand(q.start, q.end, last.cue, "direct", True, sent0.start_char, after_sent.end_char,
@@ -480,13 +513,19 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
             sentence_end=c.sent_end,
             points_at=c.points_at,
         ))
-    return _nest(claims)
+    nested = _nest(claims)
+    return [replace(c, id=f"{article.id}:c{n}") for n, c in enumerate(nested, start=1)]
 
 
 def _nest(claims: list[Claim]) -> list[Claim]:
-    """Nested reporting ("..., Reuters writes"): the inner claim records who reported it."""
+    """Nested reporting ("..., Reuters writes"): the inner claim records who reported it. An
+    "according to X" / "as reported by X" wrapper around another attribution is not a claim of its
+    own: it only says who relayed the inner one."""
     out = []
     for c in claims:
+        inner = [o for o in claims if o is not c and o.cue_start is not None and c.start <= o.cue_start < c.end]
+        if c.kind == "according_to" and inner:
+            continue
         outer = [o for o in claims if o is not c and o.cue_start is not None and c.cue_start is not None
                  and o.start <= c.cue_start < o.end and not (c.start <= o.cue_start < c.end)]
         if outer and outer[0].speaker:

@@ -94,10 +94,26 @@ class SpeakerResolver:
             person = Person(at=ent.start_char, name=name, subject=ent.root.dep_ in ("nsubj", "nsubjpass"))
             self._titles(ent, person)
             self.people.append(person)
+        self._groups()
         for p in self.people:  # single surnames get the full name introduced anywhere in the article
             last = p.name.split()[-1].lower()
             if " " not in p.name and last in self.by_surname:
                 p.name = self.by_surname[last]
+
+    def _groups(self) -> None:
+        """Coordinated people ("Jake Sullivan and Jang Ho-jin called ...") as a plural speaker."""
+        self.groups: list[tuple[int, Resolved]] = []
+        ents = [e for e in self.doc.ents if e.label_ == "PERSON"]
+        for a, b in zip(ents, ents[1:], strict=False):
+            # "A and <title> B" in one noun phrase: no verb or clause break between the names
+            between = self.doc[a.end : b.start]
+            if (a.sent.start == b.sent.start and len(between) <= 12 and between and between[0].lower_ == "and"
+                    and not any(t.pos_ in ("VERB", "AUX") or t.text in ",;:" for t in between)):
+                names = [self._name_at(m.start_char) or m.text for m in (a, b)]
+                self.groups.append((a.start_char, Resolved(" and ".join(names), kind="group", plural=True)))
+
+    def _name_at(self, at: int) -> str | None:
+        return next((p.name for p in self.people if p.at == at), None)
 
     def _titles(self, ent: Span, person: Person) -> None:
         """Role nouns and country words in the title before the name, or in an apposition around it."""
@@ -137,7 +153,8 @@ class SpeakerResolver:
             self.history.append((at, resolved))
 
     def _recent(self, at: int, *, plural: bool | None = None, kinds: tuple[str, ...] = ()) -> Resolved | None:
-        for pos, r in reversed(self.history):
+        seen = self.history if not plural else sorted([*self.history, *self.groups], key=lambda x: x[0])
+        for pos, r in reversed(seen):
             if pos >= at:
                 continue
             if plural is not None and r.plural != plural:

@@ -215,11 +215,29 @@ def _content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list
                     for d in children:  # "called on Congress to act"
                         if d.dep_ in ("xcomp", "dobj", "ccomp") and d.i > c.i:
                             toks += _subtree(d)
+                    if kind == "of" and not toks:
+                        continue
                     if kind == "on" and not any(d.dep_ == "xcomp" for d in children):
                         continue  # "called on Tuesday": a date, not an appeal
                     if toks:
                         return toks, kind
+            if kind == "of":  # "accused the airline of hiding": the parser may hang "of" on the object
+                for d in children:
+                    if d.dep_ == "dobj" and any(g.dep_ == "prep" and g.lower_ == "of" for g in d.children):
+                        return _subtree(d), kind
     return None
+
+
+def _drop_trailing_dates(toks: list[Token]) -> list[Token]:
+    """'denied the accusations on Tuesday': the date says when it was said, not what."""
+    toks = sorted(toks, key=lambda t: t.i)
+    while toks and toks[-1].ent_type_ in ("DATE", "TIME"):
+        toks = toks[:-1]
+        while toks and toks[-1].ent_type_ in ("DATE", "TIME"):
+            toks = toks[:-1]
+        if toks and toks[-1].dep_ == "prep":
+            toks = toks[:-1]
+    return toks
 
 
 def _verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[_Cand]:
@@ -269,6 +287,8 @@ def _verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list
         if found is None:
             continue
         toks, how = found
+        if how in ("dobj", "of"):
+            toks = _drop_trailing_dates(toks)
         toks = [t for t in toks if t.i != tok.i and t.i != subj.i and not (subj.left_edge.i <= t.i <= subj.right_edge.i)]
         span = _trim(doc, toks)
         if span is None or (len(doc.text[span[0]:span[1]].split()) < 2 and polarity != "deny"):

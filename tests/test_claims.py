@@ -1,0 +1,171 @@
+"""Attributed claims on sentences written for these tests (no seed or PolNeAR text here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosscheck.annotate.claims import extract_claims
+from crosscheck.annotate.cues import may_attribute
+from crosscheck.annotate.nlp import load, parse
+from crosscheck.annotate.quotes import find_quotes
+from crosscheck.model import Article, Claim
+
+from conftest import need_shared
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return load()
+
+
+def claims_of(nlp, text: str) -> list[Claim]:  # type: ignore[no-untyped-def]
+    article = Article(id="t", source="test", text=text)
+    found = extract_claims(parse(nlp, text), article, [])
+    for c in found:  # the offsets invariant holds for every claim
+        assert text[c.start : c.end] == c.content
+        assert c.id.startswith("t:c")
+    return found
+
+
+def one(claims: list[Claim], needle: str) -> Claim:
+    hits = [c for c in claims if needle in c.content]
+    assert hits, f"no claim holds {needle!r}: {[c.content for c in claims]}"
+    return min(hits, key=lambda c: len(c.content))
+
+
+def test_direct_quote_cue_after(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "\u201cThe bridge will reopen next spring after the repairs,\u201d Mayor Ellen Park said."
+    c = one(claims_of(nlp, text), "bridge will reopen")
+    assert c.kind == "direct" and c.direct
+    assert c.speaker == "Ellen Park" and c.cue == "say"
+
+
+def test_cue_before_with_colon(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = 'The minister Tomas Berg told reporters: "We have no plans to raise the fuel tax this year."'
+    c = one(claims_of(nlp, text), "fuel tax")
+    assert c.direct and c.speaker == "Tomas Berg"
+
+
+def test_said_x_inversion(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "\u201cOur harbour is ready for the larger ships now,\u201d said port director Ana Silva."
+    c = one(claims_of(nlp, text), "harbour is ready")
+    assert c.direct and c.speaker == "Ana Silva"
+
+
+def test_quote_continues_in_next_paragraph(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "\u201cThe new line will carry ten thousand riders a day,\u201d transport chief Omar Reyes said.\n\n"
+        "\u201cIt will also cut the trip to the airport by half.\u201d"
+    )
+    found = claims_of(nlp, text)
+    c = one(found, "trip to the airport")
+    assert c.direct and c.speaker == "Omar Reyes"
+    assert len(found) == 2
+
+
+def test_pronoun_resolves_to_named_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Health Minister Laura Chen said the clinics would open on Monday.\n\n"
+        "She added that the vaccines had already arrived."
+    )
+    c = one(claims_of(nlp, text), "vaccines had already arrived")
+    assert c.speaker == "Laura Chen" and c.speaker_text == "She" and c.cue == "add"
+
+
+def test_role_noun_resolves_with_title(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "City Council spokesman David Ortiz said the budget vote was delayed.\n\n"
+        "The vote will take place next week, the spokesman added."
+    )
+    c = one(claims_of(nlp, text), "take place next week")
+    assert c.speaker == "David Ortiz" and c.speaker_text == "the spokesman"
+
+
+def test_surname_gets_full_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Senator Maria Lopez criticized the plan.\n\nThe plan is too expensive, Lopez said."
+    c = one(claims_of(nlp, text), "too expensive")
+    assert c.speaker == "Maria Lopez"
+
+
+def test_according_to(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "According to the fire department, the blaze started in a kitchen on the third floor."
+    c = one(claims_of(nlp, text), "blaze started")
+    assert c.kind == "according_to" and c.cue == "according to" and not c.direct
+
+
+def test_capital_as_speaker_resolves_to_country(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Moscow said the talks had been postponed because of the weather."
+    c = one(claims_of(nlp, text), "talks had been postponed")
+    assert c.speaker == "Russia" and c.speaker_entity == "country:russia"
+
+
+def test_denial_polarity_and_points_at(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The company denied the accusations of price fixing on Tuesday."
+    c = one(claims_of(nlp, text), "accusations")
+    assert c.polarity == "deny" and c.cue == "deny"
+    assert c.points_at == "the accusations of price fixing"
+
+
+def test_rejected_clause_is_denial_but_said_is_not(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = claims_of(nlp, "The ministry rejected the report as politically motivated. Officials said the road is open.")
+    assert one(found, "the report").polarity == "deny"
+    assert one(found, "road is open").polarity == "assert"
+
+
+def test_hedges_and_distancing(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The opposition leader claimed that the election may have been rigged."
+    c = one(claims_of(nlp, text), "election may have been rigged")
+    assert c.hedged and "claim" in c.hedges and "may" in c.hedges
+    plain = one(claims_of(nlp, "The mayor confirmed that the school will close."), "school will close")
+    assert not plain.hedged
+
+
+def test_did_not_rule_out_is_a_hedged_assertion(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "The coach did not rule out that the team could move to another city."), "move")
+    assert c.polarity == "assert" and c.hedged and "did not rule out" in c.hedges
+
+
+def test_accuse_of(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "The union accused the airline of hiding safety problems."), "hiding safety")
+    assert c.cue == "accuse" and c.speaker == "union"
+
+
+def test_mixed_quote_is_one_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The governor said the storm damage was \u201cworse than anything we have seen\u201d in decades."
+    found = claims_of(nlp, text)
+    assert len(found) == 1
+    assert found[0].kind == "mixed" and not found[0].direct
+
+
+def test_no_attribution_no_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The river rose by two metres overnight.\n\nSchools in the valley stayed closed on Friday.\n\n"
+        "The film \u201cSummer Rain\u201d opens next week."
+    )
+    assert claims_of(nlp, text) == []
+    assert not may_attribute("The river rose by two metres overnight.")
+
+
+def test_quote_with_lost_opening_mark(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The factory will hire two hundred workers by June,\u201d the company said in a statement."
+    qs = find_quotes(text)
+    assert qs and qs[0].open_start and qs[0].start == 0
+    c = one(claims_of(nlp, text), "two hundred workers")
+    assert c.direct
+
+
+def test_claim_ids_in_text_order(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The police said two men were arrested. The judge said the trial starts in May."
+    found = claims_of(nlp, text)
+    assert [c.id for c in found] == ["t:c1", "t:c2"]
+    assert found[0].start < found[1].start
+
+
+@pytest.mark.shared
+def test_seed_claims_hold_offsets(nlp) -> None:  # type: ignore[no-untyped-def]
+    seeds = need_shared("corpus", "seeds")
+    for path in sorted(seeds.glob("*.txt")):
+        text = "\n\n".join(line.strip() for line in path.read_text("utf-8").splitlines() if line.strip())
+        found = claims_of(nlp, text)
+        assert found, path.name
+        assert all(len(c.content) <= 450 and len(c.speaker or "") <= 80 for c in found)

@@ -1,0 +1,283 @@
+"""Normalising recognised time expressions to TIMEX3 values, in text order, with a discourse state.
+
+Rules, in the order they are tried (each result says which one in ``resolution``):
+
+- explicit: the text carries the whole value ("December 30, 2023", "September 2023", "three years").
+- year_inferred: a month and day without a year take the year of the same month-day written with a
+  year elsewhere in the article, else the year that puts them nearest the reference date ("Dec. 30" in
+  a January article is the previous year), else nearest a dated mention earlier in the same paragraph.
+- weekday: a weekday with a month-day ("Wednesday, February 7") takes the year in which that day is that
+  weekday, nearest the latest year the article mentions; a bare weekday ("on Tuesday") is the day named
+  with that weekday earlier in the article, else the nearest such weekday before the reference date
+  (after it when the sentence speaks of the future).
+- reference: deictic expressions ("today", "last week", "this year", "two years ago") count from the
+  article's reference date.
+- relative: anaphoric ones ("the previous day", "that day", "a year earlier") count from the latest
+  dated mention in the same sentence, else in the article, else the reference date.
+
+When the needed anchor is missing the value is null and ``reason`` says what was missing: nothing is
+guessed. Approximate expressions ("nearly two years ago") keep their value and say so in ``reason``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from datetime import date
+from typing import TYPE_CHECKING
+
+from crosscheck.annotate import timecal as cal
+from crosscheck.annotate.lexicon import load
+from crosscheck.annotate.timerel import _FUTURE, _SEASON_START, NO_REF, RelativeRules, Resolved
+from crosscheck.annotate.timex import Match
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+class Resolver(RelativeRules):
+    """Resolves the matches of one article in text order."""
+
+    def __init__(self, text: str, ref: date | None, doc: Doc | None, matches: list[Match]) -> None:
+        tx = load("timex.json")
+        self.months: dict[str, int] = tx["months"]
+        self.weekdays: dict[str, int] = tx["weekdays"]
+        self.text, self.ref, self.ref_s = text, ref, (ref.isoformat() if ref else None)
+        self.sent_starts = (
+            [s.start_char for s in doc.sents] if doc is not None else self._split_sentences(text)
+        )
+        self.para_starts = [m.start() for m in re.finditer(r"(?:^|\n)[^\n]", text)]
+        # month-days written with a year, and every year the article writes
+        self.explicit_md: dict[tuple[int, int], tuple[int, str]] = {}
+        self.years: list[int] = []
+        for m in matches:
+            y = m.groups.get("y")
+            if y and len(y) == 4:
+                self.years.append(int(y))
+                if "mon" in m.groups and "d" in m.groups:
+                    key = (self._month(m.groups["mon"]), int(m.groups["d"]))
+                    self.explicit_md.setdefault(key, (int(y), text[m.start : m.end]))
+        self.history: list[tuple[Match, Resolved]] = []
+        self.named_weekdays: dict[int, tuple[date, str]] = {}
+
+    @staticmethod
+    def _split_sentences(text: str) -> list[int]:
+        return [0] + [m.end() for m in re.finditer(r"[.!?]\s+|\n+", text)]
+
+    def _month(self, name: str) -> int:
+        return self.months[name.lower().rstrip(".")]
+
+    def _sent(self, pos: int) -> int:
+        return bisect_right(self.sent_starts, pos)
+
+    def _para(self, pos: int) -> int:
+        return bisect_right(self.para_starts, pos)
+
+    def _future(self, m: Match) -> bool:
+        i = self._sent(m.start)
+        s = self.sent_starts[i - 1] if i > 0 else 0
+        return bool(_FUTURE.search(self.text[s : m.end + 30]))
+
+    def _anchor(self, m: Match, grans: set[str]) -> tuple[date, str] | None:
+        """The latest dated mention (of one of ``grans``) in the sentence, else in the article."""
+        same: tuple[date, str] | None = None
+        last: tuple[date, str] | None = None
+        for pm, r in reversed(self.history):
+            if r.type not in {"DATE", "TIME"} or cal.granularity((r.value or "")[:10]) not in grans:
+                continue
+            if r.resolution == "relative" and r.anchor:
+                continue  # count from what the text dates, not from another relative expression
+            d = cal.to_date(r.value)
+            if d is None:
+                continue
+            hit = (d, self.text[pm.start : pm.end])
+            if last is None:
+                last = hit
+            if self._sent(pm.start) == self._sent(m.start):
+                same = hit
+                break
+        return same or last
+
+    def _focus_quarter(self, m: Match) -> str | None:
+        """A quarter named in this or the previous sentence: what "a year earlier" compares with."""
+        for pm, r in reversed(self.history):
+            if self._sent(m.start) - self._sent(pm.start) > 1:
+                break
+            if cal.granularity(r.value) == "Q":
+                return r.value
+        return None
+
+    def resolve_all(self, matches: list[Match]) -> list[Resolved]:
+        """One ``Resolved`` per match, in order."""
+        out = []
+        for m in matches:
+            r = getattr(self, "_r_" + m.kind)(m, m.groups)
+            self.history.append((m, r))
+            out.append(r)
+        return out
+
+    # --- absolute and year-inferred dates -----------------------------------------------------
+
+    def _r_iso(self, m: Match, g: dict[str, str]) -> Resolved:
+        d = cal.safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
+        return Resolved(cal.iso(d)) if d else Resolved(None, reason="not a calendar date")
+
+    def _r_slash(self, m: Match, g: dict[str, str]) -> Resolved:
+        y = int(g["y"])
+        if y < 100:
+            y += (self.ref.year // 100 * 100) if self.ref else (1900 if y >= 50 else 2000)
+        return self._r_iso(m, {"y": str(y), "m": g["m"], "d": g["d"]})
+
+    def _md(self, m: Match, g: dict[str, str]) -> Resolved:
+        mon, day = self._month(g["mon"]), int(g["d"])
+        wd = self.weekdays.get(g.get("wd", "").lower())
+        if g.get("y"):
+            d = cal.safe_date(int(g["y"]), mon, day)
+            r = Resolved(cal.iso(d)) if d else Resolved(None, reason="not a calendar date")
+        elif (mon, day) in self.explicit_md:
+            y, src = self.explicit_md[(mon, day)]
+            d = cal.safe_date(y, mon, day)
+            r = Resolved(cal.iso(d) if d else None, resolution="year_inferred", anchor=src)
+        elif wd and (d := cal.weekday_year(mon, day, wd, self.years + ([self.ref.year] if self.ref else []))):
+            r = Resolved(cal.iso(d), resolution="weekday", anchor=f"{g['wd']} with the article's years")
+        elif self.ref and (d := cal.nearest_year(mon, day, self.ref)):
+            r = Resolved(cal.iso(d), resolution="year_inferred", anchor=f"reference date {self.ref_s}")
+        elif (
+            (a := self._anchor(m, {"D", "M"}))
+            and self._para(m.start) == self._para(self.text.find(a[1]))
+            and (d := cal.nearest_year(mon, day, a[0]))
+        ):
+            r = Resolved(cal.iso(d), resolution="year_inferred", anchor=a[1])
+        else:
+            return Resolved(
+                None,
+                resolution="year_inferred",
+                reason="month and day without a year, and the article gives no year or reference date",
+            )
+        if wd and r.value and (d := cal.to_date(r.value)) and d.isoweekday() == wd:
+            self.named_weekdays[wd] = (d, self.text[m.start : m.end])
+        return r
+
+    _r_mdy = _md
+    _r_dmy = _md
+
+    def _year_of(self, m: Match, month_start: int, rel: str) -> tuple[int | None, str | None, str]:
+        """Year of a month or season named without one: by ``rel``, a same-sentence year, or the reference."""
+        a = self._anchor(m, {"D", "M", "Y", "S", "Q"})
+        if (
+            not rel
+            and a
+            and self._sent(self.text.find(a[1], 0)) == self._sent(m.start)
+            and a[1] in self.text[self.sent_starts[self._sent(m.start) - 1] : m.start]
+        ):
+            return a[0].year, a[1], "relative"
+        if self.ref is None:
+            return None, None, ""
+        y, cur = self.ref.year, self.ref.month
+        if rel in {"last", "past", "previous"}:
+            y = y if month_start < cur else y - 1
+        elif rel in {"next", "coming"} or (not rel and self._future(m)):
+            y = y if month_start > cur else y + 1
+        elif rel != "this" and month_start > cur:
+            y -= 1
+        return y, f"reference date {self.ref_s}", "reference"
+
+    def _r_month(self, m: Match, g: dict[str, str]) -> Resolved:
+        mon = self._month(g["mon"])
+        if g.get("y"):
+            return Resolved(f"{g['y']}-{mon:02d}")
+        y, anchor, how = self._year_of(m, mon, (g.get("rel") or "").lower())
+        if y is None:
+            return Resolved(None, resolution="year_inferred", reason="month without a year; " + NO_REF)
+        return Resolved(
+            f"{y}-{mon:02d}", resolution="year_inferred" if how == "reference" else how, anchor=anchor
+        )
+
+    def _r_season(self, m: Match, g: dict[str, str]) -> Resolved:
+        s = load("timex.json")["seasons"][g["season"].lower()]
+        if g.get("y"):
+            return Resolved(f"{g['y']}-{s}")
+        rel = (g.get("rel") or "").lower()
+        y, anchor, how = self._year_of(m, _SEASON_START[s], "" if rel == "the" else rel)
+        if y is None:
+            return Resolved(None, resolution="year_inferred", reason="season without a year; " + NO_REF)
+        return Resolved(f"{y}-{s}", resolution="year_inferred" if how == "reference" else how, anchor=anchor)
+
+    def _r_year(self, m: Match, g: dict[str, str]) -> Resolved:
+        return Resolved(g["y"])
+
+    def _r_decade(self, m: Match, g: dict[str, str]) -> Resolved:
+        if g.get("dec"):
+            return Resolved(g["dec"])
+        century = str(self.ref.year)[:2] if self.ref else "19"
+        return Resolved(century + g["dec2"], reason=None if self.ref else "century assumed 19xx")
+
+    def _r_century(self, m: Match, g: dict[str, str]) -> Resolved:
+        n = load("timex.json")["centuries"][g["cent"].lower()]
+        return Resolved(f"{n - 1:02d}")
+
+    def _r_quarter(self, m: Match, g: dict[str, str]) -> Resolved:
+        half = g["qh"].lower() == "half"
+        qo = g["qo"].lower().split()[-1]
+        n = load("timex.json")["ordinals"].get(qo)
+        year = g.get("yq") or g.get("yq2")
+        poss = (g.get("poss") or g.get("relyear") or "").lower().split()
+        if n is None or n < 0 or (qo in {"last"} and not year):
+            return self._rel_quarter(m, qo, half)
+        label = f"H{n}" if half else f"Q{n}"
+        if year:
+            return Resolved(f"{year}-{label}")
+        if self.ref is None:
+            return Resolved(None, reason=f"{'half' if half else 'quarter'} without a year; " + NO_REF)
+        y = self.ref.year
+        if poss:
+            y += {"this": 0, "last": -1, "next": 1}[poss[0]]
+        elif date(y, (n - 1) * (6 if half else 3) + 1, 1) > self.ref:
+            y -= 1
+        return Resolved(f"{y}-{label}", resolution="reference", anchor=f"reference date {self.ref_s}")
+
+    def _rel_quarter(self, m: Match, qo: str, half: bool) -> Resolved:
+        if half:
+            return Resolved(None, reason="half-year without an ordinal")
+        focus = self._focus_quarter(m)
+        if qo in {"year-earlier", "year-ago"} and focus:
+            y, q = focus.split("-")
+            return Resolved(f"{int(y) - 1}-{q}", resolution="relative", anchor=focus)
+        if qo in {"same"} and focus:
+            return Resolved(focus, resolution="relative", anchor=focus)
+        if self.ref is None:
+            return Resolved(None, reason="quarter relative to an unknown date; " + NO_REF)
+        shift = {
+            "current": 0,
+            "latest": -1,
+            "last": -1,
+            "past": -1,
+            "previous": -1,
+            "year-earlier": -5,
+            "year-ago": -5,
+            "same": 0,
+        }.get(qo, 0)
+        if qo in {"year-earlier", "year-ago"}:
+            shift = -4 - 1
+        d = cal.shift(self.ref, "Q", shift)
+        return Resolved(cal.quarter(d), resolution="reference", anchor=f"reference date {self.ref_s}")
+
+    def _r_holiday(self, m: Match, g: dict[str, str]) -> Resolved:
+        h = load("timex.json")["holidays"][re.sub(r"\s+", " ", g["hol"].lower())]
+
+        def on(y: int) -> date:
+            if "day" in h:
+                return date(y, h["month"], h["day"])
+            return cal.nth_weekday(y, h["month"], h["weekday"], h["nth"])
+
+        if g.get("y"):
+            return Resolved(cal.iso(on(int(g["y"]))))
+        if self.ref is None:
+            return Resolved(None, reason="holiday without a year; " + NO_REF)
+        rel = (g.get("rel") or "").lower()
+        cands = [on(self.ref.year - 1), on(self.ref.year), on(self.ref.year + 1)]
+        if rel == "last" or (not rel and not self._future(m)):
+            d = max(c for c in cands if c <= self.ref)
+        else:
+            d = min(c for c in cands if c >= self.ref)
+        return Resolved(cal.iso(d), resolution="reference", anchor=f"reference date {self.ref_s}")

@@ -1,0 +1,275 @@
+"""Recognising time expressions: lexicon-built regular expressions, filtered with the parse.
+
+Every pattern has a name and named groups; ``find`` runs them all over the text, keeps the longest
+non-overlapping matches (ties go to the pattern listed first) and drops the ones the parse shows are
+not times ("May" as a modal verb, a four-digit number counting something, "fall" as a verb). The
+meaning of a match is worked out by ``timeresolve``; this module only finds spans.
+
+Month and weekday names must be capitalised (``mar``, ``sun``, ``may`` are ordinary words); the rest
+of every pattern is case-insensitive.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from crosscheck.annotate.lexicon import alternation, load, number_pattern
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A recognised time expression: its span, the pattern that found it and the pattern's groups."""
+
+    start: int
+    end: int
+    kind: str
+    groups: dict[str, str]
+
+
+def _names(words: object, *, dot: bool) -> str:
+    """Case-sensitive alternation of capitalised (and upper-case) names."""
+    forms: set[str] = set()
+    for w in words:  # type: ignore[attr-defined]
+        forms.update({str(w).capitalize(), str(w).upper()})
+    return "(?-i:" + alternation(forms, abbrev_dot=dot) + ")"
+
+
+@lru_cache(maxsize=1)
+def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The named patterns, compiled once."""
+    tx = load("timex.json")
+    mon = r"(?P<mon>" + _names(tx["months"], dot=True) + r")"
+    full_days = [w for w in tx["weekdays"] if len(w) > 4]
+    wd = r"(?P<wd>" + _names(full_days, dot=False) + r")"
+    wd2 = r"(?P<wd2>" + _names(full_days, dot=False) + r"|today|yesterday|tomorrow)"
+    num = r"(?P<num>" + number_pattern() + r"|an?|several|a\s+few|few|many|some|a\s+couple\s+of)"
+    unit = r"(?P<unit>" + alternation(tx["duration_units"]) + r")"
+    approx = r"(?:(?P<approx>" + alternation(tx["approx_mods"]) + r")\s+)?"
+    pmod = (
+        r"(?:(?P<pmod>early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|"
+        r"the\s+first\s+half\s+of|the\s+second\s+half\s+of)[\s-]+)?"
+    )
+    year = r"(?P<y>(?:1[5-9]|20)\d{2})(?![\d,.]\d)"
+    pod = r"(?P<pod>morning|afternoon|evening|night|overnight)"
+    tz = alternation(tx["time_zones"])
+    season = r"(?P<season>" + alternation(tx["seasons"]) + r")"
+    holiday = (
+        r"(?P<hol>" + "(?-i:" + alternation({h.title() for h in tx["holidays"]}).replace("'S", "'s") + "))"
+    )
+    cent = r"(?P<cent>" + alternation(tx["centuries"]) + r")"
+    refs = alternation([*tx["present_ref"], *tx["past_ref"], *tx["future_ref"]])
+    sets = alternation(tx["sets"])
+    qord = (
+        r"(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th|final|last|latest|current|previous|year-earlier|"
+        r"year-ago|same|past|fiscal\s+(?:first|second|third|fourth))"
+    )
+    src = [
+        ("iso", r"\b(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+        ("slash", r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{4}|\d{2})\b"),
+        (
+            "mdy",
+            rf"(?:{wd}(?:,\s*|\s+)(?P<par>\()?\s*)?{mon}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b"
+            rf"(?:,?\s+{year}\b)?(?(par)\))",
+        ),
+        (
+            "dmy",
+            rf"(?:{wd},?\s+)?(?:the\s+)?\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{mon}(?:,?\s+{year}\b)?",
+        ),
+        (
+            "month",
+            rf"{pmod}(?:(?P<rel>last|next|this|past|coming|previous)\s+)?{mon}(?![\w-])(?:,?\s+(?:of\s+)?{year}\b)?",
+        ),
+        (
+            "year",
+            rf"(?<![\d$£€.,/-]){pmod}(?:(?P<fiscal>fiscal(?:\s+year)?|(?:the\s+)?year)\s+)?{year}\b(?!\s*%|-)",
+        ),
+        ("decade", rf"(?:the\s+)?{pmod}(?:(?P<dec>(?:1[5-9]|20)\d)0|'(?P<dec2>\d)0)'?s\b"),
+        ("century", rf"(?:the\s+)?{pmod}{cent}[\s-]+century"),
+        (
+            "quarter",
+            rf"(?:(?P<yq>\d{{4}})\s+|(?P<poss>this\s+year's|last\s+year's|next\s+year's)\s+|the\s+)?"
+            rf"{qord}[\s-]+(?P<qh>quarter|half)"
+            r"(?:\s+of\s+(?:(?:fiscal\s+)?(?P<yq2>\d{4})|(?P<relyear>this|last|next)\s+year))?",
+        ),
+        (
+            "season",
+            rf"{pmod}(?:(?P<rel>last|next|this|past|coming|the)\s+)?{season}\b"
+            rf"(?:(?:\s+of)?\s+{year}\b|(?!\s+of\b))",
+        ),
+        (
+            "dayword",
+            rf"(?:(?P<pm>early|late)\s+)?(?P<dw>today|yesterday|tomorrow|tonight|the\s+day\s+before\s+yesterday|"
+            rf"the\s+day\s+after\s+tomorrow)(?:'s)?(?:\s+{pod})?\b",
+        ),
+        ("thispod", rf"(?P<rel>this|last|that|the\s+next|the\s+following|the\s+previous)\s+{pod}\b"),
+        ("weekday", rf"(?:(?P<rel>last|next|this|coming|past|early|late)\s+)?{wd}(?:'s)?(?:\s+{pod})?\b"),
+        (
+            "clock",
+            rf"\b(?P<h>[012]?\d)(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?i:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b))"
+            rf"(?:\s+(?P<tz>{tz})\b)?(?:\s+(?:on\s+)?{wd2}\b)?",
+        ),
+        ("clock24", rf"\b(?P<h>[012]?\d):(?P<mi>[0-5]\d)(?:\s+(?P<tz>{tz})\b)(?:\s+(?:on\s+)?{wd2}\b)?"),
+        ("noon", rf"\b(?P<nm>noon|midnight)(?:\s+(?:on\s+)?{wd2}\b)?"),
+        (
+            "unitrel",
+            r"(?:(?P<el>earlier|later|early|late)\s+(?:in\s+)?)?"
+            r"(?P<rel>the\s+previous|the\s+following|the\s+next|the\s+same|that\s+same|the\s+past|the\s+last|"
+            r"the\s+current|the\s+coming|the\s+latest|last|next|this|coming|past|previous|following|current|"
+            r"that|the)\s+(?P<unit>day|week|weekend|month|year|decade|century|quarter)\b(?!-|\s+(?:of|in|that|when|after|before)\b)",
+        ),
+        (
+            "ago",
+            rf"{approx}{num}[\s-]+{unit}\s+(?P<dir>ago|earlier|later|from\s+now|hence|back|before|after)"
+            r"(?!\s+(?:the|a|an|his|her|its|their|[A-Z0-9]))",
+        ),
+        (
+            "duration",
+            rf"(?:(?P<det>the|a|an)\s+)?{approx}(?:(?P<rel>past|last|next|first|coming|previous|following|latest|"
+            rf"final|full|entire|whole|remaining|recent)\s+)?{num}[\s-]+{unit}(?P<adj>-long|-old|\s+old)?\b",
+        ),
+        (
+            "plural",
+            r"(?:(?P<det>the)\s+)?(?:(?P<rel>past|last|next|coming|recent|several|many|few)\s+)?"
+            r"(?P<unit>years|months|weeks|days|decades|hours|minutes|centuries)\b",
+        ),
+        (
+            "set",
+            rf"(?P<every>every|each|per|twice\s+a|once\s+a|(?:{number_pattern()})\s+times\s+a)\s+"
+            rf"(?:(?P<num>other|{number_pattern()})\s+)?(?P<unit>day|week|month|year|morning|night|evening|weekend|"
+            rf"days|weeks|months|years|{_names(full_days, dot=False)})\b",
+        ),
+        ("setword", rf"\b(?P<sw>{sets})\b"),
+        ("ref", rf"\b(?P<ref>{refs})\b"),
+        ("holiday", rf"(?:(?P<rel>last|next|this)\s+)?{holiday}(?:,?\s+{year}\b)?"),
+    ]
+    return tuple((name, re.compile(p, re.I)) for name, p in src)
+
+
+# words before a bare plural unit ("for years") that make it a duration rather than a noun
+_PLURAL_OK = {
+    "for",
+    "in",
+    "over",
+    "within",
+    "after",
+    "than",
+    "past",
+    "last",
+    "recent",
+    "several",
+    "many",
+    "few",
+    "coming",
+    "next",
+}
+
+
+class _Tokens:
+    """Character offset -> token lookup for one Doc."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+
+    def at(self, char: int) -> Token | None:
+        i = bisect_right(self.starts, char) - 1
+        return self.doc[i] if 0 <= i < len(self.doc) else None
+
+
+def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
+    """False for matches the context shows are not time expressions."""
+    g = m.groups
+    before = text[max(0, m.start - 24) : m.start].lower().split()
+    prev = before[-1] if before else ""
+    if m.kind == "duration" and g.get("adj", "").strip().endswith("old"):
+        return False  # "20-year-old": an age
+    if m.kind == "plural" and not g.get("rel") and prev not in _PLURAL_OK:
+        return False
+    if (
+        m.kind == "ref"
+        and g["ref"].lower() in {"once", "one day", "future", "lately"}
+        and prev not in {"in", "the", "for"}
+    ):
+        return False
+    if m.kind == "duration" and g.get("num", "").lower() in {"some", "many", "few"} and not g.get("rel"):
+        return False
+    if m.kind == "unitrel" and g["rel"].lower() == "the" and g["unit"].lower() not in {"weekend"}:
+        return False
+    if (
+        m.kind in {"ref", "setword"}
+        and text[m.start].isupper()
+        and re.search(r"[A-Z][\w']*[ \t]+$", text[max(0, m.start - 30) : m.start])
+    ):
+        return False  # "Korea Daily", "Join Now": title-case words of a name or a button
+    if toks is None:
+        return True
+    tok = toks.at(m.start)
+    if tok is None:
+        return True
+    if (
+        m.kind in {"ref", "setword"}
+        and tok.pos_ == "PROPN"
+        and text[m.start].isupper()
+        and tok.i != tok.sent.start
+    ):
+        return False  # "Korea Daily", "Join Now": part of a name
+    if (
+        m.kind == "month"
+        and g["mon"].lower().startswith("may")
+        and not g.get("y")
+        and not g.get("rel")
+        and (tok.tag_ == "MD" or tok.i == tok.sent.start)
+    ):
+        return False
+    if m.kind == "month" and g["mon"].lower().startswith("march") and not g.get("y") and tok.pos_ == "VERB":
+        return False
+    if (
+        m.kind == "season"
+        and g["season"].lower() in {"fall", "spring"}
+        and not g.get("y")
+        and not g.get("rel")
+        and not g.get("pmod")
+    ):
+        return False
+    if m.kind == "year" and not g.get("fiscal") and not g.get("pmod"):
+        ytok = toks.at(m.end - 1)
+        if (
+            ytok is not None
+            and ytok.dep_ == "nummod"
+            and ytok.head.lower_ not in {"year", "years", "season", "fiscal"}
+        ):
+            return False  # "2000 people"
+        if prev in {"resolution", "no.", "number", "flight", "article", "route", "page", "model", "room"}:
+            return False
+    return True
+
+
+def find(text: str, doc: Doc | None = None) -> list[Match]:
+    """Time expressions in ``text`` as non-overlapping ``Match``es in text order."""
+    cands: list[tuple[int, int, int, Match]] = []
+    for rank, (name, pat) in enumerate(patterns()):
+        for mo in pat.finditer(text):
+            s, e = mo.span()
+            while e > s and text[e - 1] in " \t\n,":
+                e -= 1
+            if e <= s:
+                continue
+            groups = {k: v for k, v in mo.groupdict().items() if v is not None}
+            cands.append((-(e - s), rank, s, Match(s, e, name, groups)))
+    cands.sort(key=lambda c: (c[0], c[1], c[2]))
+    taken: list[Match] = []
+    toks = _Tokens(doc) if doc is not None else None
+    for _, _, _, m in cands:
+        if any(m.start < t.end and t.start < m.end for t in taken):
+            continue
+        if _keep(m, text, toks):
+            taken.append(m)
+    taken.sort(key=lambda m: m.start)
+    return taken

@@ -40,6 +40,7 @@ __all__ = [
     "RunSummary",
     "SQLiteStore",
     "Store",
+    "StoreError",
     "Story",
     "TimeExpr",
     "__version__",

@@ -132,10 +132,10 @@ def boilerplate_reason(line: str) -> str | None:
         return "wire_credit"
     if _PHOTO_CREDIT.match(line):
         return "photo_credit"
-    if rules.promo_verbs.search(line) and rules.promo_markers.search(line):
-        # a promotional prompt, not a sentence reporting that someone subscribed or joined
-        if "!" in line or re.search(r"(?i)\bclick", line) or words(line) <= 8:
-            return "app_prompt"
+    # a promotional prompt, not a sentence reporting that someone subscribed or joined
+    if (rules.promo_verbs.search(line) and rules.promo_markers.search(line)
+            and ("!" in line or re.search(r"(?i)\bclick", line) or words(line) <= 8)):
+        return "app_prompt"
     return None
 
 

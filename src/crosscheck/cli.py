@@ -8,12 +8,16 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crosscheck import __version__
+
+if TYPE_CHECKING:
+    from crosscheck.store import SQLiteStore
 
 app = typer.Typer(
     add_completion=False,
@@ -62,7 +66,8 @@ def analyze(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from crosscheck.engines.local import LocalEngine
-    from crosscheck.pipeline import analyze as run, count_inputs
+    from crosscheck.pipeline import analyze as run
+    from crosscheck.pipeline import count_inputs
     from crosscheck.store import open_store
 
     console = Console(stderr=True)
@@ -82,7 +87,7 @@ def analyze(
 
         def on_event(kind: str, data: dict[str, object]) -> None:
             if kind == "rejected":
-                bar.console.print(f"skipped {data['source']}: {data['reason']}", markup=False, highlight=False)
+                bar.console.print(f"skipped {data['source']}: {data['reason']}", markup=False, highlight=False, soft_wrap=True)
             done = bar.tasks[0].completed + 1
             bar.update(task, completed=done, rate=done / max(time.perf_counter() - started, 1e-9))
 
@@ -108,13 +113,29 @@ def analyze(
     raise typer.Exit(summary.exit_code)
 
 
-def _linker() -> object | None:
+def _linker() -> Callable[[SQLiteStore], str] | None:
     """The cross-source layer's entry point, when it is installed."""
     try:
         from crosscheck.link import link_store
     except ImportError:
         return None
     return lambda store: link_store(store).describe()
+
+
+@app.command()
+def link(db: DbOption = Path("crosscheck.db")) -> None:
+    """Run the cross-source layer alone: duplicates, stories, claim groups, relations, timeline."""
+    from crosscheck.store import open_store
+
+    linker = _linker()
+    if linker is None:
+        _err("the cross-source layer is not installed in this build")
+        raise typer.Exit(2)
+    if not db.exists():
+        _err(f"no ledger at {db}: run `crosscheck analyze` first")
+        raise typer.Exit(2)
+    with open_store(db) as store:
+        typer.echo(linker(store))
 
 
 @app.command()

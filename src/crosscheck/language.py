@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 _FUNCTION_WORDS = frozenset(
-    """the of and to a in is that for it on was with as by he at from his an be are have has
-    had not but or this which its their they were been will would said who after also more one
-    we i you she her him about than into over could when what there up out new can all if so
-    no our these those other some two such only then them do did just most may should""".split()
+    """the of and to a in is that for it on was with as by he at from his an be are have has had
+    not but or this which its their they were been will would said who after also more one we
+    i you she her him about than into over could when what there up out new can all if so no
+    our these those other some two such only then them do did just most may should""".split()  # noqa: SIM905 - a word list reads better as prose
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-z]")

@@ -88,11 +88,11 @@ def analyze(
         emit("rejected", {"source": source, "reason": reason})
 
     for chunk in _chunks(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit)):
-        for article, annotations, error in engine.map(chunk):
-            if error is not None or annotations is None:
+        for article, found, error in engine.map(chunk):
+            if error is not None or found is None:
                 reject(article.source, f"annotation failed: {error}")
                 continue
-            store.save(article, annotations)
+            store.save(article, found)
             summary.stored += 1
             summary.words += len(article.text.split())
             emit("stored", {"source": article.source, "id": article.id})

@@ -1,0 +1,52 @@
+# One task runner. `make demo` and `make test` work on a fresh machine with Python 3.11 and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
+export CROSSCHECK_SHARED := $(abspath $(SHARED))
+
+.PHONY: setup demo test test-unit eval gate bench lint lock clean help
+
+help:
+	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
+	@echo "make test   - set up, run the test suite and the fast eval gate"
+	@echo "make eval   - every eval suite whose data is present (slow), one table"
+	@echo "make bench  - throughput and memory benchmarks (docs/PERFORMANCE.md)"
+	@echo "make lint   - ruff"
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip==25.3
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/crosscheck demo --out out/demo
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python eval/gate.py
+
+test-unit: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+eval: setup
+	$(BIN)/python eval/gate.py --all
+
+gate: setup
+	$(BIN)/python eval/gate.py
+
+bench: setup
+	$(BIN)/python benchmarks/bench_analyze.py
+
+lint: setup
+	$(BIN)/ruff check src tests eval benchmarks
+
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf out .pytest_cache

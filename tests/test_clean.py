@@ -1,0 +1,86 @@
+"""Plain-text boilerplate out (kept for audit), article sentences always kept, metadata in."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosscheck.clean import boilerplate_reason, clean
+from crosscheck.language import is_english
+from crosscheck.model import RawDoc
+
+PAGE = """Skip to content
+54.1 F
+Springfield
+Monday, March 10, 2025
+
+River port reopens after floods
+
+Port workers clean a flooded dock on Friday. [Photo: harbour office]
+Port workers clean a flooded dock on Friday. [Photo: harbour office]
+
+The river port reopened on Sunday after a week of floods, the harbour office said.
+
+READ MORE: Floods close schools across the valley
+
+"We expect normal traffic by the end of the month," harbour master Jon Berg said. Readers can subscribe to flood alerts from the city.
+
+- Advertisement -
+Share this article:
+harbour-dock-01.jpg
+Follow us on Facebook
+Exciting news! Valley Times is now on WhatsApp Channels. Subscribe today by clicking here!
+Source: Valley Wire
+By Ana Ruiz  [ana.ruiz@valleytimes.example]
+Ana Ruiz
+Ana Ruiz is a reporter at the Valley Times covering transport and the environment.
+Leave a Comment
+3 comments
+"""
+
+
+def test_boilerplate_removed_and_sentences_kept() -> None:
+    a = clean(RawDoc(source="page.txt", raw=PAGE, fmt="text"))
+    lines = a.text.split("\n\n")
+    for furniture in ("Skip to content", "54.1 F", "Springfield", "Monday, March 10, 2025", "- Advertisement -",
+                      "Share this article:", "harbour-dock-01.jpg", "Follow us on Facebook", "Leave a Comment",
+                      "3 comments", "Source: Valley Wire", "Ana Ruiz"):
+        assert furniture not in lines, furniture
+    assert not any(ln.startswith(("READ MORE", "Exciting news", "By Ana Ruiz", "Ana Ruiz is")) for ln in lines)
+    assert lines[0] == "River port reopens after floods"
+    assert lines.count("Port workers clean a flooded dock on Friday. [Photo: harbour office]") == 1
+    assert any("Readers can subscribe to flood alerts" in ln for ln in lines)  # a sentence, not a prompt
+    assert a.title == "River port reopens after floods"
+    assert (a.published, a.published_source) == ("2025-03-10", "dateline")
+    assert (a.author, a.original_source, a.outlet) == ("Ana Ruiz", "Valley Wire", "Valley Times")
+    reasons = {r.reason for r in a.removed_lines}
+    assert {"navigation", "weather_header", "city_header", "page_date", "duplicate_line", "teaser",
+            "advertisement", "share_prompt", "image_name", "app_prompt", "byline", "author_bio",
+            "comment_prompt", "source_line"} <= reasons
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The minister said the country would join the alliance now that talks had ended.",
+        "Share prices fell sharply on Monday.",
+        "Advertisement revenue rose by 12 percent, the company said.",
+        "He told reporters to follow the money.",
+        "Comments by the minister drew criticism.",
+    ],
+)
+def test_sentences_are_never_boilerplate(line: str) -> None:
+    assert boilerplate_reason(line) is None
+
+
+def test_untitled_article_keeps_no_title() -> None:
+    raw = "On Tuesday the council met again. It approved the plan after a long debate about roads and bridges.\n"
+    assert clean(RawDoc(source="t.txt", raw=raw, fmt="text")).title is None
+
+
+def test_language_check() -> None:
+    assert is_english("The council said that it would meet again on Monday to discuss the plan for the new bridge.")
+    assert not is_english("Москва заявила, что переговоры будут продолжены на следующей неделе в Женеве.")
+    assert not is_english(
+        "El ministerio dijo el lunes que las exportaciones de cereales crecieron un veinte por ciento "
+        "durante el año pasado gracias a la nueva terminal del puerto y a la demanda de Asia."
+    )

@@ -109,9 +109,7 @@ class RelativeRules:
 
     def _r_weekday(self, m: Match, g: dict[str, str]) -> Resolved:
         rel = (g.get("rel") or "").lower()
-        return self._with_pod(
-            self._weekday_date(m, g["wd"], "" if rel in {"early", "late"} else rel), g.get("pod")
-        )
+        return self._with_pod(self._weekday_date(m, g["wd"], "" if rel in {"early", "late"} else rel), g.get("pod"))
 
     def _day_offset(self, word: str) -> int:
         w = re.sub(r"\s+", " ", word.lower())
@@ -138,14 +136,10 @@ class RelativeRules:
             if self.ref is None:
                 return Resolved(None, resolution="reference", reason=NO_REF)
             d = self.ref - timedelta(days=1 if rel == "last" else 0)
-            return self._with_pod(
-                Resolved(cal.iso(d), resolution="reference", anchor=self._refnote()), g["pod"]
-            )
+            return self._with_pod(Resolved(cal.iso(d), resolution="reference", anchor=self._refnote()), g["pod"])
         a = self._anchor(m, {"D"})
         if a is None:
-            return Resolved(
-                None, resolution="relative", reason="no earlier date in the article to count from"
-            )
+            return Resolved(None, resolution="relative", reason="no earlier date in the article to count from")
         d = a[0] + timedelta(days={"that": 0, "the next": 1, "the following": 1, "the previous": -1}[rel])
         return self._with_pod(Resolved(cal.iso(d), resolution="relative", anchor=a[1]), g["pod"])
 
@@ -161,9 +155,7 @@ class RelativeRules:
             base = Resolved(None, reason="clock time on an unknown day; " + NO_REF)
         if base.value is None:
             return Resolved(None, "TIME", base.resolution, base.reason)
-        return Resolved(
-            f"{base.value[:10]}T{hour:02d}:{minute:02d}", "TIME", base.resolution, None, base.anchor
-        )
+        return Resolved(f"{base.value[:10]}T{hour:02d}:{minute:02d}", "TIME", base.resolution, None, base.anchor)
 
     def _r_clock(self, m: Match, g: dict[str, str]) -> Resolved:
         h, mi = int(g["h"]), int(g.get("mi") or 0)
@@ -237,32 +229,20 @@ class RelativeRules:
     def _weekend(self, rel: str) -> Resolved:
         if self.ref is None:
             return Resolved(None, resolution="reference", reason=NO_REF)
-        d = (
-            self.ref
-            if self.ref.isoweekday() >= 6 and rel in {"the", "this"}
-            else self.ref - timedelta(days=7)
-        )
+        d = self.ref if self.ref.isoweekday() >= 6 and rel in {"the", "this"} else self.ref - timedelta(days=7)
         return Resolved(cal.week(d) + "-WE", resolution="reference", anchor=self._refnote())
 
     def _r_ago(self, m: Match, g: dict[str, str]) -> Resolved:
         unit = load("timex.json")["duration_units"][g["unit"].lower()]
-        n = (
-            parse_number(g["num"])
-            if g["num"].lower() not in {"several", "few", "a few", "many", "some"}
-            else None
-        )
+        n = parse_number(g["num"]) if g["num"].lower() not in {"several", "few", "a few", "many", "some"} else None
         direction = g["dir"].lower().split()[0]
         sign = -1 if direction in {"ago", "earlier", "back", "before"} else 1
         approx = g.get("approx")
         reason = f"approximate ({approx.lower()})" if approx else None
         if n is None or unit.startswith("T") or n != int(n):
             if direction in {"ago", "back", "from", "hence"}:
-                return Resolved(
-                    "PAST_REF" if sign < 0 else "FUTURE_REF", resolution="reference", reason=reason
-                )
-            return Resolved(
-                None, resolution="relative", reason="vague or sub-day offset from an earlier date"
-            )
+                return Resolved("PAST_REF" if sign < 0 else "FUTURE_REF", resolution="reference", reason=reason)
+            return Resolved(None, resolution="relative", reason="vague or sub-day offset from an earlier date")
         k = int(n)
         if direction in {"ago", "back", "from", "hence"}:
             if self.ref is None:
@@ -271,12 +251,12 @@ class RelativeRules:
         else:
             a = self._anchor(m, {"D", "W", "M", "Q", "Y", "S"})
             if a is None and self.ref is None:
-                return Resolved(
-                    None, resolution="relative", reason="no earlier date to count from; " + NO_REF
-                )
-            base, anchor, how = a if a else (self.ref, self._refnote()), "relative"  # type: ignore[assignment]
-            if a:
+                return Resolved(None, resolution="relative", reason="no earlier date to count from; " + NO_REF)
+            how = "relative"
+            if a is not None:
                 base, anchor = a
+            else:
+                base, anchor = self.ref, self._refnote()  # type: ignore[assignment]
         if unit == "Y" and (focus := self._focus_quarter(m)):
             y, q = focus.split("-")
             return Resolved(f"{int(y) + sign * k}-{q}", resolution="relative", reason=reason, anchor=focus)
@@ -292,9 +272,7 @@ class RelativeRules:
         if unit == "WE":
             return Resolved(f"P{n}WE", "DURATION")
         approx = g.get("approx")
-        return Resolved(
-            _duration(n, unit), "DURATION", reason=f"approximate ({approx.lower()})" if approx else None
-        )
+        return Resolved(_duration(n, unit), "DURATION", reason=f"approximate ({approx.lower()})" if approx else None)
 
     def _r_plural(self, m: Match, g: dict[str, str]) -> Resolved:
         rel = (g.get("rel") or "").lower()

@@ -216,8 +216,13 @@ def ours(doc_name: str, text: str, parsed: object) -> list[Rel]:
     from crosscheck.model import Article
 
     art = Article(id=doc_name, source=doc_name, text=text)
-    out = []
+    out: list[Rel] = []
     for c in extract_claims(parsed, art, []):  # type: ignore[arg-type]
+        if c.cue_start is None and out and out[-1].content is not None:
+            # a quote continuing the previous one: PolNeAR annotates "“A,” he said. “B.”" as one
+            # relation with a discontinuous content, scored here by its envelope
+            out[-1].content = (out[-1].content[0], c.end)
+            continue
         src = (c.speaker_start, c.speaker_end) if c.speaker_start is not None else None
         cue = (c.cue_start, c.cue_end) if c.cue_start is not None else None
         out.append(Rel(cue, (c.start, c.end), src, c.speaker, c.speaker_entity))  # type: ignore[arg-type]

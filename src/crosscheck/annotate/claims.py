@@ -373,10 +373,12 @@ def _quote_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], found: list[_Cand]
         for sent in sents.values():
             for tok in sent:
                 cue = lex.verbs.get(tok.lemma_.lower())
-                if cue is None or not tok.tag_.startswith("VB") or _in_quote(quotes, tok.idx) or cue.weak:
+                if cue is None or not tok.tag_.startswith("VB") or _in_quote(quotes, tok.idx):
                     continue
                 subj = _find_subject(tok)
                 if subj is None or _in_quote(quotes, subj.idx) or any(c.dep_ == "neg" for c in tok.children):
+                    continue
+                if cue.weak and not _is_source(lex, subj):
                     continue
                 dist = min(abs(tok.idx - q.start), abs(tok.idx - q.end))
                 if best is None or dist < best[0]:

@@ -88,6 +88,8 @@ class SpeakerResolver:
                 continue
             name = self.doc[toks[0].i : toks[-1].i + 1].text.replace("\u2019s", "").strip()
             name = re.sub(r"'s$", "", name)
+            if not name or not name.split():
+                continue
             surname = toks[-1].text.lower()
             if len(toks) > 1 and surname not in self.by_surname:
                 self.by_surname[surname] = name

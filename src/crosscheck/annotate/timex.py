@@ -34,11 +34,16 @@ class Match:
 
 
 def _names(words: object, *, dot: bool) -> str:
-    """Case-sensitive alternation of capitalised (and upper-case) names."""
-    forms: set[str] = set()
+    """Case-sensitive alternation of capitalised (and upper-case) names; abbreviations may take a dot."""
+    full: set[str] = set()
+    short: set[str] = set()
     for w in words:  # type: ignore[attr-defined]
-        forms.update({str(w).capitalize(), str(w).upper()})
-    return "(?-i:" + alternation(forms, abbrev_dot=dot) + ")"
+        w = str(w)
+        (short if dot and len(w) <= 4 and w not in {"may", "june", "july"} else full).update({w.capitalize(), w.upper()})
+    alt = alternation(full)
+    if short:
+        alt = f"(?:{alt}|{alternation(short, abbrev_dot=True)})"
+    return "(?-i:" + alt + ")"
 
 
 @lru_cache(maxsize=1)
@@ -126,8 +131,8 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ),
         (
             "ago",
-            rf"{approx}{num}[\s-]+{unit}\s+(?P<dir>ago|earlier|later|from\s+now|hence|back|before|after)"
-            r"(?!\s+(?:the|a|an|his|her|its|their|[A-Z0-9]))",
+            rf"{approx}{num}[\s-]+{unit}\s+"
+            r"(?P<dir>ago|earlier|later|from\s+now|hence|back|(?:before|after)(?![ \t]+\w))",
         ),
         (
             "duration",

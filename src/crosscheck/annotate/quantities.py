@@ -110,9 +110,7 @@ def _is_identifier_or_age(text: str, start: int, end: int) -> bool:
     if re.match(r"\s*-?\s*years?[-\s]old", after) or prev in nums["age_before"]:
         return True
     # "Smith, 42, said": a number set off by commas right after a capitalised name
-    return bool(
-        re.search(r"[A-Z][a-z]+,\s*$", before) and re.match(r"\s*,", after) and text[start:end].isdigit()
-    )
+    return bool(re.search(r"[A-Z][a-z]+,\s*$", before) and re.match(r"\s*,", after) and text[start:end].isdigit())
 
 
 def extract_quantities(doc: Doc, article: Article, claims: list[Claim]) -> list[Quantity]:

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
+_FUTURE_AUX = {"will", "'ll", "shall", "wo", "going"}
+_FUTURE_VERBS = {"schedule", "plan", "expect", "intend"}
+
+
 class Resolver(RelativeRules):
     """Resolves the matches of one article in text order."""
 
@@ -43,9 +47,9 @@ class Resolver(RelativeRules):
         self.months: dict[str, int] = tx["months"]
         self.weekdays: dict[str, int] = tx["weekdays"]
         self.text, self.ref, self.ref_s = text, ref, (ref.isoformat() if ref else None)
-        self.sent_starts = (
-            [s.start_char for s in doc.sents] if doc is not None else self._split_sentences(text)
-        )
+        self.doc = doc
+        self.tok_starts = [t.idx for t in doc] if doc is not None else []
+        self.sent_starts = [s.start_char for s in doc.sents] if doc is not None else self._split_sentences(text)
         self.para_starts = [m.start() for m in re.finditer(r"(?:^|\n)[^\n]", text)]
         # month-days written with a year, and every year the article writes
         self.explicit_md: dict[tuple[int, int], tuple[int, str]] = {}
@@ -74,9 +78,24 @@ class Resolver(RelativeRules):
         return bisect_right(self.para_starts, pos)
 
     def _future(self, m: Match) -> bool:
-        i = self._sent(m.start)
-        s = self.sent_starts[i - 1] if i > 0 else 0
-        return bool(_FUTURE.search(self.text[s : m.end + 30]))
+        """Does the clause holding ``m`` speak of the future ("will meet on Friday")?"""
+        if self.doc is None:
+            i = self._sent(m.start)
+            s = self.sent_starts[i - 1] if i > 0 else 0
+            return bool(_FUTURE.search(self.text[s : m.start]))
+        tok = self.doc[max(0, bisect_right(self.tok_starts, m.start) - 1)]
+        for _ in range(4):
+            if tok.pos_ in {"VERB", "AUX"}:
+                break
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+        for verb in [tok, *list(tok.ancestors)[:2]]:
+            if verb.lemma_.lower() in _FUTURE_VERBS:
+                return True
+            if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in verb.children):
+                return True
+        return False
 
     def _anchor(self, m: Match, grans: set[str]) -> tuple[date, str] | None:
         """The latest dated mention (of one of ``grans``) in the sentence, else in the article."""
@@ -189,9 +208,7 @@ class Resolver(RelativeRules):
         y, anchor, how = self._year_of(m, mon, (g.get("rel") or "").lower())
         if y is None:
             return Resolved(None, resolution="year_inferred", reason="month without a year; " + NO_REF)
-        return Resolved(
-            f"{y}-{mon:02d}", resolution="year_inferred" if how == "reference" else how, anchor=anchor
-        )
+        return Resolved(f"{y}-{mon:02d}", resolution="year_inferred" if how == "reference" else how, anchor=anchor)
 
     def _r_season(self, m: Match, g: dict[str, str]) -> Resolved:
         s = load("timex.json")["seasons"][g["season"].lower()]
@@ -261,6 +278,15 @@ class Resolver(RelativeRules):
             shift = -4 - 1
         d = cal.shift(self.ref, "Q", shift)
         return Resolved(cal.quarter(d), resolution="reference", anchor=f"reference date {self.ref_s}")
+
+    def _r_yearago(self, m: Match, g: dict[str, str]) -> Resolved:
+        focus = self._focus_quarter(m)
+        if focus and (g.get("yp") or "").lower() != "level":
+            y, q = focus.split("-")
+            return Resolved(f"{int(y) - 1}-{q}", resolution="relative", anchor=focus)
+        if self.ref is None:
+            return Resolved(None, resolution="reference", reason=NO_REF)
+        return Resolved(str(self.ref.year - 1), resolution="reference", anchor=f"reference date {self.ref_s}")
 
     def _r_holiday(self, m: Match, g: dict[str, str]) -> Resolved:
         h = load("timex.json")["holidays"][re.sub(r"\s+", " ", g["hol"].lower())]

@@ -84,9 +84,7 @@ def with_reference_date(doc: Doc, article: Article) -> Article:
     ref, how = reference_date(article.text, doc)
     if ref is None:
         return article
-    return replace(
-        article, published=ref.isoformat(), published_source=cast("Literal['dateline', 'inferred']", how)
-    )
+    return replace(article, published=ref.isoformat(), published_source=cast("Literal['dateline', 'inferred']", how))
 
 
 def extract_times(doc: Doc, article: Article) -> list[TimeExpr]:

@@ -37,9 +37,11 @@ def _names(words: object, *, dot: bool) -> str:
     """Case-sensitive alternation of capitalised (and upper-case) names; abbreviations may take a dot."""
     full: set[str] = set()
     short: set[str] = set()
-    for w in words:  # type: ignore[attr-defined]
-        w = str(w)
-        (short if dot and len(w) <= 4 and w not in {"may", "june", "july"} else full).update({w.capitalize(), w.upper()})
+    for word in words:  # type: ignore[attr-defined]
+        w = str(word)
+        (short if dot and len(w) <= 4 and w not in {"may", "june", "july"} else full).update(
+            {w.capitalize(), w.upper()}
+        )
     alt = alternation(full)
     if short:
         alt = f"(?:{alt}|{alternation(short, abbrev_dot=True)})"
@@ -65,9 +67,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     pod = r"(?P<pod>morning|afternoon|evening|night|overnight)"
     tz = alternation(tx["time_zones"])
     season = r"(?P<season>" + alternation(tx["seasons"]) + r")"
-    holiday = (
-        r"(?P<hol>" + "(?-i:" + alternation({h.title() for h in tx["holidays"]}).replace("'S", "'s") + "))"
-    )
+    holiday = r"(?P<hol>" + "(?-i:" + alternation({h.title() for h in tx["holidays"]}).replace("'S", "'s") + "))"
     cent = r"(?P<cent>" + alternation(tx["centuries"]) + r")"
     refs = alternation([*tx["present_ref"], *tx["past_ref"], *tx["future_ref"]])
     sets = alternation(tx["sets"])
@@ -136,7 +136,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ),
         (
             "duration",
-            rf"(?:(?P<det>the|a|an)\s+)?{approx}(?:(?P<rel>past|last|next|first|coming|previous|following|latest|"
+            rf"(?:(?P<det>the)\s+)?{approx}(?:(?P<rel>past|last|next|first|coming|previous|following|latest|"
             rf"final|full|entire|whole|remaining|recent)\s+)?{num}[\s-]+{unit}(?P<adj>-long|-old|\s+old)?\b",
         ),
         (
@@ -149,6 +149,10 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
             rf"(?P<every>every|each|per|twice\s+a|once\s+a|(?:{number_pattern()})\s+times\s+a)\s+"
             rf"(?:(?P<num>other|{number_pattern()})\s+)?(?P<unit>day|week|month|year|morning|night|evening|weekend|"
             rf"days|weeks|months|years|{_names(full_days, dot=False)})\b",
+        ),
+        (
+            "yearago",
+            r"(?:the\s+)?(?P<ya>year-earlier|year-ago|year\s+earlier)(?:\s+(?P<yp>period|quarter|level|results))?\b",
         ),
         ("setword", rf"\b(?P<sw>{sets})\b"),
         ("ref", rf"\b(?P<ref>{refs})\b"),
@@ -205,7 +209,7 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
         return False
     if m.kind == "duration" and g.get("num", "").lower() in {"some", "many", "few"} and not g.get("rel"):
         return False
-    if m.kind == "unitrel" and g["rel"].lower() == "the" and g["unit"].lower() not in {"weekend"}:
+    if m.kind == "unitrel" and g["rel"].lower() == "the" and g["unit"].lower() not in {"weekend", "quarter"}:
         return False
     if (
         m.kind in {"ref", "setword"}
@@ -218,12 +222,7 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
     tok = toks.at(m.start)
     if tok is None:
         return True
-    if (
-        m.kind in {"ref", "setword"}
-        and tok.pos_ == "PROPN"
-        and text[m.start].isupper()
-        and tok.i != tok.sent.start
-    ):
+    if m.kind in {"ref", "setword"} and tok.pos_ == "PROPN" and text[m.start].isupper() and tok.i != tok.sent.start:
         return False  # "Korea Daily", "Join Now": part of a name
     if (
         m.kind == "month"
@@ -245,11 +244,7 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
         return False
     if m.kind == "year" and not g.get("fiscal") and not g.get("pmod"):
         ytok = toks.at(m.end - 1)
-        if (
-            ytok is not None
-            and ytok.dep_ == "nummod"
-            and ytok.head.lower_ not in {"year", "years", "season", "fiscal"}
-        ):
+        if ytok is not None and ytok.dep_ == "nummod" and ytok.head.lower_ not in {"year", "years", "season", "fiscal"}:
             return False  # "2000 people"
         if prev in {"resolution", "no.", "number", "flight", "article", "route", "page", "model", "room"}:
             return False

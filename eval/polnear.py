@@ -68,7 +68,7 @@ def read_ann(path: Path) -> list[Rel]:
     events: list[dict[str, str]] = []
     for line in path.read_text("utf-8").splitlines():
         if line.startswith("T"):
-            tid, mid, _ = (line.split("\t") + ["", ""])[:3]
+            tid, mid, _ = ([*line.split("\t"), "", ""])[:3]
             label, _, spec = mid.partition(" ")
             spans[tid] = _envelope(spec)
             del label

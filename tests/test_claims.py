@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import need_shared
 from crosscheck.annotate.claims import extract_claims
 from crosscheck.annotate.cues import may_attribute
 from crosscheck.annotate.nlp import load, parse
 from crosscheck.annotate.quotes import find_quotes
 from crosscheck.model import Article, Claim
-
-from conftest import need_shared
 
 
 @pytest.fixture(scope="module")

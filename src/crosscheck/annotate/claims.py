@@ -95,9 +95,7 @@ def _speaker_span(doc: Doc, head: Token) -> Span:
     left = head.left_edge.i
     right = head.i
     for child in head.rights:
-        if child.dep_ in ("conj", "cc", "compound", "flat") and child.right_edge.i - left < 12:
-            right = child.right_edge.i
-        elif child.dep_ == "prep" and child.lower_ == "of" and child.right_edge.i - left < 8:
+        if (child.dep_ in ("conj", "cc", "compound", "flat") and child.right_edge.i - left < 12) or (child.dep_ == "prep" and child.lower_ == "of" and child.right_edge.i - left < 8):
             right = child.right_edge.i
         else:
             break
@@ -119,7 +117,7 @@ def _strip_span(span: Span) -> Span:
 
 def _is_source(lex: Lexicon, head: Token) -> bool:
     """Could this subject be a source at all (for weak cues such as 'show' or 'condemn')?"""
-    if head.ent_type_ in _SOURCE_ENTS or head.lower_ in lex.pronouns and head.lower_ not in ("it", "i", "we"):
+    if head.ent_type_ in _SOURCE_ENTS or (head.lower_ in lex.pronouns and head.lower_ not in ("it", "i", "we")):
         return True
     lemma = head.lemma_.lower()
     return (lemma in lex.source_nouns or lemma in lex.role_words or lemma in lex.nouns
@@ -289,7 +287,7 @@ def _verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list
         toks, how = found
         if how in ("dobj", "of"):
             toks = _drop_trailing_dates(toks)
-        toks = [t for t in toks if t.i != tok.i and t.i != subj.i and not (subj.left_edge.i <= t.i <= subj.right_edge.i)]
+        toks = [t for t in toks if t.i not in (tok.i, subj.i) and not subj.left_edge.i <= t.i <= subj.right_edge.i]
         span = _trim(doc, toks)
         if span is None or (len(doc.text[span[0]:span[1]].split()) < 2 and polarity != "deny"):
             continue
@@ -327,8 +325,8 @@ def _according_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) ->
             if not objs:
                 continue
             src = objs[0]
-            phrase = [tok, *(t for c in tos for t in c.subtree)] or [tok]
-            phrase = phrase + [t for t in src.subtree]
+            phrase = [tok, *(t for c in tos for t in c.subtree)]
+            phrase = phrase + list(src.subtree)
             cue, cue_end = "according to", tok.idx + len("according to")
         elif tok.tag_.startswith("VB") and tok.lemma_.lower() in lex.verbs and any(
                 c.lower_ == "as" and c.dep_ in ("mark", "advmod", "prep") and c.i < tok.i for c in tok.children):
@@ -422,11 +420,11 @@ def _apply_quotes(c: _Cand, text: str, quotes: list[Quote]) -> None:
     core = text[c.start : c.end].strip(" .,;:")
     for q in inside:
         # the whole clause is quoted (maybe with more of the same quote around it): a direct claim
-        if q.start <= c.start + 1 and c.end <= q.end + 1 or (
-                q.start >= c.start and q.end >= c.end - 1 and not text[c.start : q.start].strip(" ,:")):
-            if len(inside) == 1:
-                c.start, c.end, c.kind, c.direct = q.start, q.end, "direct", True
-                return
+        whole = (q.start <= c.start + 1 and c.end <= q.end + 1) or (
+            q.start >= c.start and q.end >= c.end - 1 and not text[c.start : q.start].strip(" ,:"))
+        if whole and len(inside) == 1:
+            c.start, c.end, c.kind, c.direct = q.start, q.end, "direct", True
+            return
     if any(q.end - q.start >= len(core) - 2 for q in inside) and len(inside) == 1:
         q = inside[0]
         c.start, c.end, c.kind, c.direct = min(c.start, q.start), max(c.end, q.end), "direct", True
@@ -550,7 +548,5 @@ def _nest(claims: list[Claim]) -> list[Claim]:
             continue
         outer = [o for o in claims if o is not c and o.cue_start is not None and c.cue_start is not None
                  and o.start <= c.cue_start < o.end and not (c.start <= o.cue_start < c.end)]
-        if outer and outer[0].speaker:
-            c = replace(c, reported_by=outer[0].speaker)
-        out.append(c)
+        out.append(replace(c, reported_by=outer[0].speaker) if outer and outer[0].speaker else c)
     return out

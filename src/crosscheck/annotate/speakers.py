@@ -9,6 +9,7 @@ modifiers name another country ("the ambassador of South Korea") may also look a
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -106,7 +107,7 @@ class SpeakerResolver:
         """Coordinated people ("Jake Sullivan and Jang Ho-jin called ...") as a plural speaker."""
         self.groups: list[tuple[int, Resolved]] = []
         ents = [e for e in self.doc.ents if e.label_ == "PERSON"]
-        for a, b in zip(ents, ents[1:], strict=False):
+        for a, b in itertools.pairwise(ents):
             # "A and <title> B" in one noun phrase: no verb or clause break between the names
             between = self.doc[a.end : b.start]
             if (a.sent.start == b.sent.start and len(between) <= 12 and between and between[0].lower_ == "and"
@@ -218,7 +219,7 @@ class SpeakerResolver:
                     if p.at == ent.start_char:
                         return p.name
         head = span.root
-        cands = [t for t in span if t.pos_ == "PROPN" and (t.i == head.i or t.head.i == head.i or t.dep_ == "appos")]
+        cands = [t for t in span if t.pos_ == "PROPN" and (head.i in (t.i, t.head.i) or t.dep_ == "appos")]
         for t in reversed(cands):
             full = self.by_surname.get(t.text.lower())
             if full:
@@ -229,8 +230,8 @@ class SpeakerResolver:
         """Several speakers: keep them joined as written; surnames get their full names."""
         parts = re.split(r"\s*(?:,|\band\b)\s*", text)
         names = []
-        for part in parts:
-            part = _strip_det(part)
+        for raw in parts:
+            part = _strip_det(raw)
             if not part:
                 continue
             full = self.by_surname.get(part.split()[-1].lower()) if part[:1].isupper() else None
@@ -244,8 +245,7 @@ class SpeakerResolver:
         head = span.root
         plural = head.tag_ in ("NNS", "NNPS") or any(t.lower_ in _PLURAL_NUM for t in span)
         if plural:
-            group = self._recent(at, plural=True, kinds=("group",))
-            return group
+            return self._recent(at, plural=True, kinds=("group",))
         members = role_class_members(role)
         aff = None
         modified = False

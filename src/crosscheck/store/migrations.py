@@ -65,3 +65,156 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
 ]
+MIGRATIONS.append(
+    (
+        # The cross-source layer's state: everything linking needs to run incrementally
+        # (MinHash signatures and LSH band buckets, story and group keys, claim vectors).
+        "0002_link_layer",
+        """
+        CREATE TABLE link_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE linked_articles (
+            article_id TEXT PRIMARY KEY,
+            minhash BLOB,
+            duplicate_of TEXT,
+            story_id TEXT,
+            publisher TEXT,
+            linked_at TEXT NOT NULL
+        );
+        CREATE TABLE lsh_bands (
+            band INTEGER NOT NULL, bucket TEXT NOT NULL, article_id TEXT NOT NULL,
+            PRIMARY KEY (band, bucket, article_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            events TEXT NOT NULL DEFAULT '[]',
+            keys TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE story_articles (
+            story_id TEXT NOT NULL, article_id TEXT NOT NULL, score REAL,
+            PRIMARY KEY (story_id, article_id)
+        );
+        CREATE TABLE story_keys (
+            key TEXT NOT NULL, story_id TEXT NOT NULL, weight REAL NOT NULL,
+            PRIMARY KEY (key, story_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE key_df (key TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE claim_groups (
+            id TEXT PRIMARY KEY,
+            story_id TEXT,
+            polarity TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT '[]',
+            outlets TEXT NOT NULL DEFAULT '[]',
+            independent_origins TEXT NOT NULL DEFAULT '[]',
+            first_seen TEXT,
+            why TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX claim_groups_story ON claim_groups(story_id);
+        CREATE TABLE group_members (
+            claim_id TEXT PRIMARY KEY,
+            group_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            score REAL,
+            vec BLOB NOT NULL,
+            keys TEXT NOT NULL DEFAULT '[]',
+            origin TEXT,
+            publisher TEXT
+        );
+        CREATE INDEX group_members_group ON group_members(group_id);
+        CREATE INDEX group_members_article ON group_members(article_id);
+        CREATE TABLE group_keys (
+            key TEXT NOT NULL, group_id TEXT NOT NULL,
+            PRIMARY KEY (key, group_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE relations (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            type TEXT,
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX relations_a ON relations(a);
+        CREATE INDEX relations_b ON relations(b)
+        """,
+    )
+)
+
+
+class _TriggerScript(str):
+    """Migration SQL whose statements may hold ``BEGIN ... END`` trigger bodies.
+
+    The runner splits migration text on ``;``, which would cut a trigger body in half; this
+    splits at complete statements instead (``sqlite3.complete_statement``), so the runner
+    needs no change. Still a ``str``: anything else that reads the migration text works.
+    """
+
+    __slots__ = ()
+
+    def split(self, sep: str | None = None, maxsplit: int = -1) -> list[str]:  # type: ignore[override]
+        """Complete SQL statements (trailing ``;`` kept) when splitting on ``;``."""
+        if sep != ";":
+            return super().split(sep, maxsplit)
+        import sqlite3
+
+        out, buf = [], ""
+        for part in super().split(";"):
+            buf += part + ";"
+            if sqlite3.complete_statement(buf):
+                out.append(buf)
+                buf = ""
+        if buf.strip(" \n;"):
+            out.append(buf)
+        return out
+
+
+MIGRATIONS.append(
+    (
+        # Full-text search for the web UI (/search): external-content FTS5 indexes over
+        # articles and claims, kept in sync by triggers so the writer path needs no change.
+        # The rows already stored are indexed by the 'rebuild' commands.
+        "0003_search_index",
+        _TriggerScript(
+            """
+            CREATE VIRTUAL TABLE articles_fts USING fts5(
+                title, text, content='articles', content_rowid='rowid',
+                tokenize='unicode61 remove_diacritics 2'
+            );
+            CREATE VIRTUAL TABLE claims_fts USING fts5(
+                content, speaker, speaker_text, content='claims', content_rowid='rowid',
+                tokenize='unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+                INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+            END;
+            CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+                INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.rowid, old.title, old.text);
+            END;
+            CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
+                INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.rowid, old.title, old.text);
+                INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+            END;
+            CREATE TRIGGER claims_fts_ai AFTER INSERT ON claims BEGIN
+                INSERT INTO claims_fts(rowid, content, speaker, speaker_text)
+                VALUES (new.rowid, new.content, new.speaker, new.speaker_text);
+            END;
+            CREATE TRIGGER claims_fts_ad AFTER DELETE ON claims BEGIN
+                INSERT INTO claims_fts(claims_fts, rowid, content, speaker, speaker_text)
+                VALUES ('delete', old.rowid, old.content, old.speaker, old.speaker_text);
+            END;
+            CREATE TRIGGER claims_fts_au AFTER UPDATE OF content, speaker, speaker_text ON claims BEGIN
+                INSERT INTO claims_fts(claims_fts, rowid, content, speaker, speaker_text)
+                VALUES ('delete', old.rowid, old.content, old.speaker, old.speaker_text);
+                INSERT INTO claims_fts(rowid, content, speaker, speaker_text)
+                VALUES (new.rowid, new.content, new.speaker, new.speaker_text);
+            END;
+            INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+            INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')
+            """
+        ),
+    )
+)

@@ -26,6 +26,7 @@ from crosscheck.model import (
     RemovedLine,
     TimeExpr,
 )
+from crosscheck.store.linkstore import LinkStoreMixin
 from crosscheck.store.migrations import MIGRATIONS
 
 T = TypeVar("T")
@@ -79,7 +80,7 @@ def _decode(cls: type[T], row: sqlite3.Row) -> T:
     return cls(**kwargs)
 
 
-class SQLiteStore:
+class SQLiteStore(LinkStoreMixin):
     """A ledger in one SQLite file (``:memory:`` for tests)."""
 
     def __init__(self, path: str | Path = "crosscheck.db", *, read_only: bool = False) -> None:

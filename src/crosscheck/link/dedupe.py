@@ -1,0 +1,144 @@
+"""Syndication and near-duplicates: MinHash LSH over word shingles of the clean text.
+
+A republished or lightly edited copy is linked to its original (``duplicate_of``, between
+articles) and never counts as another source: it inherits the original's publisher. The
+signature and its LSH band buckets are stored, so a later run finds copies of articles
+linked long ago without re-reading them, and no article is ever compared with all others.
+
+Which one is the original: the article whose outlet the other credits ("Source: X", a wire
+credit in ``Article.original_source``), else the one published first, else the one stored
+first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlparse
+
+import numpy as np
+from datasketch import MinHash
+
+from crosscheck.model import Article
+
+NUM_PERM = 128
+BANDS, ROWS = 32, 4  # LSH S-curve midpoint near Jaccard 0.42: candidates only, verified below
+SHINGLE = 3  # words: tolerant of light edits, still rare enough between unrelated texts
+DUPLICATE_JACCARD = 0.6  # estimated Jaccard of shingle sets at or above which a pair is one text
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SEED = 17  # fixed so signatures stored by one run compare with those of the next
+
+
+@dataclass(frozen=True, slots=True)
+class DupMatch:
+    """A near-copy found for a new article."""
+
+    original: str
+    jaccard: float
+    reason: str
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    """Lower-cased word k-grams of a text (the whole text when it is shorter than k words)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < k:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` uint64 values) of a text's shingles."""
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    sh = shingles(text)
+    if sh:
+        mh.update_batch(list(sh))
+    return np.asarray(mh.hashvalues, dtype=np.uint64)
+
+
+def bands(sig: np.ndarray) -> list[tuple[int, str]]:
+    """(band number, bucket hash) pairs: two texts share a bucket when a whole band agrees."""
+    out = []
+    for b in range(BANDS):
+        chunk = sig[b * ROWS : (b + 1) * ROWS].tobytes()
+        out.append((b, hashlib.blake2b(chunk, digest_size=8).hexdigest()))
+    return out
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.mean(a == b))
+
+
+def to_blob(sig: np.ndarray) -> bytes:
+    """A signature as stored."""
+    return sig.astype(np.uint64).tobytes()
+
+
+def from_blob(blob: bytes) -> np.ndarray:
+    """A stored signature."""
+    return np.frombuffer(blob, dtype=np.uint64)
+
+
+def _norm_outlet(name: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", (name or "").lower()).strip()
+
+
+def publisher_of(article: Article) -> str:
+    """Who published the text: its credited original source, else its outlet, else its site.
+
+    Five sites running the same wire story are one publisher, so the wire credit wins. An
+    article with nothing to go on counts as its own publisher, named after its source.
+    """
+    for name in (article.original_source, article.outlet):
+        if name and name.strip():
+            return name.strip()
+    src = article.source or article.id
+    host = urlparse(src).netloc
+    if host:
+        return host.removeprefix("www.")
+    return f"source:{PurePosixPath(src).stem}"
+
+
+def _credits(copy: Article, original: Article) -> bool:
+    """True when ``copy`` names ``original``'s outlet as its source."""
+    credited = _norm_outlet(copy.original_source)
+    return bool(credited) and credited in {_norm_outlet(original.outlet), _norm_outlet(original.original_source)}
+
+
+def find_original(conn: sqlite3.Connection, article: Article, sig: np.ndarray,
+                  load: dict[str, Article], candidates: set[str]) -> DupMatch | None:
+    """The original of ``article`` among LSH ``candidates`` (already-linked articles), if any.
+
+    ``load`` maps candidate ids to their articles. The best verified candidate wins; when the
+    new article is the credited original or was published earlier, the caller flips the link.
+    """
+    best: DupMatch | None = None
+    for cid in candidates:
+        if cid == article.id:
+            continue
+        row = conn.execute("SELECT minhash, duplicate_of FROM linked_articles WHERE article_id = ?", (cid,)).fetchone()
+        if row is None or row["minhash"] is None:
+            continue
+        j = jaccard(sig, from_blob(row["minhash"]))
+        if j < DUPLICATE_JACCARD:
+            continue
+        original = row["duplicate_of"] or cid  # a copy of a copy points at the first original
+        other = load.get(original)
+        reason = "minhash"
+        if other is not None and _credits(article, other):
+            reason = "minhash+credit"
+        if best is None or j > best.jaccard:
+            best = DupMatch(original=original, jaccard=round(j, 3), reason=reason)
+    return best
+
+
+def new_is_original(article: Article, old: Article) -> bool:
+    """True when the newly seen article is the original of an already-linked copy."""
+    if _credits(old, article):
+        return True
+    if _credits(article, old):
+        return False
+    return bool(article.published and old.published and article.published < old.published)

@@ -1,0 +1,147 @@
+"""Claim groups: claims asserting the same proposition across articles and speakers.
+
+Each new claim is compared only with the groups that share a blocking key with it (an
+entity, a day-level date, a content stem) inside its story and of its polarity; a key
+carried by more than ``KEY_CAP`` groups is skipped. The pair score mixes the sentence
+embedding cosine (paraphrase) with the overlap of content stems (the rare words that make
+two propositions the same) and dates (one day on both sides agrees; different days
+disagree). A claim joins its best group at or above ``JOIN``. A claim that would join but
+gives a different number or day for the same thing starts its own group instead, and the
+pair is returned as a conflict: claims of one group never contradict each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from crosscheck.link.entities import hints
+
+KEY_CAP = 300  # groups per key beyond which the key is too common to block on
+JOIN = 0.6  # combined score at or above which a claim joins a group
+W_COS, W_LEX = 0.6, 0.4
+DATE_AGREE, DATE_DISAGREE = 0.12, -0.3
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class ClaimInfo:
+    """What linking knows about one claim (read from the ledger, plus its vector)."""
+
+    id: str
+    article_id: str
+    polarity: str
+    content: str
+    vec: np.ndarray
+    stems: frozenset[str]
+    entities: frozenset[str]
+    dates: frozenset[str]  # day-level ISO dates inside the claim's sentence
+    quantities: tuple[tuple[float, str], ...]  # (value, unit) inside the claim
+    origin: str
+    publisher: str
+    published: str | None = None
+    speaker: str | None = None
+    contest: bool = False  # an assertion that contests another ("false information")
+    story_id: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def block_keys(self) -> set[str]:
+        """Blocking keys: entities, dates and content stems."""
+        return ({f"e:{k}" for k in self.entities} | {f"d:{d}" for d in self.dates}
+                | {f"w:{s}" for s in self.stems})
+
+
+def group_id(first_claim: str) -> str:
+    """A stable group id from the claim that opened it."""
+    return "g" + hashlib.sha1(first_claim.encode()).hexdigest()[:15]
+
+
+def stem(word: str) -> str:
+    """A crude, deterministic English stem: enough to meet 'missiles' with 'missile'."""
+    w = word.lower().replace("’", "'").removesuffix("'s").strip("'-")
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif len(w) > 4 and w.endswith("es") and w[:-2].endswith(("s", "x", "ch", "sh")):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suf in ("ing", "ed"):
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            w = w[: -len(suf)]
+            break
+    return w[:-1] if len(w) > 4 and w.endswith("e") else w
+
+
+def stems(text: str) -> frozenset[str]:
+    """Content stems of a text (stopwords and one-letter words left out)."""
+    stop = set(hints()["stopwords"])  # type: ignore[arg-type]
+    out = set()
+    for m in _WORD.finditer(text):
+        w = m.group(0).lower()
+        if w in stop or len(w) < 3 or w[0].isdigit():
+            continue
+        out.add(stem(w))
+    return frozenset(out)
+
+
+def day_dates(values: Iterable[str | None]) -> frozenset[str]:
+    """The day-level ISO dates among TIMEX3 values."""
+    return frozenset(v for v in values if v and _DAY.match(v))
+
+
+def pair_score(a: ClaimInfo, b: ClaimInfo) -> tuple[float, dict[str, float], str | None]:
+    """(score, parts, conflict) of two claims; conflict is "number" or "date" when they disagree."""
+    cos = float(np.dot(a.vec, b.vec))
+    small = min(len(a.stems), len(b.stems))
+    lex = len(a.stems & b.stems) / small if small else 0.0
+    if small < 3:
+        lex *= 0.5  # two-word contents share words by accident
+    score = W_COS * cos + W_LEX * lex
+    conflict = None
+    if a.dates and b.dates:
+        if a.dates & b.dates:
+            score += DATE_AGREE
+        else:
+            score += DATE_DISAGREE
+            conflict = "date"
+    units_a = {u: v for v, u in a.quantities if u}
+    units_b = {u: v for v, u in b.quantities if u}
+    shared = set(units_a) & set(units_b)
+    if shared and all(abs(units_a[u] - units_b[u]) > 1e-9 * max(1.0, abs(units_a[u])) for u in shared):
+        conflict = "number"
+    elif shared:
+        score += 0.05
+    parts = {"cosine": round(cos, 3), "stems": round(lex, 3), "score": round(score, 3)}
+    return score, parts, conflict
+
+
+def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]]) -> tuple[str | None, dict[str, object],
+                                                                               list[tuple[ClaimInfo, str, dict[str, float]]]]:
+    """The group a claim joins (or None), why, and the conflicting near-matches it would have joined.
+
+    ``members`` maps candidate group ids to their claims (same story, same polarity).
+    """
+    best, best_s, best_parts, best_with = None, JOIN, {}, ""
+    conflicts: list[tuple[ClaimInfo, str, dict[str, float]]] = []
+    for gid, claims in members.items():
+        g_best, g_parts, g_with, g_conflict = -1.0, {}, "", None
+        for other in claims:
+            s, parts, conflict = pair_score(claim, other)
+            if conflict and s - DATE_DISAGREE * (conflict == "date") >= JOIN:
+                conflicts.append((other, conflict, parts))
+                g_conflict = conflict
+            if s > g_best:
+                g_best, g_parts, g_with = s, parts, other.id
+        if g_conflict:
+            continue  # joining would put a contradiction inside the group
+        if g_best >= best_s:
+            best, best_s, best_parts, best_with = gid, g_best, g_parts, g_with
+    why: dict[str, object] = {}
+    if best is not None:
+        why = {"joined_via": best_with, **best_parts}
+    return best, why, conflicts

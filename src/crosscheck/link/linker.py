@@ -1,0 +1,290 @@
+"""One article at a time through the link layer: dedupe, story, dates, groups, relations.
+
+Each article is linked in its own transaction. Groups, stories and relations touched by the
+run get their derived fields (outlets, origins, status, events) recomputed at the end, and
+only those: the cost of a run follows the new articles, not the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from crosscheck.link import dedupe, embed, groups, origins, relations, stories, timeline
+from crosscheck.link.entities import article_keys, keys_in
+from crosscheck.link.groups import ClaimInfo
+from crosscheck.model import Article, Claim
+
+_MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge groups
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _j(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Rough sentence bounds around a span (for embedding context, not for offsets shown)."""
+    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    hi_c = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return lo, (min(hi_c) + 1 if hi_c else len(text))
+
+
+class ArticleLinker:
+    """Links articles into the store's link tables; counters say what happened."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.conn: sqlite3.Connection = store.conn
+        self.emb = embed.embedder()
+        self.duplicates = self.new_stories = self.new_groups = self.dates_resolved = 0
+        self.relations: Counter[str] = Counter()
+        self.touched_groups: set[str] = set()
+        self.touched_stories: set[str] = set()
+        self.n_articles = self.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0]
+        self._texts: dict[str, str] = {}
+
+    # helpers ---------------------------------------------------------------------------
+
+    def _text(self, aid: str) -> str:
+        if aid not in self._texts:
+            a = self.store.article(aid)
+            self._texts[aid] = a.text if a else ""
+        return self._texts[aid]
+
+    def _sentence_vec(self, aid: str, start: int, end: int) -> np.ndarray:
+        text = self._text(aid)
+        lo, hi = _sentence(text, start, end)
+        return self.emb.encode([text[lo:hi]])[0]
+
+    def _info_from_row(self, row: sqlite3.Row) -> ClaimInfo:
+        k = json.loads(row["keys"])
+        return ClaimInfo(
+            id=row["claim_id"], article_id=row["article_id"], polarity=k["polarity"], content=k["content"],
+            vec=embed.from_blob(row["vec"]), stems=frozenset(k["stems"]), entities=frozenset(k["entities"]),
+            dates=frozenset(k["dates"]), quantities=tuple((q[0], q[1]) for q in k["quantities"]),
+            origin=row["origin"], publisher=row["publisher"], published=k.get("published"),
+            speaker=k.get("speaker"), contest=k.get("contest", False), story_id=row["story_id"])
+
+    # the steps ---------------------------------------------------------------------------
+
+    def link_article(self, aid: str) -> None:
+        """Link one stored article (one transaction)."""
+        article: Article = self.store.article(aid)
+        self._texts[aid] = article.text
+        mentions = list(self.store.mentions(aid))
+        sig = dedupe.signature(article.text)
+        buckets = dedupe.bands(sig)
+        cands = self.store.lsh_candidates(buckets)
+        load = {c: a for c in cands if (a := self.store.article(c)) is not None}
+        for row in [self.store.linked_article(c) for c in cands]:
+            if row is not None and row["duplicate_of"] and row["duplicate_of"] not in load:
+                orig = self.store.article(row["duplicate_of"])
+                if orig is not None:
+                    load[orig.id] = orig
+        match = dedupe.find_original(self.conn, article, sig, load, cands)
+        publisher = dedupe.publisher_of(article)
+        spans = article_keys(mentions)
+        prof = stories.profile(Counter(spans.values()))
+        with self.store.transaction() as cur:
+            duplicate_of, sid = None, None
+            if match is not None:
+                self.duplicates += 1
+                old = load.get(match.original) or self.store.article(match.original)
+                old_row = self.store.linked_article(match.original)
+                if old is not None and dedupe.new_is_original(article, old):
+                    # the copy was seen first: it now points at this article
+                    cur.execute("UPDATE linked_articles SET duplicate_of = ?, publisher = ? WHERE article_id = ?",
+                                (aid, publisher, match.original))
+                    cur.execute("UPDATE group_members SET publisher = ? WHERE article_id = ?", (publisher, match.original))
+                    a_id, b_id = match.original, aid
+                else:
+                    duplicate_of = match.original
+                    publisher = old_row["publisher"] if old_row else publisher
+                    a_id, b_id = aid, match.original
+                sid = old_row["story_id"] if old_row else None
+                self.store.put_relation(cur, relations.relation_id("duplicate_of", None, a_id, b_id), "duplicate_of",
+                                        None, a_id, b_id, {"jaccard": match.jaccard, "how": match.reason})
+                self.relations["duplicate_of"] += 1
+            score = 1.0
+            if sid is None:
+                sid, score = stories.choose_story(self.store, prof, max(self.n_articles, 1))
+            if sid is None:
+                sid = stories.story_id(aid)
+                title = stories.story_title([article.title], [k.split(":", 1)[-1] for k in prof])
+                cur.execute("INSERT OR IGNORE INTO stories (id, title, updated_at) VALUES (?, ?, ?)", (sid, title, _now()))
+                self.new_stories += 1
+            cur.execute("INSERT OR IGNORE INTO story_articles VALUES (?, ?, ?)", (sid, aid, round(score, 3)))
+            stories.add_story_keys(cur, sid, prof)
+            self.store.bump_key_df(cur, prof.keys())
+            cur.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?, ?)", [(b, h, aid) for b, h in buckets])
+            cur.execute("INSERT INTO linked_articles VALUES (?, ?, ?, ?, ?, ?)",
+                        (aid, dedupe.to_blob(sig), duplicate_of, sid, publisher, _now()))
+            self.n_articles += 1
+            self.touched_stories.add(sid)
+            story_articles = self.store.story_article_ids(sid)
+            self.dates_resolved += timeline.resolve_dates(self.conn, cur, story_articles, self._sentence_vec)
+            self._link_claims(cur, article, sid, publisher, spans)
+
+    def _claim_infos(self, article: Article, sid: str, publisher: str,
+                     spans: dict[tuple[int, int], str]) -> list[tuple[Claim, ClaimInfo]]:
+        claims = list(self.store.claims(article.id))
+        if not claims:
+            return []
+        mentions = list(self.store.mentions(article.id))
+        times = list(self.store.times(article.id))
+        quants = list(self.store.quantities(article.id))
+        vecs = self.emb.encode([c.content for c in claims])
+        out = []
+        for c, v in zip(claims, vecs, strict=True):
+            s0 = c.sentence_start if c.sentence_start is not None else c.start
+            s1 = c.sentence_end if c.sentence_end is not None else c.end
+            lo, hi = min(s0, c.start), max(s1, c.end)
+            info = ClaimInfo(
+                id=c.id, article_id=article.id, polarity=c.polarity, content=c.content, vec=v,
+                stems=groups.stems(c.content), entities=frozenset(keys_in(spans, lo, hi)),
+                dates=groups.day_dates(t.value for t in times if t.start >= lo and t.end <= hi),
+                quantities=tuple((q.value, q.unit or "") for q in quants if q.start >= c.start and q.end <= c.end),
+                origin=origins.claim_origin(c, article, mentions), publisher=publisher,
+                published=article.published, speaker=c.speaker or c.speaker_text,
+                contest=c.polarity == "assert" and relations.is_contest(c.content), story_id=sid)
+            out.append((c, info))
+        return out
+
+    def _candidates(self, info: ClaimInfo, kind: str) -> dict[str, list[ClaimInfo]]:
+        gids = self.store.groups_for_keys(info.block_keys(), cap=groups.KEY_CAP)
+        out: dict[str, list[ClaimInfo]] = {}
+        for row in self.store.group_member_rows(gids):
+            if row["story_id"] != info.story_id or row["polarity"] != kind:
+                continue
+            out.setdefault(row["group_id"], []).append(self._info_from_row(row))
+        return out
+
+    def _link_claims(self, cur: sqlite3.Cursor, article: Article, sid: str, publisher: str,
+                     spans: dict[tuple[int, int], str]) -> None:
+        pairs = self._claim_infos(article, sid, publisher, spans)
+        group_of: dict[str, str] = {}
+        for c, info in pairs:
+            kind = "deny" if info.polarity == "deny" else ("contest" if info.contest else "assert")
+            gid, why, conflicts = groups.best_group(info, self._candidates(info, kind))
+            if gid is None:
+                gid = groups.group_id(c.id)
+                cur.execute("INSERT INTO claim_groups (id, story_id, polarity, why, updated_at) VALUES (?, ?, ?, ?, ?)",
+                            (gid, sid, kind, _j({"opened_by": c.id, "joins": []}), _now()))
+                self.new_groups += 1
+            else:
+                row = self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (gid,)).fetchone()
+                w = json.loads(row["why"])
+                if len(w.get("joins", [])) < _MAX_WHY:
+                    w.setdefault("joins", []).append({"claim": c.id, **why})
+                cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(w), gid))
+            keys = {"polarity": info.polarity, "content": info.content, "stems": sorted(info.stems),
+                    "entities": sorted(info.entities), "dates": sorted(info.dates),
+                    "quantities": [list(q) for q in info.quantities], "published": info.published,
+                    "speaker": info.speaker, "contest": info.contest}
+            cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (c.id, gid, article.id, why.get("score"), embed.to_blob(info.vec), _j(keys),
+                         info.origin, publisher))
+            cur.executemany("INSERT OR IGNORE INTO group_keys VALUES (?, ?)", [(k, gid) for k in info.block_keys()])
+            group_of[c.id] = gid
+            self.touched_groups.add(gid)
+            for other, what, parts in conflicts:
+                og = self.conn.execute("SELECT group_id FROM group_members WHERE claim_id = ?", (other.id,)).fetchone()
+                if og is None or og[0] == gid:
+                    continue
+                rtype = relations.conflict_type(info, other)
+                self._relate(cur, "contradicts", rtype, gid, og[0],
+                             {"a_claim": c.id, "b_claim": other.id, "conflict": what, **parts,
+                              "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],
+                              "a_dates": sorted(info.dates), "b_dates": sorted(other.dates)})
+        self._link_denials(cur, pairs, group_of, spans)
+
+    def _link_denials(self, cur: sqlite3.Cursor, pairs: list[tuple[Claim, ClaimInfo]], group_of: dict[str, str],
+                      spans: dict[tuple[int, int], str]) -> None:
+        text = self._texts[pairs[0][1].article_id] if pairs else ""
+        for c, info in pairs:
+            if info.polarity != "deny" and not info.contest:
+                continue
+            if info.polarity == "deny" and c.speaker_start is not None and c.speaker_end is not None:
+                parties = keys_in(spans, c.speaker_start, c.speaker_end)
+            else:
+                # a contest accuses someone of spreading falsehoods: its targets are that someone's claims
+                parties = set()
+            lo, hi = _sentence(text, c.start, c.end)
+            d_vec = self.emb.encode([text[lo:hi]])[0]
+            targets = relations.resolve_targets(c, info, d_vec, parties, pairs)
+            if info.contest:
+                named = keys_in(spans, c.start, c.end)
+                targets = [t for t in targets if any(
+                    origins.fold(n.split(":", 1)[-1].replace("-", " ")) in
+                    {origins.fold(i.origin), origins.fold(origins.affiliation(i.origin) or "")}
+                    for n in named for cc, i in pairs if cc.id == t.claim_id)] if named else []
+            for t in targets:
+                tg = group_of.get(t.claim_id)
+                if tg and tg != group_of[c.id]:
+                    self._relate(cur, "contradicts", "dispute", group_of[c.id], tg,
+                                 {"a_claim": c.id, "b_claim": t.claim_id, "pointer": c.points_at,
+                                  "score": t.score, "how": t.how})
+
+    def _relate(self, cur: sqlite3.Cursor, kind: str, rtype: str, a: str, b: str, evidence: dict[str, Any]) -> None:
+        rid = relations.relation_id(kind, rtype, a, b)
+        if self.conn.execute("SELECT 1 FROM relations WHERE id = ?", (rid,)).fetchone():
+            return
+        self.store.put_relation(cur, rid, kind, rtype, a, b, evidence)
+        self.relations[rtype] += 1
+        self.touched_groups |= {a, b}
+
+    # derived fields ----------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Recompute outlets, origins, status and events of what this run touched."""
+        with self.store.transaction() as cur:
+            rows = self.store.group_member_rows(self.touched_groups)
+            by_group: dict[str, list[sqlite3.Row]] = {}
+            for r in rows:
+                by_group.setdefault(r["group_id"], []).append(r)
+            rels = self.store.relations_touching(self.touched_groups)
+            for gid, members in by_group.items():
+                outlets = sorted({m["publisher"] for m in members})
+                seen: dict[str, str] = {}
+                for m in members:
+                    seen.setdefault(origins.fold(m["origin"]), m["origin"])
+                types = {r["type"] for r in rels if r["b"] == gid or (r["a"] == gid and r["type"] != "dispute")}
+                dates = [json.loads(m["keys"]).get("published") for m in members]
+                first = min((d for d in dates if d), default=None)
+                cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "
+                            "updated_at = ? WHERE id = ?",
+                            (_j(outlets), _j(sorted(seen.values())), _j(relations.group_status(len(seen), types)),
+                             first, _now(), gid))
+            for sid in self.touched_stories:
+                self._story_events(cur, sid)
+
+    def _story_events(self, cur: sqlite3.Cursor, sid: str) -> None:
+        rows = self.store.group_member_rows(self.store.story_group_ids(sid))
+        claims = []
+        for r in rows:
+            k = json.loads(r["keys"])
+            c = self.conn.execute("SELECT start, end, sentence_start, sentence_end FROM claims WHERE id = ?",
+                                  (r["claim_id"],)).fetchone()
+            if c is None:
+                continue
+            lo = min(c["start"], c["sentence_start"] if c["sentence_start"] is not None else c["start"])
+            hi = max(c["end"], c["sentence_end"] if c["sentence_end"] is not None else c["end"])
+            trows = self.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ?",
+                                      (r["article_id"], lo, hi)).fetchall()
+            dates = groups.day_dates(t["value"] for t in trows)
+            claims.append({"claim_id": r["claim_id"], "group_id": r["group_id"], "article_id": r["article_id"],
+                           "content": k["content"], "speaker": k.get("speaker"), "origin": r["origin"],
+                           "publisher": r["publisher"], "published": k.get("published"), "dates": sorted(dates),
+                           "time_ids": [t["id"] for t in trows if t["value"] in dates],
+                           "start": c["start"], "end": c["end"]})
+        cur.execute("UPDATE stories SET events = ?, updated_at = ? WHERE id = ?",
+                    (_j(timeline.build_events(claims)), _now(), sid))

@@ -1,0 +1,116 @@
+"""Stories: what an analyst follows for months, clustered from shared canonical entities.
+
+An article joins the story whose accumulated entity profile is closest to its own (cosine
+of IDF-weighted key counts), or starts a new one. Candidates come only from the stories
+sharing a key with it (the ``story_keys`` index), and a key carried by more than
+``KEY_CAP`` stories is skipped: "United States" would otherwise make every lookup scan the
+corpus. The same scoring runs without a store (:class:`StoryClusterer`) for the ECB+ eval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+KEY_CAP = 200  # stories per key beyond which the key is too common to block on
+JOIN = 0.25  # cosine of weighted profiles at or above which an article joins a story
+TOP_KEYS = 12  # an article is described by its most frequent keys; the tail is noise
+
+
+def story_id(first_article: str) -> str:
+    """A stable story id from the article that opened it."""
+    return "s" + hashlib.sha1(first_article.encode()).hexdigest()[:15]
+
+
+def profile(counts: Mapping[str, int]) -> dict[str, float]:
+    """An article's key weights: sublinear counts of its ``TOP_KEYS`` most frequent keys."""
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_KEYS]
+    return {k: 1.0 + math.log(c) for k, c in top if c > 0}
+
+
+def idf(df: int, n: int) -> float:
+    """Smoothed inverse document frequency."""
+    return math.log((n + 1) / (df + 1)) + 1.0
+
+
+def similarity(a: Mapping[str, float], b: Mapping[str, float], weight: Callable[[str], float]) -> float:
+    """Cosine of two key profiles, each key scaled by ``weight`` (its IDF)."""
+    dot = sum(w * b[k] * weight(k) ** 2 for k, w in a.items() if k in b)
+    if dot == 0:
+        return 0.0
+    na = math.sqrt(sum((w * weight(k)) ** 2 for k, w in a.items()))
+    nb = math.sqrt(sum((w * weight(k)) ** 2 for k, w in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+@dataclass
+class StoryClusterer:
+    """In-memory incremental story clustering with the same blocking and scoring as the store.
+
+    Used by the ECB+ eval and by tests; the linker does the same against the store tables.
+    """
+
+    join: float = JOIN
+    key_cap: int = KEY_CAP
+    df: Counter[str] = field(default_factory=Counter)
+    n: int = 0
+    keys: dict[str, dict[str, float]] = field(default_factory=dict)  # story -> key weights
+    index: dict[str, set[str]] = field(default_factory=dict)  # key -> stories
+    members: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, doc_id: str, counts: Mapping[str, int]) -> str:
+        """Place one document; returns its story id."""
+        prof = profile(counts)
+        self.n += 1
+        self.df.update(prof.keys())
+        cands: set[str] = set()
+        for k in prof:
+            sids = self.index.get(k, set())
+            if len(sids) <= self.key_cap:
+                cands |= sids
+        best, best_s = None, 0.0
+        for sid in sorted(cands):
+            s = similarity(prof, self.keys[sid], lambda k: idf(self.df[k], self.n))
+            if s > best_s:
+                best, best_s = sid, s
+        sid = best if best is not None and best_s >= self.join else story_id(doc_id)
+        merged = self.keys.setdefault(sid, {})
+        for k, w in prof.items():
+            merged[k] = merged.get(k, 0.0) + w
+            self.index.setdefault(k, set()).add(sid)
+        self.members.setdefault(sid, []).append(doc_id)
+        return sid
+
+
+def choose_story(store: object, prof: Mapping[str, float], n_articles: int) -> tuple[str | None, float]:
+    """The best existing story for an article profile, from the store's key index."""
+    cands = store.stories_for_keys(prof.keys(), cap=KEY_CAP)  # type: ignore[attr-defined]
+    if not cands:
+        return None, 0.0
+    df = store.key_df(prof.keys())  # type: ignore[attr-defined]
+    best, best_s = None, 0.0
+    for sid in sorted(cands):
+        skeys = store.story_keys(sid)  # type: ignore[attr-defined]
+        s = similarity(prof, skeys, lambda k: idf(df.get(k, 1), n_articles))
+        if s > best_s:
+            best, best_s = sid, s
+    return (best, best_s) if best_s >= JOIN else (None, best_s)
+
+
+def add_story_keys(cur: object, sid: str, prof: Mapping[str, float]) -> None:
+    """Fold an article's profile into its story's keys."""
+    cur.executemany(  # type: ignore[attr-defined]
+        "INSERT INTO story_keys VALUES (?, ?, ?) ON CONFLICT(key, story_id) DO UPDATE SET weight = weight + excluded.weight",
+        [(k, sid, w) for k, w in prof.items()],
+    )
+
+
+def story_title(titles: list[str | None], top_names: list[str]) -> str:
+    """A story's title: the first article title, else its most weighted entities."""
+    for t in titles:
+        if t and t.strip():
+            return t.strip()
+    return ", ".join(top_names[:3]) or "untitled story"

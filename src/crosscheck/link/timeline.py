@@ -1,0 +1,120 @@
+"""Cross-article dates and the story timeline.
+
+A date its own article cannot resolve ("Dec. 30" in an article with no year anywhere: the
+times stage gives a null value and the reason) is resolved through another article of the
+same story that gives the same month and day with a year. When several years are on offer
+the evidence whose sentence reads most like the unresolved one wins. The times row is
+updated in the link transaction (value, resolution ``cross_article``, ``resolved_by`` naming
+the evidence time id); the article-level reason is kept.
+
+Events are the dated happenings inside a story: claims whose sentence holds a day-level
+date, grouped by that date. The event date and the report (publication) dates are kept apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@cache
+def _months() -> dict[str, int]:
+    raw = resources.files("crosscheck.data").joinpath("timex.json").read_text(encoding="utf-8")
+    return {k.lower(): int(v) for k, v in json.loads(raw).get("months", {}).items()}
+
+
+def month_day(text: str) -> tuple[int, int] | None:
+    """(month, day) of an expression such as "Dec. 30", "30 December", "January 2"."""
+    words = re.findall(r"[A-Za-z]+|\d{1,2}(?=\D|$)", text)
+    months = _months()
+    month = next((months[w.lower()] for w in words if w.lower() in months), None)
+    days = [int(w) for w in words if w.isdigit() and 1 <= int(w) <= 31]
+    if month is None or len(days) != 1 or re.search(r"\d{4}", text):
+        return None
+    return month, days[0]
+
+
+def resolve_dates(conn: sqlite3.Connection, cur: sqlite3.Cursor, article_ids: list[str],
+                  sentence_vec: Callable[[str, int, int], np.ndarray]) -> int:
+    """Resolve unresolved month-day expressions of ``article_ids`` (one story) from each other.
+
+    ``sentence_vec(article_id, start, end)`` embeds the sentence around a span. Returns how
+    many expressions were resolved.
+    """
+    if len(article_ids) < 2:
+        return 0
+    marks = ",".join("?" * len(article_ids))
+    rows = conn.execute(f"SELECT * FROM times WHERE article_id IN ({marks})", article_ids).fetchall()
+    evidence: dict[tuple[int, int], list[sqlite3.Row]] = defaultdict(list)
+    for r in rows:
+        m = _DAY.match(r["value"] or "")
+        if m and r["resolution"] != "cross_article":
+            evidence[(int(m.group(2)), int(m.group(3)))].append(r)
+    done = 0
+    for r in rows:
+        if r["value"] is not None or r["type"] != "DATE":
+            continue
+        md = month_day(r["text"])
+        if md is None:
+            continue
+        cands = [e for e in evidence.get(md, []) if e["article_id"] != r["article_id"]]
+        if not cands:
+            continue
+        years = {e["value"][:4] for e in cands}
+        if len(years) == 1:
+            best = min(cands, key=lambda e: (e["resolution"] != "explicit", e["start"]))
+        else:
+            v = sentence_vec(r["article_id"], r["start"], r["end"])
+            best = max(cands, key=lambda e: float(np.dot(v, sentence_vec(e["article_id"], e["start"], e["end"]))))
+        cur.execute(
+            "UPDATE times SET value = ?, resolution = 'cross_article', resolved_by = ?, anchor = ? WHERE id = ?",
+            (best["value"], best["id"], f"{best['text']} ({best['article_id']})", r["id"]),
+        )
+        done += 1
+    return done
+
+
+def build_events(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Dated events from a story's claims.
+
+    Each item of ``claims`` has: claim_id, group_id, article_id, content, speaker, origin,
+    publisher, published, dates (day-level values in its sentence), time_ids, start, end.
+    Returns events sorted by date, each with what / when / who says so / which sources.
+    """
+    by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in claims:
+        for d in c["dates"]:
+            by_date[d].append(c)
+    events = []
+    for date in sorted(by_date):
+        cs = by_date[date]
+        # the most repeated group describes the event; its shortest claim reads best
+        counts: dict[str, int] = defaultdict(int)
+        for c in cs:
+            counts[c["group_id"]] += 1
+        top = max(counts, key=lambda g: (counts[g], g))
+        rep = min((c for c in cs if c["group_id"] == top), key=lambda c: len(c["content"]))
+        events.append({
+            "id": f"ev:{date}:{rep['claim_id']}",
+            "date": date,
+            "what": rep["content"],
+            "claim_ids": sorted({c["claim_id"] for c in cs}),
+            "group_ids": sorted({c["group_id"] for c in cs}),
+            "asserted_by": sorted({c["speaker"] for c in cs if c["speaker"]}),
+            "origins": sorted({c["origin"] for c in cs}),
+            "sources": sorted({c["publisher"] for c in cs}),
+            "reported": sorted({c["published"] for c in cs if c["published"]}),
+            "time_ids": sorted({t for c in cs for t in c["time_ids"]}),
+            "spans": [{"article_id": c["article_id"], "start": c["start"], "end": c["end"]} for c in cs],
+        })
+    return events

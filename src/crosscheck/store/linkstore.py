@@ -1,0 +1,174 @@
+"""Store-side tables of the cross-source layer (migration 0002_link_layer) and their export records.
+
+A mixin of :class:`~crosscheck.store.sqlite.SQLiteStore`: the link layer reads and writes
+its state here (MinHash signatures, LSH band buckets, story and group keys, claim vectors),
+so a later ``crosscheck link`` continues from the ledger, never from memory. The export
+calls :meth:`LinkStoreMixin.link_kinds` and :meth:`LinkStoreMixin.link_records`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+LINK_KINDS = ("stories", "claim_groups", "relations")
+# SQLite caps bound parameters per statement; chunk IN (...) lists below it
+_CHUNK = 500
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _j(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class LinkStoreMixin:
+    """Link-layer reads and writes on an open SQLite connection (``self.conn``)."""
+
+    conn: sqlite3.Connection
+
+    # export -------------------------------------------------------------------------
+
+    def link_kinds(self) -> tuple[str, ...]:
+        """The export kinds the link layer adds."""
+        return LINK_KINDS
+
+    def link_records(self, kind: str) -> Iterator[dict[str, Any]]:
+        """Export records of one link kind, in a stable order (empty before linking)."""
+        if kind == "stories":
+            for row in self.conn.execute("SELECT * FROM stories ORDER BY rowid"):
+                ids = [r[0] for r in self.conn.execute(
+                    "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY rowid", (row["id"],))]
+                yield {"id": row["id"], "title": row["title"], "article_ids": ids, "events": json.loads(row["events"])}
+        elif kind == "claim_groups":
+            for row in self.conn.execute("SELECT * FROM claim_groups ORDER BY rowid"):
+                members = self.conn.execute(
+                    "SELECT claim_id FROM group_members WHERE group_id = ? ORDER BY rowid", (row["id"],))
+                yield {
+                    "id": row["id"],
+                    "claim_ids": [r[0] for r in members],
+                    "status": json.loads(row["status"]),
+                    "outlets": json.loads(row["outlets"]),
+                    "independent_origins": json.loads(row["independent_origins"]),
+                    "first_seen": row["first_seen"],
+                    "why": json.loads(row["why"]),
+                    "story_id": row["story_id"],
+                    "polarity": row["polarity"],
+                }
+        elif kind == "relations":
+            for row in self.conn.execute("SELECT * FROM relations ORDER BY rowid"):
+                yield {"id": row["id"], "kind": row["kind"], "type": row["type"], "a": row["a"], "b": row["b"],
+                       "evidence": json.loads(row["evidence"])}
+
+    # state ----------------------------------------------------------------------------
+
+    def link_state(self, key: str, default: Any = None) -> Any:
+        """A JSON value the link layer remembers between runs."""
+        row = self.conn.execute("SELECT value FROM link_state WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_link_state(self, cur: sqlite3.Cursor, key: str, value: Any) -> None:
+        """Remember a JSON value (inside the caller's transaction)."""
+        cur.execute("INSERT OR REPLACE INTO link_state VALUES (?, ?)", (key, _j(value)))
+
+    def unlinked_article_ids(self) -> list[str]:
+        """Latest articles the link layer has not seen yet, in insertion order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT a.id FROM articles a LEFT JOIN linked_articles l ON l.article_id = a.id "
+            "WHERE a.superseded_by IS NULL AND l.article_id IS NULL ORDER BY a.rowid")]
+
+    def linked_article(self, article_id: str) -> sqlite3.Row | None:
+        """The link row of one article (duplicate_of, story_id, publisher, minhash)."""
+        return self.conn.execute("SELECT * FROM linked_articles WHERE article_id = ?", (article_id,)).fetchone()
+
+    # LSH ------------------------------------------------------------------------------
+
+    def lsh_candidates(self, buckets: Iterable[tuple[int, str]]) -> set[str]:
+        """Articles sharing at least one (band, bucket) with the given signature."""
+        out: set[str] = set()
+        for band, bucket in buckets:
+            out.update(r[0] for r in self.conn.execute(
+                "SELECT article_id FROM lsh_bands WHERE band = ? AND bucket = ?", (band, bucket)))
+        return out
+
+    # keys and their document frequency (for capping over-common blocking keys) ------------
+
+    def key_df(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many articles carried each key so far."""
+        keys = list(set(keys))
+        out: dict[str, int] = {}
+        for part in _chunks(keys):
+            marks = ",".join("?" * len(part))
+            out.update({r[0]: r[1] for r in self.conn.execute(f"SELECT key, df FROM key_df WHERE key IN ({marks})", part)})
+        return out
+
+    def bump_key_df(self, cur: sqlite3.Cursor, keys: Iterable[str]) -> None:
+        """Count one more article for each key."""
+        cur.executemany("INSERT INTO key_df VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET df = df + 1",
+                        [(k,) for k in set(keys)])
+
+    def stories_for_keys(self, keys: Iterable[str], *, cap: int) -> dict[str, dict[str, float]]:
+        """Candidate stories per key, skipping keys carried by more than ``cap`` stories."""
+        out: dict[str, dict[str, float]] = {}
+        for key in set(keys):
+            rows = self.conn.execute(
+                "SELECT story_id, weight FROM story_keys WHERE key = ? LIMIT ?", (key, cap + 1)).fetchall()
+            if len(rows) > cap:
+                continue
+            for sid, w in rows:
+                out.setdefault(sid, {})[key] = w
+        return out
+
+    def story_keys(self, story_id: str) -> dict[str, float]:
+        """A story's key weights (summed over its articles)."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT key, weight FROM story_keys WHERE story_id = ?", (story_id,))}
+
+    def groups_for_keys(self, keys: Iterable[str], *, cap: int) -> set[str]:
+        """Candidate claim groups sharing a key, skipping keys carried by more than ``cap`` groups."""
+        out: set[str] = set()
+        for key in set(keys):
+            rows = self.conn.execute("SELECT group_id FROM group_keys WHERE key = ? LIMIT ?", (key, cap + 1)).fetchall()
+            if len(rows) <= cap:
+                out.update(r[0] for r in rows)
+        return out
+
+    def group_member_rows(self, group_ids: Iterable[str]) -> list[sqlite3.Row]:
+        """Member rows (claim id, group, article, vector, keys, origin, publisher) of some groups."""
+        ids = list(set(group_ids))
+        rows: list[sqlite3.Row] = []
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            rows += self.conn.execute(
+                f"SELECT m.*, g.polarity, g.story_id FROM group_members m JOIN claim_groups g ON g.id = m.group_id "
+                f"WHERE m.group_id IN ({marks}) ORDER BY m.rowid", part).fetchall()
+        return rows
+
+    def story_group_ids(self, story_id: str) -> list[str]:
+        """The claim groups of one story."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM claim_groups WHERE story_id = ? ORDER BY rowid",
+                                                (story_id,))]
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        """The articles of one story, in the order they joined."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY rowid", (story_id,))]
+
+    def relations_touching(self, ids: Iterable[str]) -> list[sqlite3.Row]:
+        """Relations whose ``a`` or ``b`` is one of ``ids``."""
+        ids = list(set(ids))
+        rows: list[sqlite3.Row] = []
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            rows += self.conn.execute(
+                f"SELECT * FROM relations WHERE a IN ({marks}) OR b IN ({marks})", part + part).fetchall()
+        return rows
+
+    def put_relation(self, cur: sqlite3.Cursor, rid: str, kind: str, rtype: str | None, a: str, b: str,
+                     evidence: dict[str, Any]) -> None:
+        """Insert or refresh one relation (ids are content hashes, so reruns are idempotent)."""
+        cur.execute("INSERT OR REPLACE INTO relations VALUES (?, ?, ?, ?, ?, ?)", (rid, kind, rtype, a, b, _j(evidence)))

@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from suites import FAST, SLOW, Suite, shared_dir  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from docsection import machine_line, update_section  # noqa: E402
+
 BASELINE = ROOT / "eval" / "baseline.json"
 RESULTS = ROOT / "eval" / "results.json"
 TOLERANCE = 1e-3  # floors are compared to 3 decimals: eval runs are deterministic
@@ -99,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((suite.name, metric, f"{value:.4f}", "-" if floor is None else f"{floor:.4f}", verdict))
         rows.append((suite.name, "(seconds)", f"{elapsed:.1f}", "-", "info"))
     _print_table(rows)
+    _write_docs(rows, argv)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     if args.update:
         BASELINE.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n")
@@ -107,6 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("\neval gate: all floors hold")
     return 0
+
+
+def _write_docs(rows: list[tuple[str, str, str, str, str]], argv: list[str] | None) -> None:
+    """Record each measured suite in docs/EVALUATION.md with the command, machine and date."""
+    command = "python eval/gate.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    for suite in sorted({r[0] for r in rows if r[2] not in ("skipped", "crashed")}):
+        table = ["| metric | ours | floor |", "|---|---|---|"]
+        table += [f"| {r[1]} | {r[2]} | {r[3]} |" for r in rows if r[0] == suite]
+        body = f"### {suite}\n\n`{command.strip()}` ({machine_line()})\n\n" + "\n".join(table) + "\n"
+        update_section(ROOT / "docs" / "EVALUATION.md", f"eval:{suite}", body)
 
 
 def _print_table(rows: list[tuple[str, str, str, str, str]]) -> None:

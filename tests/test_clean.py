@@ -66,6 +66,9 @@ def test_boilerplate_removed_and_sentences_kept() -> None:
         "Advertisement revenue rose by 12 percent, the company said.",
         "He told reporters to follow the money.",
         "Comments by the minister drew criticism.",
+        "He told supporters to subscribe now.",
+        "Protesters said they would follow the army on Telegram.",
+        "The minister urged citizens to join the reserve now.",
     ],
 )
 def test_sentences_are_never_boilerplate(line: str) -> None:

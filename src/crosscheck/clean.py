@@ -134,7 +134,8 @@ def boilerplate_reason(line: str) -> str | None:
         return "photo_credit"
     # a promotional prompt, not a sentence reporting that someone subscribed or joined
     if (rules.promo_verbs.search(line) and rules.promo_markers.search(line)
-            and ("!" in line or re.search(r"(?i)\bclick", line) or words(line) <= 8)):
+            and ("!" in line or re.search(r"(?i)\bclick", line)
+                 or (words(line) <= 8 and rules.promo_verbs.match(line.lstrip("-•» "))))):
         return "app_prompt"
     return None
 

@@ -42,7 +42,7 @@ def article_record(a: Article) -> dict[str, Any]:
 
 
 def _record(item: object) -> dict[str, Any]:
-    row = asdict(item)  # type: ignore[call-overload]
+    row: dict[str, Any] = asdict(item)  # type: ignore[call-overload]
     for k, v in row.items():
         if isinstance(v, tuple):
             row[k] = list(v)

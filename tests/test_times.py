@@ -1,0 +1,163 @@
+"""Time expressions: recognition, TIMEX3 values, reference dates, null with a reason (our own sentences)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from tests.conftest import need_shared
+
+from crosscheck.annotate.nlp import parse
+from crosscheck.annotate.times import extract_times, reference_date, with_reference_date
+from crosscheck.model import Article, TimeExpr
+
+
+def _times(nlp, text: str, published: str | None = None) -> tuple[Article, list[TimeExpr]]:  # type: ignore[no-untyped-def]
+    doc = parse(nlp, text)
+    art = with_reference_date(doc, Article(id="a", source="s", text=text, published=published))
+    return art, extract_times(doc, art)
+
+
+def _value(times: list[TimeExpr], text: str, nth: int = 0) -> str | None:
+    hits = [t for t in times if t.text == text]
+    assert len(hits) > nth, f"{text!r} not found in {[t.text for t in times]}"
+    return hits[nth].value
+
+
+def test_explicit_dates_months_years(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, ts = _times(nlp, "The plant closed on March 3, 2021. It reopened in June 2022 and was sold in 2023.")
+    assert _value(ts, "March 3, 2021") == "2021-03-03"
+    assert _value(ts, "June 2022") == "2022-06"
+    assert _value(ts, "2023") == "2023"
+    for t in ts:
+        assert t.id.startswith("a:t") and "Test" not in t.text
+
+
+def test_year_inferred_across_new_year(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, ts = _times(nlp, "The ferry sank on Dec. 28, the agency said.", published="2019-01-06")
+    t = next(t for t in ts if t.text == "Dec. 28")
+    assert t.value == "2018-12-28"
+    assert t.resolution == "year_inferred"
+
+
+def test_year_from_same_month_day_elsewhere(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Talks began on November 12, 2016 in Lima.\n\nOn November 12 the delegates walked out."
+    _, ts = _times(nlp, text)
+    assert _value(ts, "November 12") == "2016-11-12"
+
+
+def test_weekday_fixes_the_year(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The council met on Thursday, March 14.\n\nIts budget for 2018 was cut in May 2018."
+    art, ts = _times(nlp, text)
+    assert _value(ts, "Thursday, March 14") == "2019-03-14"  # 14 March is a Thursday in 2019
+    assert art.published == "2019-03-14" and art.published_source == "inferred"
+
+
+def test_bare_weekday_is_the_named_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Ministers met on Monday (October 7, 2019) in Oslo.\n\nA communique followed on Monday as well."
+    _, ts = _times(nlp, text, published="2019-10-09")
+    assert _value(ts, "Monday") == "2019-10-07"
+
+
+def test_bare_weekday_from_reference(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, ts = _times(nlp, "The mayor resigned on Tuesday, officials said.", published="2020-06-12")
+    assert _value(ts, "Tuesday") == "2020-06-09"
+
+
+def test_previous_day_relative_to_same_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "On May 9 the ministry said that the storm which hit the coast the previous day had passed."
+    _, ts = _times(nlp, text, published="2017-05-10")
+    assert _value(ts, "the previous day") == "2017-05-08"
+    t = next(t for t in ts if t.text == "the previous day")
+    assert t.resolution == "relative" and t.anchor == "May 9"
+
+
+def test_deictic_weeks_months_years(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Prices rose last week. Earlier this year they fell, and last month they were flat. This year is odd."
+    _, ts = _times(nlp, text, published="2021-09-15")
+    assert _value(ts, "last week") == "2021-W36"
+    assert _value(ts, "Earlier this year") == "2021"
+    assert _value(ts, "last month") == "2021-08"
+    assert _value(ts, "This year") == "2021"
+
+
+def test_month_without_year_from_reference(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, ts = _times(nlp, "The law passed in October, after a long debate.", published="2015-02-02")
+    assert _value(ts, "October") == "2014-10"
+
+
+def test_durations_sets_seasons_quarters(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The pact lasts ten years. Inspectors visit every week. Sales fell in the third quarter. "
+        "The offensive began in the summer of 2016 and stalled for six months."
+    )
+    _, ts = _times(nlp, text, published="2017-11-03")
+    assert _value(ts, "ten years") == "P10Y"
+    assert _value(ts, "every week") == "P1W"
+    assert _value(ts, "the third quarter") == "2017-Q3"
+    assert _value(ts, "the summer of 2016") == "2016-SU"
+    assert _value(ts, "six months") == "P6M"
+
+
+def test_approximate_ago(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, ts = _times(nlp, "The dam was built nearly two years ago.", published="2012-04-01")
+    t = next(t for t in ts if "ago" in t.text)
+    assert t.value == "2010" and t.reason and "approximate" in t.reason
+
+
+def test_unresolvable_is_null_with_reason(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The shipment arrived on Aug. 4, and a second one on Friday. In March the port closed."
+    art, ts = _times(nlp, text)
+    assert art.published is None and art.published_source == "none"
+    for t in ts:
+        if t.text in {"Aug. 4", "Friday", "March"}:
+            assert t.value is None and t.reason, t
+
+
+def test_no_year_guess_when_nothing_anchors(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, ts = _times(nlp, "Shelling resumed on Feb. 11 and continued two days later.")
+    assert _value(ts, "Feb. 11") is None
+
+
+def test_dateline_reference(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Springfield\nMonday, June 3, 2024\n\nThe school board voted on May 30."
+    ref, how = reference_date(text, parse(nlp, text))
+    assert (str(ref), how) == ("2024-06-03", "dateline")
+
+
+def test_offsets_and_determinism(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Rain fell on Sunday.\n\nBy Wednesday, January 8, the river had risen; 2019 and 2020 were dry."
+    _, a = _times(nlp, text)
+    _, b = _times(nlp, text)
+    assert a == b
+    for t in a:
+        assert text[t.start : t.end] == t.text
+
+
+def test_determinism_across_processes() -> None:
+    code = (
+        "from crosscheck.annotate import annotate; from crosscheck.annotate.nlp import load;"
+        "from crosscheck.model import Article; import json;"
+        "a=Article(id='x',source='s',text='It happened on Friday, April 5, and again the next day. 2019 was wet.');"
+        "print(json.dumps([(t.text,t.value) for t in annotate(a, load())[1].times]))"
+    )
+    runs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    }
+    assert len(runs) == 1
+    assert ["Friday, April 5", "2019-04-05"] in json.loads(runs.pop())
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_tempeval_dev_floor() -> None:
+    need_shared("data", "tempeval-3")
+    sys.path.insert(0, "eval")
+    import tempeval  # type: ignore[import-not-found]
+
+    docs = tempeval.documents(need_shared(), "dev")[:10]
+    res = tempeval.score(docs, tempeval.predict(docs))
+    assert res["relaxed_f1"] > 0.8 and res["value_f1"] > 0.6

@@ -42,13 +42,18 @@ def demonyms() -> dict[str, str]:
         return {}
 
 
-def fold(name: str) -> str:
-    """Lower case, accents stripped, punctuation and possessives dropped, spaces squeezed."""
-    s = unicodedata.normalize("NFKD", name)
+def plain(text: str) -> str:
+    """Lower case, accents stripped, possessives dropped, punctuation to spaces, spaces squeezed."""
+    s = unicodedata.normalize("NFKD", text)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
     s = re.sub(r"['’]s\b", "", s)
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    words = s.split()
+    s = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\.)|(?<=\.[a-z])\.", "", s)  # "u.s." -> "us", "u.n." -> "un"
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
+
+
+def fold(name: str) -> str:
+    """A name for comparison: :func:`plain`, then leading titles and "the" dropped."""
+    words = plain(name).split()
     titles = set(hints()["titles"])  # type: ignore[arg-type]
     while words and (words[0] in titles or words[0] == "the"):
         words = words[1:]

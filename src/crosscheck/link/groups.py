@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +25,9 @@ KEY_CAP = 300  # groups per key beyond which the key is too common to block on
 JOIN = 0.6  # combined score at or above which a claim joins a group
 W_COS, W_LEX = 0.6, 0.4
 DATE_AGREE, DATE_DISAGREE = 0.12, -0.3
+SAME_DENIER = 0.15
+MEAN_FLOOR = 0.15
+MERGE_MARGIN = 0.1  # a claim bridges two groups (merging them) only when it matches both this clearly
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -94,15 +97,23 @@ def day_dates(values: Iterable[str | None]) -> frozenset[str]:
     return frozenset(v for v in values if v and _DAY.match(v))
 
 
-def pair_score(a: ClaimInfo, b: ClaimInfo) -> tuple[float, dict[str, float], str | None]:
-    """(score, parts, conflict) of two claims; conflict is "number" or "date" when they disagree."""
+def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None = None,
+               ) -> tuple[float, dict[str, float], str | None]:
+    """(score, parts, conflict) of two claims; conflict is "number" or "date" when they disagree.
+
+    ``weight`` gives a stem's IDF among the story's claims: words every claim of a story
+    shares ("missile" in a missile story) say little about being the same proposition.
+    """
     cos = float(np.dot(a.vec, b.vec))
-    small = min(len(a.stems), len(b.stems))
-    lex = len(a.stems & b.stems) / small if small else 0.0
-    if small < 3:
+    w = weight or (lambda _s: 1.0)
+    small = min(sum(w(x) for x in a.stems), sum(w(x) for x in b.stems))
+    lex = sum(w(x) for x in a.stems & b.stems) / small if small else 0.0
+    if min(len(a.stems), len(b.stems)) < 3:
         lex *= 0.5  # two-word contents share words by accident
     score = W_COS * cos + W_LEX * lex
     conflict = None
+    if a.polarity == "deny" and b.polarity == "deny" and a.origin == b.origin:
+        score += SAME_DENIER  # the same party denying twice is most likely one denial reported twice
     if a.dates and b.dates:
         if a.dates & b.dates:
             score += DATE_AGREE
@@ -120,18 +131,23 @@ def pair_score(a: ClaimInfo, b: ClaimInfo) -> tuple[float, dict[str, float], str
     return score, parts, conflict
 
 
-def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]]) -> tuple[str | None, dict[str, object],
-                                                                               list[tuple[ClaimInfo, str, dict[str, float]]]]:
-    """The group a claim joins (or None), why, and the conflicting near-matches it would have joined.
+def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]], weight: Callable[[str], float] | None = None,
+               ) -> tuple[str | None, dict[str, object], list[tuple[ClaimInfo, str, dict[str, float]]], list[str]]:
+    """The group a claim joins (or None), why, the conflicting near-matches, and other groups it also matches.
 
-    ``members`` maps candidate group ids to their claims (same story, same polarity).
+    ``members`` maps candidate group ids to their claims (same story, same polarity). A
+    group's score is its best pair, but its members must agree on average too
+    (``MEAN_FLOOR`` below the join score), which stops chaining through one loose member.
     """
     best, best_s, best_parts, best_with = None, JOIN, {}, ""
     conflicts: list[tuple[ClaimInfo, str, dict[str, float]]] = []
+    also: list[str] = []
     for gid, claims in members.items():
         g_best, g_parts, g_with, g_conflict = -1.0, {}, "", None
+        scores = []
         for other in claims:
-            s, parts, conflict = pair_score(claim, other)
+            s, parts, conflict = pair_score(claim, other, weight)
+            scores.append(s)
             if conflict and s - DATE_DISAGREE * (conflict == "date") >= JOIN:
                 conflicts.append((other, conflict, parts))
                 g_conflict = conflict
@@ -139,9 +155,15 @@ def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]]) -> tuple[s
                 g_best, g_parts, g_with = s, parts, other.id
         if g_conflict:
             continue  # joining would put a contradiction inside the group
+        if sum(scores) / len(scores) < JOIN - MEAN_FLOOR:
+            continue
+        if g_best >= JOIN + MERGE_MARGIN:
+            also.append(gid)
         if g_best >= best_s:
             best, best_s, best_parts, best_with = gid, g_best, g_parts, g_with
     why: dict[str, object] = {}
     if best is not None:
         why = {"joined_via": best_with, **best_parts}
-    return best, why, conflicts
+    if best_s < JOIN + MERGE_MARGIN:
+        also = []  # only a claim that clearly belongs to both groups bridges them
+    return best, why, conflicts, [g for g in also if g != best]

@@ -142,7 +142,15 @@ class ArticleLinker:
         mentions = list(self.store.mentions(article.id))
         times = list(self.store.times(article.id))
         quants = list(self.store.quantities(article.id))
-        vecs = self.emb.encode([c.content for c in claims])
+        # a denial's content is often a bare pointer ("the accusations"): its sentence says what it denies
+        texts = []
+        for c in claims:
+            if c.polarity == "deny":
+                lo, hi = _sentence(article.text, c.start, c.end)
+                texts.append(article.text[lo:hi])
+            else:
+                texts.append(c.content)
+        vecs = self.emb.encode(texts)
         out = []
         for c, v in zip(claims, vecs, strict=True):
             s0 = c.sentence_start if c.sentence_start is not None else c.start
@@ -150,10 +158,10 @@ class ArticleLinker:
             lo, hi = min(s0, c.start), max(s1, c.end)
             info = ClaimInfo(
                 id=c.id, article_id=article.id, polarity=c.polarity, content=c.content, vec=v,
-                stems=groups.stems(c.content), entities=frozenset(keys_in(spans, lo, hi)),
+                stems=groups.stems(c.content) | {"@" + k for k in keys_in(spans, c.start, c.end)}, entities=frozenset(keys_in(spans, lo, hi)),
                 dates=groups.day_dates(t.value for t in times if t.start >= lo and t.end <= hi),
                 quantities=tuple((q.value, q.unit or "") for q in quants if q.start >= c.start and q.end <= c.end),
-                origin=origins.claim_origin(c, article, mentions), publisher=publisher,
+                origin=origins.claim_origin(c, article, mentions, claims), publisher=publisher,
                 published=article.published, speaker=c.speaker or c.speaker_text,
                 contest=c.polarity == "assert" and relations.is_contest(c.content), story_id=sid)
             out.append((c, info))
@@ -172,9 +180,18 @@ class ArticleLinker:
                      spans: dict[tuple[int, int], str]) -> None:
         pairs = self._claim_infos(article, sid, publisher, spans)
         group_of: dict[str, str] = {}
+        n_claims = max(1, self.conn.execute("SELECT count(*) FROM group_members").fetchone()[0])
+        df = self.store.key_df("c:" + x for _, i in pairs for x in i.stems)
+
+        def weight(stem: str) -> float:
+            return stories.idf(df.get("c:" + stem, 0), n_claims)
+
         for c, info in pairs:
             kind = "deny" if info.polarity == "deny" else ("contest" if info.contest else "assert")
-            gid, why, conflicts = groups.best_group(info, self._candidates(info, kind))
+            gid, why, conflicts, also = groups.best_group(info, self._candidates(info, kind), weight)
+            for other in also:
+                if gid is not None and self._merge(cur, gid, other):
+                    group_of = {k: (gid if v == other else v) for k, v in group_of.items()}
             if gid is None:
                 gid = groups.group_id(c.id)
                 cur.execute("INSERT INTO claim_groups (id, story_id, polarity, why, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -205,7 +222,29 @@ class ArticleLinker:
                              {"a_claim": c.id, "b_claim": other.id, "conflict": what, **parts,
                               "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],
                               "a_dates": sorted(info.dates), "b_dates": sorted(other.dates)})
+        self.store.bump_key_df(cur, ("c:" + x for _, i in pairs for x in i.stems))
         self._link_denials(cur, pairs, group_of, spans)
+
+    def _merge(self, cur: sqlite3.Cursor, keep: str, drop: str) -> bool:
+        """Fold group ``drop`` into ``keep`` when a new claim bridges them (never across a contradiction)."""
+        between = self.conn.execute(
+            "SELECT 1 FROM relations WHERE kind = 'contradicts' AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
+            (keep, drop, drop, keep)).fetchone()
+        if between:
+            return False
+        cur.execute("UPDATE group_members SET group_id = ? WHERE group_id = ?", (keep, drop))
+        cur.execute("INSERT OR IGNORE INTO group_keys SELECT key, ? FROM group_keys WHERE group_id = ?", (keep, drop))
+        cur.execute("DELETE FROM group_keys WHERE group_id = ?", (drop,))
+        cur.execute("UPDATE relations SET a = ? WHERE a = ?", (keep, drop))
+        cur.execute("UPDATE relations SET b = ? WHERE b = ?", (keep, drop))
+        cur.execute("DELETE FROM relations WHERE a = b")
+        w = json.loads(self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (keep,)).fetchone()[0])
+        w.setdefault("merged", []).append(drop)
+        cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(w), keep))
+        cur.execute("DELETE FROM claim_groups WHERE id = ?", (drop,))
+        self.touched_groups.discard(drop)
+        self.touched_groups.add(keep)
+        return True
 
     def _link_denials(self, cur: sqlite3.Cursor, pairs: list[tuple[Claim, ClaimInfo]], group_of: dict[str, str],
                       spans: dict[tuple[int, int], str]) -> None:

@@ -1,0 +1,164 @@
+"""The cross-source layer on articles written here: duplicates, groups, disputes, incremental runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crosscheck.link import link_store
+from crosscheck.link.dedupe import jaccard, signature
+from crosscheck.link.relations import relation_id
+from crosscheck.link.stories import StoryClusterer
+from crosscheck.link.timeline import month_day
+from crosscheck.model import Annotations, Article, Claim, EntityMention, TimeExpr
+from crosscheck.store.sqlite import SQLiteStore
+
+BASE = (
+    "Officials in Valdoria said on Monday that a new bridge over the Marren river collapsed during a storm. "
+    "The Valdorian transport ministry said the bridge had been inspected in March. "
+    "Engineers from the national railway company said heavy rain had weakened the foundations."
+)
+
+
+def _article(aid: str, text: str, outlet: str, published: str, original_source: str | None = None) -> Article:
+    return Article(id=aid, source=f"{aid}.txt", text=text, title=text[:40], outlet=outlet,
+                   original_source=original_source, published=published, published_source="metadata")
+
+
+def _claim(aid: str, n: int, text: str, content: str, speaker: str, polarity: str = "assert",
+           points_at: str | None = None) -> Claim:
+    start = text.index(content)
+    sp = text.index(speaker) if speaker in text else None
+    return Claim(id=f"{aid}-c{n}", article_id=aid, start=start, end=start + len(content), content=content,
+                 cue="deny" if polarity == "deny" else "say", kind="indirect", direct=False, polarity=polarity,
+                 speaker=speaker, speaker_text=speaker, speaker_start=sp,
+                 speaker_end=sp + len(speaker) if sp is not None else None,
+                 sentence_start=text.rfind(". ", 0, start) + 1, sentence_end=text.find(".", start + len(content)) + 1,
+                 points_at=points_at)
+
+
+def _mentions(aid: str, text: str, names: dict[str, tuple[str, str | None]]) -> tuple[EntityMention, ...]:
+    out = []
+    for name, (label, key) in names.items():
+        i = text.find(name)
+        while i >= 0:
+            out.append(EntityMention(aid, i, i + len(name), name, label, key))
+            i = text.find(name, i + 1)
+    return tuple(out)
+
+
+ENTS = {"Valdoria": ("GPE", "country:valdoria"), "Valdorian": ("NORP", "country:valdoria"),
+        "Marren": ("LOC", None), "Ostrava Group": ("ORG", None), "Kestrel": ("GPE", "country:kestrel")}
+
+
+def _save(store: SQLiteStore, aid: str, text: str, outlet: str, published: str, claims: list[tuple[str, str]],
+          denials: list[tuple[str, str, str]] = (), times: tuple[TimeExpr, ...] = (), **kw: str) -> None:
+    cs = [_claim(aid, i, text, content, speaker) for i, (content, speaker) in enumerate(claims)]
+    cs += [_claim(aid, 100 + i, text, content, speaker, "deny", pointer) for i, (content, speaker, pointer)
+           in enumerate(denials)]
+    store.save(_article(aid, text, outlet, published, **kw),
+               Annotations(aid, entities=_mentions(aid, text, ENTS), claims=tuple(cs), times=times))
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> SQLiteStore:
+    s = SQLiteStore(tmp_path / "link.db")
+    yield s
+    s.close()
+
+
+def _groups(store: SQLiteStore) -> dict[str, dict]:
+    return {g["id"]: g for g in store.link_records("claim_groups")}
+
+
+def _group_of(store: SQLiteStore, claim_id: str) -> str:
+    return next(g for g, rec in _groups(store).items() if claim_id in rec["claim_ids"])
+
+
+def test_minhash_sees_a_light_edit_as_the_same_text() -> None:
+    edited = BASE.replace("on Monday", "on Monday evening").replace("heavy rain", "very heavy rain")
+    other = "Ostrava Group reported record profits on Tuesday, lifted by strong sales of its trucks abroad."
+    assert jaccard(signature(BASE), signature(edited)) >= 0.6
+    assert jaccard(signature(BASE), signature(other)) < 0.2
+
+
+def test_near_copy_is_duplicate_of_its_original_and_adds_no_outlet(ledger: SQLiteStore) -> None:
+    _save(ledger, "a1", BASE, "Valdoria Times", "2024-03-04",
+          [("a new bridge over the Marren river collapsed during a storm", "Officials in Valdoria")])
+    copy = BASE.replace("on Monday", "on Monday evening") + " Source: Valdoria Times"
+    _save(ledger, "a2", copy, "Aggregator Daily", "2024-03-05",
+          [("a new bridge over the Marren river collapsed during a storm", "Officials in Valdoria")],
+          original_source="Valdoria Times")
+    link_store(ledger)
+    rels = list(ledger.link_records("relations"))
+    dup = [r for r in rels if r["kind"] == "duplicate_of"]
+    assert [(r["a"], r["b"]) for r in dup] == [("a2", "a1")]
+    g = _groups(ledger)[_group_of(ledger, "a1-c0")]
+    assert "a2-c0" in g["claim_ids"]
+    assert g["outlets"] == ["Valdoria Times"]  # the copy is not another source
+
+
+def test_denial_is_never_merged_and_disputes_what_it_points_at(ledger: SQLiteStore) -> None:
+    t1 = ("Kestrel accused Valdoria of shelling the border town of Lisk on Sunday. "
+          "Valdoria denied the accusations, a spokesman said.")
+    _save(ledger, "b1", t1, "Kestrel Post", "2024-05-06", [("Valdoria of shelling the border town of Lisk", "Kestrel")],
+          denials=[("the accusations", "Valdoria", "the accusations")])
+    link_store(ledger)
+    accuse, deny = _group_of(ledger, "b1-c0"), _group_of(ledger, "b1-c100")
+    assert accuse != deny
+    rels = [r for r in ledger.link_records("relations") if r["kind"] == "contradicts"]
+    assert any({r["a"], r["b"]} == {accuse, deny} and r["type"] == "dispute" for r in rels)
+    assert "disputed" in _groups(ledger)[accuse]["status"]
+
+
+def test_second_run_joins_existing_groups_without_recomputing(ledger: SQLiteStore) -> None:
+    _save(ledger, "c1", BASE, "Valdoria Times", "2024-03-04",
+          [("a new bridge over the Marren river collapsed during a storm", "Officials in Valdoria")])
+    first = link_store(ledger)
+    assert first.articles == 1
+    gid = _group_of(ledger, "c1-c0")
+    linked_at = ledger.conn.execute("SELECT linked_at FROM linked_articles WHERE article_id = 'c1'").fetchone()[0]
+    text = ("A storm brought down the newly built Marren river bridge in Valdoria, the Ostrava Group "
+            "engineering firm said on Tuesday, adding that nobody was hurt.")
+    _save(ledger, "c2", text, "Kestrel Post", "2024-03-05",
+          [("A storm brought down the newly built Marren river bridge in Valdoria", "Ostrava Group")])
+    second = link_store(ledger)
+    assert second.articles == 1  # only the new article was read
+    assert _group_of(ledger, "c2-c0") == gid
+    g = _groups(ledger)[gid]
+    assert sorted(g["outlets"]) == ["Kestrel Post", "Valdoria Times"]
+    assert "corroborated" in g["status"] and len(g["independent_origins"]) == 2
+    again = ledger.conn.execute("SELECT linked_at FROM linked_articles WHERE article_id = 'c1'").fetchone()[0]
+    assert again == linked_at
+    assert link_store(ledger).articles == 0
+    stories = list(ledger.link_records("stories"))
+    assert len(stories) == 1 and stories[0]["article_ids"] == ["c1", "c2"]
+
+
+def test_cross_article_date_resolved_from_the_same_story(ledger: SQLiteStore) -> None:
+    t1 = "Officials in Valdoria said the Marren bridge collapsed on March 3, 2024 during a storm."
+    t2 = "Officials in Valdoria said the Marren bridge collapsed on March 3 after days of rain."
+    d1 = TimeExpr("t1", "d1", t1.index("March 3, 2024"), t1.index("March 3, 2024") + 13, "March 3, 2024", "2024-03-03")
+    d2 = TimeExpr("t2", "d2", t2.index("March 3"), t2.index("March 3") + 7, "March 3", None,
+                  resolution="year_inferred", reason="month and day without a year")
+    _save(ledger, "d1", t1, "Valdoria Times", "2024-03-04", [("the Marren bridge collapsed", "Officials in Valdoria")],
+          times=(d1,))
+    _save(ledger, "d2", t2, "Kestrel Post", "", [("the Marren bridge collapsed", "Officials in Valdoria")], times=(d2,))
+    link_store(ledger)
+    t = next(x for x in ledger.times("d2") if x.id == "t2")
+    assert (t.value, t.resolved_by, t.reason) == ("2024-03-03", "t1", "month and day without a year")
+    events = next(iter(ledger.link_records("stories")))["events"]
+    assert any(e["date"] == "2024-03-03" for e in events)
+
+
+def test_story_clusterer_and_helpers() -> None:
+    sc = StoryClusterer()
+    a = sc.add("x", {"country:valdoria": 3, "place:marren": 2})
+    b = sc.add("y", {"country:valdoria": 1, "place:marren": 1})
+    c = sc.add("z", {"org:ostrava-group": 2, "place:brno": 1})
+    assert a == b != c
+    assert month_day("Dec. 30") == (12, 30) and month_day("Dec. 30, 2023") is None
+    assert relation_id("contradicts", "dispute", "g1", "g2") == relation_id("contradicts", "dispute", "g2", "g1")
+    assert json.loads(json.dumps(month_day("30 January"))) == [1, 30]

@@ -1,0 +1,75 @@
+"""Per-story report data for the briefing: plain dicts the report templates render.
+
+For each story: its title and articles, its claim groups (the claim, who asserts, who
+denies, outlets, origins, first seen, status), the contradictions with their type, the
+timeline, and the conflicting numbers. Every line carries the source spans it rests on
+(``article_id``, ``start``, ``end``), so the report can link each line back to the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _span(c: dict[str, Any]) -> dict[str, Any]:
+    return {"claim_id": c["id"], "article_id": c["article_id"], "start": c["start"], "end": c["end"],
+            "speaker": c.get("speaker") or c.get("speaker_text"), "text": c["content"]}
+
+
+def story_reports(store: Any) -> list[dict[str, Any]]:
+    """One dict per story, largest first (empty before linking)."""
+    if not hasattr(store, "link_records"):
+        return []
+    claims = {c.id: c for c in store.claims()}
+    cdict = {cid: {"id": c.id, "article_id": c.article_id, "start": c.start, "end": c.end, "content": c.content,
+                   "speaker": c.speaker, "speaker_text": c.speaker_text, "polarity": c.polarity}
+             for cid, c in claims.items()}
+    groups = {g["id"]: g for g in store.link_records("claim_groups")}
+    relations = [r for r in store.link_records("relations") if r["kind"] == "contradicts"]
+    articles = {a.id: a for a in store.articles()}
+    out = []
+    for st in store.link_records("stories"):
+        sgroups = [g for g in groups.values() if g.get("story_id") == st["id"]]
+        gids = {g["id"] for g in sgroups}
+        denied_by: dict[str, list[str]] = {}
+        for r in relations:
+            if r["type"] == "dispute" and r["b"] in gids:
+                denied_by.setdefault(r["b"], []).append(r["a"])
+        rows = []
+        for g in sorted(sgroups, key=lambda g: (-len(g["claim_ids"]), g["id"])):
+            members = [cdict[c] for c in g["claim_ids"] if c in cdict]
+            if not members:
+                continue
+            deniers = [cdict[c] for d in denied_by.get(g["id"], []) for c in groups.get(d, {}).get("claim_ids", [])
+                       if c in cdict]
+            rows.append({
+                "id": g["id"],
+                "claim": min((m["content"] for m in members), key=len),
+                "polarity": g.get("polarity"),
+                "asserted_by": sorted({m["speaker"] or m["speaker_text"] or "?" for m in members}),
+                "denied_by": sorted({d["speaker"] or d["speaker_text"] or "?" for d in deniers}),
+                "outlets": g["outlets"], "independent_origins": g["independent_origins"],
+                "first_seen": g["first_seen"], "status": g["status"],
+                "spans": [_span(m) for m in members], "denial_spans": [_span(d) for d in deniers],
+            })
+        contradictions, numbers = [], []
+        for r in relations:
+            if r["a"] not in gids and r["b"] not in gids:
+                continue
+            ev = r.get("evidence", {})
+            a, b = cdict.get(str(ev.get("a_claim"))), cdict.get(str(ev.get("b_claim")))
+            item = {"id": r["id"], "type": r["type"], "a_group": r["a"], "b_group": r["b"],
+                    "a": _span(a) if a else None, "b": _span(b) if b else None, "evidence": ev}
+            contradictions.append(item)
+            if ev.get("conflict") == "number":
+                numbers.append({**item, "a_values": ev.get("a_values"), "b_values": ev.get("b_values")})
+        out.append({
+            "id": st["id"], "title": st["title"],
+            "articles": [{"id": a, "outlet": articles[a].outlet or articles[a].original_source,
+                          "title": articles[a].title, "published": articles[a].published}
+                         for a in st["article_ids"] if a in articles],
+            "groups": rows, "contradictions": contradictions, "timeline": st["events"],
+            "conflicting_numbers": numbers,
+        })
+    out.sort(key=lambda s: -len(s["articles"]))
+    return out

@@ -65,7 +65,7 @@ def _counted(doc: Doc, starts: list[int], end: int) -> tuple[str | None, int]:
     if (
         tok.lower_ == "of"
         and i + 1 < len(doc)
-        and doc[i + 1].lower_ in {"the", "these", "those", "its", "their", "his", "her", "our"}
+        and doc[i + 1].lower_ in {"the", "these", "those", "its", "their", "his", "her", "our", "my", "your"}
     ):
         nxt = doc[i + 2] if i + 2 < len(doc) else None
         if nxt is not None and (nxt.tag_ == "JJS" or nxt.lower_ == "most"):
@@ -79,6 +79,7 @@ def _counted(doc: Doc, starts: list[int], end: int) -> tuple[str | None, int]:
             or t.lower_ in _SKIP_WORDS
             or (t.text == "-" and run)
             or (t.tag_ == "VBN" and run and doc[i - 1].text == "-")
+            or (t.tag_ == "VBN" and t.dep_ == "amod" and i + 1 < len(doc) and doc[i + 1].pos_ in _NOUNS)
         ):
             run.append(t)
             i += 1
@@ -98,6 +99,21 @@ def _counted(doc: Doc, starts: list[int], end: int) -> tuple[str | None, int]:
         first -= 1
     unit = doc.text[run[first].idx : run[last].idx + len(run[last].text)]
     return unit, run[last].idx + len(run[last].text)
+
+
+def _subject_counted(doc: Doc, starts: list[int], start: int) -> str | None:
+    """For a bare number ("the toll rose to 23", "the toll stands at 23"): the subject it measures."""
+    tok = _tok_after(doc, starts, start)
+    if tok is not None and tok.head.dep_ == "prep" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN":
+        return str(tok.head.head.text)  # "the toll of at least 14"
+    for _ in range(3):
+        if tok is None or tok.pos_ in {"VERB", "AUX"} or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    if tok is None or tok.pos_ not in {"VERB", "AUX"}:
+        return None
+    subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "NOUN"), None)
+    return subj.text if subj is not None else None
 
 
 def _is_identifier_or_age(text: str, start: int, end: int) -> bool:
@@ -139,7 +155,7 @@ def extract_quantities(doc: Doc, article: Article, claims: list[Claim]) -> list[
             value_max, end = None, mo.end("pct1") if g.get("pct1") else n_end
         bound: Bound = "range" if value_max is not None else quals.get(qual, "exact")  # type: ignore[assignment]
         if qual in {"between", "from"} and value_max is None:
-            continue
+            qual = ""  # "from five drones": a preposition, not a range
         unit: str | None = None
         cur = g.get("cur") or g.get("cur2")
         if cur:
@@ -149,7 +165,7 @@ def extract_quantities(doc: Doc, article: Article, claims: list[Claim]) -> list[
         else:
             after = text[end : end + 24]
             um = re.match(
-                r"\s*(" + alternation({**nums["units_after"], **nums["currency_after"]}) + r")\b", after, re.I
+                r"[\s-]*(" + alternation({**nums["units_after"], **nums["currency_after"]}) + r")\b", after, re.I
             )
             if um:
                 word = um.group(1).lower()
@@ -159,6 +175,8 @@ def extract_quantities(doc: Doc, article: Article, claims: list[Claim]) -> list[
                 noun, noun_end = _counted(doc, starts, end)
                 if noun:
                     unit, end = noun, noun_end
+                else:
+                    unit = _subject_counted(doc, starts, n_start)
         if unit is None and not re.match(r"[\d$\u20ac\u00a3]", g["n1"]):
             continue  # a number word with nothing counted: "one" as a pronoun
         start = mo.start() if g.get("qual") or cur else n_start

@@ -127,7 +127,9 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
             r"(?:(?P<el>earlier|later|early|late)\s+(?:in\s+)?)?"
             r"(?P<rel>the\s+previous|the\s+following|the\s+next|the\s+same|that\s+same|the\s+past|the\s+last|"
             r"the\s+current|the\s+coming|the\s+latest|last|next|this|coming|past|previous|following|current|"
-            r"that|the)\s+(?P<unit>day|week|weekend|month|year|decade|century|quarter)\b(?!-|\s+(?:of|in|that|when|after|before)\b)",
+            r"that|the)\s+(?P<unit>day|week|weekend|month|year|decade|century|quarter)\b(?!-)"
+            # "the week of March 6", "the day after the vote": anchored to something else
+            "",
         ),
         (
             "ago",
@@ -209,6 +211,12 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
         return False
     if m.kind == "duration" and g.get("num", "").lower() in {"some", "many", "few"} and not g.get("rel"):
         return False
+    if (
+        m.kind == "unitrel"
+        and g["rel"].lower().startswith(("the", "that"))
+        and re.match(r"\s+(?:of|that|when|after|before)\s+(?:the|a|an|his|her|its|their)\b", text[m.end :])
+    ):
+        return False  # "the day after the vote": anchored to an event, not a date
     if m.kind == "unitrel" and g["rel"].lower() == "the" and g["unit"].lower() not in {"weekend", "quarter"}:
         return False
     if (

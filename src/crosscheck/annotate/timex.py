@@ -160,7 +160,8 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ("ref", rf"\b(?P<ref>{refs})\b"),
         ("holiday", rf"(?:(?P<rel>last|next|this)\s+)?{holiday}(?:,?\s+{year}\b)?"),
     ]
-    return tuple((name, re.compile(p, re.I)) for name, p in src)
+    # every expression starts at a word start: failing fast elsewhere keeps recognition cheap
+    return tuple((name, re.compile(r"(?<![\w'])" + p, re.I)) for name, p in src)
 
 
 # words before a bare plural unit ("for years") that make it a duration rather than a noun
@@ -259,8 +260,10 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
     return True
 
 
-def find(text: str, doc: Doc | None = None) -> list[Match]:
-    """Time expressions in ``text`` as non-overlapping ``Match``es in text order."""
+@lru_cache(maxsize=8)
+def _candidates(text: str) -> tuple[Match, ...]:
+    """Every pattern match, longest first (ties: pattern order, then position); cached per text
+    because the reference date, the times and the quantities stages all ask for the same article."""
     cands: list[tuple[int, int, int, Match]] = []
     for rank, (name, pat) in enumerate(patterns()):
         for mo in pat.finditer(text):
@@ -272,9 +275,14 @@ def find(text: str, doc: Doc | None = None) -> list[Match]:
             groups = {k: v for k, v in mo.groupdict().items() if v is not None}
             cands.append((-(e - s), rank, s, Match(s, e, name, groups)))
     cands.sort(key=lambda c: (c[0], c[1], c[2]))
+    return tuple(c[3] for c in cands)
+
+
+def find(text: str, doc: Doc | None = None) -> list[Match]:
+    """Time expressions in ``text`` as non-overlapping ``Match``es in text order."""
     taken: list[Match] = []
     toks = _Tokens(doc) if doc is not None else None
-    for _, _, _, m in cands:
+    for m in _candidates(text):
         if any(m.start < t.end and t.start < m.end for t in taken):
             continue
         if _keep(m, text, toks):

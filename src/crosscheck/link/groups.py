@@ -27,6 +27,7 @@ W_COS, W_LEX = 0.6, 0.4
 DATE_AGREE, DATE_DISAGREE = 0.12, -0.3
 SAME_DENIER = 0.15
 MEAN_FLOOR = 0.15
+GROUP_MIX = 0.5
 MERGE_MARGIN = 0.1  # a claim bridges two groups (merging them) only when it matches both this clearly
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -119,7 +120,8 @@ def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None
             score += DATE_AGREE
         else:
             score += DATE_DISAGREE
-            conflict = "date"
+            # one day against another: a sentence listing several dates is no such disagreement
+            conflict = "date" if len(a.dates) == 1 and len(b.dates) == 1 else None
     units_a = {u: v for v, u in a.quantities if u}
     units_b = {u: v for v, u in b.quantities if u}
     shared = set(units_a) & set(units_b)
@@ -155,8 +157,11 @@ def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]], weight: Ca
                 g_best, g_parts, g_with = s, parts, other.id
         if g_conflict:
             continue  # joining would put a contradiction inside the group
-        if sum(scores) / len(scores) < JOIN - MEAN_FLOOR:
+        mean = sum(scores) / len(scores)
+        if mean < JOIN - MEAN_FLOOR:
             continue
+        # half best pair, half the group as a whole: a claim must fit the proposition, not one loose member
+        g_best = (1 - GROUP_MIX) * g_best + GROUP_MIX * mean
         if g_best >= JOIN + MERGE_MARGIN:
             also.append(gid)
         if g_best >= best_s:

@@ -75,7 +75,9 @@ def resolve_targets(denial: Claim, d_info: ClaimInfo, d_text: np.ndarray, partie
     demo, mods = _pointer_parts(pointer) if pointer else (False, frozenset())
     before = [(c, i) for c, i in article_claims
               if c.id != denial.id and i.polarity == "assert" and not i.contest
-              and not same_origin(i.origin, d_info.origin)]
+              and not same_origin(i.origin, d_info.origin)
+              # a claim that reports the denial itself ("X denies it, Reuters writes") is not its target
+              and not (c.start < denial.end and denial.start < c.end)]
     if not before:
         return []
     preceding = [(c, i) for c, i in before if c.start < denial.start]

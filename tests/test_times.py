@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from tests.conftest import need_shared
+from tests.conftest import ROOT, need_shared
 
 from crosscheck.annotate.nlp import parse
 from crosscheck.annotate.times import extract_times, reference_date, with_reference_date
@@ -155,7 +155,7 @@ def test_determinism_across_processes() -> None:
 @pytest.mark.slow
 def test_tempeval_dev_floor() -> None:
     need_shared("data", "tempeval-3")
-    sys.path.insert(0, "eval")
+    sys.path.insert(0, str(ROOT / "eval"))
     import tempeval  # type: ignore[import-not-found]
 
     docs = tempeval.documents(need_shared(), "dev")[:10]

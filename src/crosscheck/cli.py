@@ -220,6 +220,29 @@ def demo(
     typer.echo(f"wrote {db}, {out / 'briefing.md'}, {out / 'briefing.html'}")
 
 
+@app.command()
+def serve(
+    db: DbOption = Path("crosscheck.db"),
+    host: Annotated[str, typer.Option(help="Interface to bind; anything but loopback exposes the ledger.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Serve the web UI over the ledger (read-only): stories, claims, speakers, search, JSON twins."""
+    import uvicorn
+
+    from crosscheck.errors import StoreError
+    from crosscheck.web import create_app
+
+    try:
+        web_app = create_app(db)
+    except StoreError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _err(f"warning: binding to {host} exposes the ledger to other machines; the UI has no authentication")
+    typer.echo(f"serving {db} read-only on http://{host}:{port}/ (bound to {host}; Ctrl-C to stop)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point of the ``crosscheck`` command."""
     app()

@@ -1,0 +1,130 @@
+"""Queries behind the claim, article, speaker and entity pages. Plain dicts, ``None`` for unknown ids."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from crosscheck.web.db import PER_PAGE, loads, page_slice
+from crosscheck.web.spans import Span, claim_spans, runs, sentence_runs
+from crosscheck.web.stories import claim_dict
+
+_ARTICLE_META = ("id", "source", "title", "outlet", "original_source", "author", "published",
+                 "published_source", "language", "version_of", "superseded_by", "ingested_at")
+PUBLISHED_HOW = {
+    "metadata": "from the page's own metadata",
+    "dateline": "from the dateline in the text",
+    "inferred": "inferred from dates in the text",
+    "none": "unknown: no date found",
+}
+
+
+def claim(conn: sqlite3.Connection, claim_id: str) -> dict[str, Any] | None:
+    """One claim with its article, sentence in context, and group."""
+    row = conn.execute(
+        """SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
+           FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?""",
+        (claim_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    c = claim_dict(row)
+    c["context"] = sentence_runs(c.pop("article_text"), c)
+    grp = None
+    try:
+        g = conn.execute(
+            """SELECT g.id, g.status, g.story_id FROM group_members m JOIN claim_groups g ON g.id = m.group_id
+               WHERE m.claim_id = ?""",
+            (claim_id,),
+        ).fetchone()
+    except sqlite3.OperationalError:  # a ledger without the link layer
+        g = None
+    if g is not None:
+        grp = {"id": g["id"], "status": loads(g["status"], []), "story_id": g["story_id"]}
+    return {"claim": c, "group": grp}
+
+
+def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """An article's clean text with claims (by stance), times and quantities highlighted."""
+    row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    text = row["text"]
+    claims = [claim_dict(r) for r in conn.execute(
+        "SELECT * FROM claims WHERE article_id = ? ORDER BY start, rowid", (article_id,))]
+    times = [dict(r) for r in conn.execute("SELECT * FROM times WHERE article_id = ? ORDER BY start", (article_id,))]
+    quantities = [dict(r) for r in conn.execute(
+        "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article_id,))]
+    spans: list[Span] = []
+    for c in claims:
+        spans += claim_spans(c, link=True)
+    spans += [Span(t["start"], t["end"], "time") for t in times]
+    spans += [Span(q["start"], q["end"], "quantity") for q in quantities]
+    meta = {k: row[k] for k in _ARTICLE_META}
+    meta["published_how"] = PUBLISHED_HOW.get(row["published_source"], row["published_source"])
+    return {
+        "article": meta,
+        "paragraphs": [runs(text[a:b], spans, offset=a) for a, b in _paragraphs(text)],
+        "removed_lines": loads(row["removed_lines"], []),
+        "claims": claims,
+        "times": times,
+        "quantities": quantities,
+    }
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph (blank-line separated) of the clean text."""
+    out, pos = [], 0
+    while pos < len(text):
+        nxt = text.find("\n\n", pos)
+        end = len(text) if nxt == -1 else nxt
+        if text[pos:end].strip():
+            out.append((pos, end))
+        pos = end + 2
+    return out
+
+
+def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+    rows = conn.execute(
+        f"""SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
+            FROM claims c JOIN articles a ON a.id = c.article_id
+            WHERE a.superseded_by IS NULL AND ({where})
+            ORDER BY a.published, a.rowid, c.start LIMIT ? OFFSET ?""",
+        [*args, PER_PAGE + 1, (page - 1) * PER_PAGE],
+    ).fetchall()
+    out = []
+    for r in rows[:PER_PAGE]:
+        c = claim_dict(r)
+        c["context"] = sentence_runs(c.pop("article_text"), c)
+        out.append(c)
+    return out, rows
+
+
+def speaker(conn: sqlite3.Connection, name: str, *, page: int = 1) -> dict[str, Any] | None:
+    """Everything said by a speaker (resolved name or as written) across outlets, over time."""
+    where = "c.speaker = ? OR (c.speaker IS NULL AND c.speaker_text = ?)"
+    said, rows = _claims_page(conn, where, [name, name], page)
+    if not said and page == 1:
+        return None
+    outlets = sorted({c["outlet"] for c in said if c["outlet"]})
+    entity = next((c["speaker_entity"] for c in said if c["speaker_entity"]), None)
+    return {"speaker": name, "entity": entity, "outlets": outlets, "said": said, **page_slice(rows, page)}
+
+
+def entity(conn: sqlite3.Connection, key: str, *, page: int = 1) -> dict[str, Any] | None:
+    """An entity: its mentions' names, claims it made, and claims about it, over time."""
+    names = conn.execute(
+        "SELECT text, count(*) AS n FROM entity_mentions WHERE entity = ? GROUP BY text ORDER BY n DESC LIMIT 20",
+        (key,),
+    ).fetchall()
+    said, rows_said = _claims_page(conn, "c.speaker_entity = ?", [key], page)
+    about, rows_about = _claims_page(
+        conn,
+        """EXISTS (SELECT 1 FROM entity_mentions m WHERE m.article_id = c.article_id AND m.entity = ?
+                   AND m.start >= c.start AND m.end <= c.end)""",
+        [key], page)
+    if not names and not said and page == 1:
+        return None
+    more = page_slice(rows_said if len(rows_said) > len(rows_about) else rows_about, page)
+    return {"entity": key, "names": [{"text": r["text"], "mentions": r["n"]} for r in names],
+            "said": said, "about": about, **more}

@@ -1,0 +1,81 @@
+"""Text cut into runs for highlighting: every run carries the span kinds that cover it.
+
+Spans (claims, times, quantities, a claim's speaker and cue) may nest or overlap; a sweep
+over their boundaries gives flat runs, so the template never builds nested markup from
+article text and every run is rendered as escaped text inside one element.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A highlighted range: ``kind`` becomes a CSS class, ``ref`` a link target (a claim id)."""
+
+    start: int
+    end: int
+    kind: str
+    ref: str | None = None
+
+
+def runs(text: str, spans: list[Span], *, offset: int = 0) -> list[dict[str, Any]]:
+    """Flat runs of ``text`` (which starts at ``offset`` of the article) with their span kinds.
+
+    Each run: ``{"text", "start", "kinds": [...], "ref"}``; ``ref`` is the first claim covering it.
+    """
+    end_all = offset + len(text)
+    inside = [s for s in spans if s.end > offset and s.start < end_all and s.end > s.start]
+    cuts = {offset, end_all}
+    for s in inside:
+        cuts.add(max(s.start, offset))
+        cuts.add(min(s.end, end_all))
+    points = sorted(cuts)
+    out: list[dict[str, Any]] = []
+    for a, b in pairwise(points):
+        if a >= b:
+            continue
+        cover = [s for s in inside if s.start <= a and s.end >= b]
+        kinds = sorted({s.kind for s in cover})
+        ref = next((s.ref for s in sorted(cover, key=lambda s: (s.start, -s.end)) if s.ref), None)
+        piece = text[a - offset : b - offset]
+        if out and out[-1]["kinds"] == kinds and out[-1]["ref"] == ref:
+            out[-1]["text"] += piece
+        else:
+            out.append({"text": piece, "start": a, "kinds": kinds, "ref": ref})
+    return out
+
+
+def context_bounds(text: str, start: int, end: int, sent_start: int | None, sent_end: int | None,
+                   *, pad: int = 160) -> tuple[int, int]:
+    """The sentence around a span when known, else the span widened to the nearest line breaks."""
+    if sent_start is not None and sent_end is not None and sent_start <= start and end <= sent_end:
+        return sent_start, sent_end
+    lo = text.rfind("\n", 0, start)
+    hi = text.find("\n", end)
+    lo = max(lo + 1, start - pad)
+    hi = min(hi if hi != -1 else len(text), end + pad)
+    return lo, hi
+
+
+def claim_spans(c: dict[str, Any], *, link: bool = False) -> list[Span]:
+    """A claim's content (coloured by stance), speaker and cue spans."""
+    stance = "deny" if c["polarity"] == "deny" else "assert"
+    out = [Span(c["start"], c["end"], f"claim-{stance}", c["id"] if link else None)]
+    if c.get("speaker_start") is not None and c.get("speaker_end") is not None:
+        out.append(Span(c["speaker_start"], c["speaker_end"], "speaker"))
+    if c.get("cue_start") is not None and c.get("cue_end") is not None:
+        out.append(Span(c["cue_start"], c["cue_end"], "cue"))
+    return out
+
+
+def sentence_runs(text: str, c: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claim's source sentence in context, with the claim's spans highlighted."""
+    lo, hi = context_bounds(text, c["start"], c["end"], c.get("sentence_start"), c.get("sentence_end"))
+    spans = claim_spans(c)
+    lo = min([lo, *(s.start for s in spans)])
+    hi = max([hi, *(s.end for s in spans)])
+    return runs(text[lo:hi], spans, offset=lo)

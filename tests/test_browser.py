@@ -1,0 +1,199 @@
+"""The web UI in a real browser: Debian's Chromium driven by Playwright, against `crosscheck serve`.
+
+Real parts only: a real SQLite ledger, the real CLI serving it with uvicorn on 127.0.0.1, and
+/usr/bin/chromium (Playwright's own browser download cannot work here). Skipped with the
+reason when Chromium or Playwright is missing locally; a failure under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import webledger
+from conftest import need_shared
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-dev-shm-usage"]
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """`crosscheck serve` in a child process, on a free loopback port."""
+
+    def __init__(self, db: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        exe = Path(sys.executable).with_name("crosscheck")
+        self.proc = subprocess.Popen([str(exe), "serve", "--db", str(db), "--port", str(self.port)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"crosscheck serve exited: {self.proc.stderr.read() if self.proc.stderr else ''}")
+            try:
+                with urllib.request.urlopen(self.url + "/static/style.css", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("crosscheck serve did not start in 20 s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[dev]')")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        _missing(f"{CHROMIUM} not found (apt-get install chromium)")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context()
+    p = ctx.new_page()
+    p.set_default_timeout(10_000)
+    p.dialogs = []  # any alert/confirm would be a payload that ran
+    p.errors = []
+    p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    p.on("pageerror", lambda e: p.errors.append(str(e)))
+    yield p
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, dict[str, str]]]:
+    db = tmp_path_factory.mktemp("browser") / "hostile.db"
+    ids = webledger.build(db)
+    server = Server(db)
+    yield server, ids
+    server.stop()
+
+
+def _assert_nothing_ran(page: Any) -> None:
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.dialogs == []
+    assert page.errors == []
+
+
+def test_hostile_payloads_never_run_and_show_literally(page: Any, hostile_server: tuple[Server, dict[str, str]]) -> None:
+    server, ids = hostile_server
+    page.goto(server.url + "/")
+    story_link = page.locator("a.story-link")
+    assert story_link.inner_text() == f"Story {webledger.SCRIPT} {webledger.TEMPLATE}"
+    story_link.click()
+    page.wait_for_url(f"**/story/{ids['story']}")
+    _assert_nothing_ran(page)
+    assert webledger.DENIER in page.locator("table.groups").inner_text()
+    page.locator("a.group-link").first.click()
+    page.wait_for_url("**/group/*")
+    assert webledger.HANDLER in page.locator("article.claim").first.inner_text()
+    page.locator("text=hover").first.hover()
+    _assert_nothing_ran(page)
+    for path in (f"/article/{ids['article']}", f"/article/{ids['piped_article']}", f"/claim/{ids['claim']}",
+                 "/speaker/" + webledger.SPEAKER, "/search?q=script"):
+        page.goto(server.url + path)
+        _assert_nothing_ran(page)
+    page.goto(server.url + f"/article/{ids['piped_article']}")
+    assert page.locator("h1").inner_text() == f"Title {webledger.SCRIPT} {webledger.IMG} {webledger.TEMPLATE}"
+    assert page.locator("img").count() == 0 and page.locator("script:not([src])").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
+    page.goto(server.url + f"/article/{ids['article']}#removed")
+    assert page.locator("details.removed").get_attribute("open") is not None  # our one script ran, from /static
+    assert f"Share on {webledger.SCRIPT}" in page.locator("details.removed").inner_text()
+    _assert_nothing_ran(page)
+
+
+def test_unknown_id_is_a_404_page(page: Any, hostile_server: tuple[Server, dict[str, str]]) -> None:
+    server, _ = hostile_server
+    response = page.goto(server.url + "/story/s-unknown")
+    assert response.status == 404
+    assert "Not found" in page.locator("h1").inner_text()
+
+
+@pytest.fixture(scope="module")
+def seeds_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    seeds = need_shared("corpus", "seeds")
+    from crosscheck.cli import _linker
+    from crosscheck.pipeline import analyze
+    from crosscheck.store import open_store
+
+    linker = _linker()
+    if linker is None:
+        _missing("the cross-source layer (crosscheck.link) is not installed in this build")
+    db = tmp_path_factory.mktemp("seeds-web") / "seeds.db"
+    with open_store(db) as store:
+        analyze([str(seeds)], store)
+        linker(store)  # type: ignore[misc]
+    server = Server(db)
+    yield server
+    server.stop()
+
+
+def test_seeds_end_to_end(page: Any, seeds_server: Server) -> None:
+    url = seeds_server.url
+    page.goto(url + "/")
+    page.locator("a.story-link").first.click()
+    page.wait_for_url("**/story/*")
+    story_path = page.url.removeprefix(url)
+    disputed = page.locator("tr.group.disputed").filter(has=page.locator("td", has_text="Moscow and Pyongyang"))
+    assert disputed.count() >= 1
+    disputed.first.locator("a.group-link").click()
+    page.wait_for_url("**/group/*")
+    group_path = page.url.removeprefix(url)
+    assert page.locator(".badge.disputed").count() >= 1
+    assert "Moscow and Pyongyang" in page.locator("dd.deniers").inner_text()  # who denies it
+    highlighted = page.locator("article.claim .ctx mark.claim-assert").first
+    assert highlighted.is_visible() and highlighted.inner_text().strip()
+    page.locator("ul.contradictions li.deny a.other-group").first.click()  # the denial itself
+    page.wait_for_url("**/group/*")
+    assert page.locator("article.claim.deny .ctx mark.claim-deny").first.is_visible()
+    page.fill("header input[name=q]", "Kirby")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=Kirby")
+    assert page.locator("ul.claims-hits li").count() >= 1
+    assert "Kirby" in page.locator("ul.claims-hits").inner_text()
+    for path in (story_path, group_path, "/search?q=Kirby", "/"):
+        twin = ("/.json" if path == "/" else path.replace("?", ".json?") if "?" in path else path + ".json")
+        response = page.request.get(url + twin)
+        assert response.ok and response.json()["ok"] is True, twin
+    assert page.errors == [] and page.dialogs == []

@@ -50,30 +50,24 @@ def _record(item: object) -> dict[str, Any]:
 
 
 def entity_records(mentions: Iterator[EntityMention]) -> list[dict[str, Any]]:
-    """Canonical entities with aliases and mentions, from resolved entity mentions."""
+    """Canonical entities (merged across articles) with aliases and every mention."""
     from crosscheck.annotate import entities as ents
 
-    by_key: dict[str, list[EntityMention]] = {}
-    for m in mentions:
-        if m.entity:
-            by_key.setdefault(m.entity, []).append(m)
-    out = []
-    for key in sorted(by_key):
-        ms = by_key[key]
-        known = next((e for e in ents.alias_table().values() if e.key == key), None)
-        texts = sorted({m.text for m in ms})
-        name = known.name if known else max(texts, key=lambda t: (len(t), t))
-        etype = known.type if known else key.split(":", 1)[0]
-        out.append(
-            {
-                "id": f"e:{key}",
-                "name": name,
-                "type": etype,
-                "aliases": sorted(set(texts) | (set(known.aliases) if known else set())),
-                "mentions": [{"article_id": m.article_id, "start": m.start, "end": m.end, "text": m.text} for m in ms],
-            }
-        )
-    return out
+    ms = list(mentions)
+    grouped = ents.mentions_by_entity(ms)
+    return [
+        {
+            "id": f"e:{e.key}",
+            "name": e.name,
+            "type": e.type,
+            "aliases": list(e.aliases),
+            "affiliation": e.affiliation,
+            "mentions": [
+                {"article_id": m.article_id, "start": m.start, "end": m.end, "text": m.text} for m in grouped[e.key]
+            ],
+        }
+        for e in ents.canonical_entities(ms)
+    ]
 
 
 def iter_kind(store: Store, kind: str) -> Iterator[dict[str, Any]]:

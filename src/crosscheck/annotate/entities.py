@@ -109,12 +109,31 @@ def _entity(row: dict[str, object]) -> Entity:
 
 @lru_cache(maxsize=1)
 def alias_table() -> dict[str, Entity]:
-    """Normalised alias -> canonical entity, from the shipped alias table."""
+    """Normalised alias -> canonical entity, from the shipped alias table (acronyms excluded)."""
     table: dict[str, Entity] = {}
     for row in _rows():
         entity = _entity(row)
         for alias in (entity.name, *entity.aliases):
-            table[_norm(alias)] = entity
+            if not _is_acronym(alias):
+                table[_norm(alias)] = entity
+    return table
+
+
+def _is_acronym(alias: str) -> bool:
+    # "US", "UK", "DPRK", "U.S.": matched with their case, or the pronoun "us" would be a country
+    letters = alias.replace(".", "")
+    return letters.isalpha() and letters.isupper() and len(letters) <= 5
+
+
+@lru_cache(maxsize=1)
+def acronym_table() -> dict[str, Entity]:
+    """Acronym aliases, matched case-sensitively (after removing a leading "the")."""
+    table: dict[str, Entity] = {}
+    for row in _rows():
+        entity = _entity(row)
+        for alias in entity.aliases:
+            if _is_acronym(alias):
+                table[alias] = entity
     return table
 
 
@@ -129,12 +148,18 @@ def _demonyms() -> dict[str, Entity]:
 
 @lru_cache(maxsize=1)
 def _by_key() -> dict[str, Entity]:
-    return {e.key: e for e in alias_table().values()}
+    return {e.key: e for e in map(_entity, _rows())}
+
+
+def entity_by_key(key: str) -> Entity | None:
+    """The curated entity with this canonical key, or None."""
+    return _by_key().get(key)
 
 
 def resolve(name: str) -> Entity | None:
     """The canonical entity a name stands for ("Pyongyang" -> North Korea), or None."""
-    return alias_table().get(_norm(name))
+    exact = re.sub(r"(?i)^the\s+", "", name.strip().strip(",;:"))
+    return acronym_table().get(exact) or acronym_table().get(exact.rstrip(".")) or alias_table().get(_norm(name))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
 export CROSSCHECK_SHARED := $(abspath $(SHARED))
 
-.PHONY: setup demo test test-unit eval gate bench lint lock clean help
+.PHONY: setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium
 
 help:
 	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
@@ -14,6 +14,8 @@ help:
 	@echo "make eval   - every eval suite whose data is present (slow), one table"
 	@echo "make bench  - throughput and memory benchmarks (docs/PERFORMANCE.md)"
 	@echo "make lint   - ruff"
+	@echo "make serve  - the web UI over the demo ledger on http://127.0.0.1:8000/"
+	@echo "make screenshots - regenerate docs/screenshots/*.png (needs /usr/bin/chromium)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +44,18 @@ gate: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_analyze.py
 
+serve: demo
+	$(BIN)/crosscheck serve --db out/demo/crosscheck.db
+
+# Debian's Chromium for the browser tests and screenshots (Playwright's own download cannot work here).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+screenshots: setup chromium
+	$(BIN)/python scripts/screenshots.py
+
 lint: setup
-	$(BIN)/ruff check src tests eval benchmarks
+	$(BIN)/ruff check src tests eval benchmarks scripts
 
 lock: setup
 	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock.new && mv requirements.lock.new requirements.lock

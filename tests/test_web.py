@@ -230,3 +230,13 @@ def _walk(data: Any) -> Iterator[str]:
 def test_json_twin_keeps_text_verbatim(client: TestClient, ids: dict[str, str]) -> None:
     strings = set(_walk(client.get(f"/story/{ids['story']}.json").json()))
     assert f"Story {webledger.SCRIPT} {webledger.TEMPLATE}" in strings  # data, not markup: no escaping in JSON
+
+
+def test_serve_refuses_a_missing_ledger(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from crosscheck.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "absent.db")])
+    assert result.exit_code == 2
+    assert "crosscheck analyze" in result.output

@@ -237,7 +237,13 @@ def serve(
     except StoreError as exc:
         _err(str(exc))
         raise typer.Exit(2) from exc
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    import ipaddress
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: anything but localhost may resolve elsewhere
+        loopback = False
+    if not loopback:
         _err(f"warning: binding to {host} exposes the ledger to other machines; the UI has no authentication")
     typer.echo(f"serving {db} read-only on http://{host}:{port}/ (bound to {host}; Ctrl-C to stop)")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")

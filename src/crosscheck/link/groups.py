@@ -22,7 +22,7 @@ import numpy as np
 from crosscheck.link.entities import hints
 
 KEY_CAP = 300  # groups per key beyond which the key is too common to block on
-JOIN = 0.6  # combined score at or above which a claim joins a group
+JOIN = 0.58  # combined score at or above which a claim joins a group
 W_COS, W_LEX = 0.6, 0.4
 DATE_AGREE, DATE_DISAGREE = 0.12, -0.3
 SAME_DENIER = 0.15

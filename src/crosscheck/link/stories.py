@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 KEY_CAP = 200  # stories per key beyond which the key is too common to block on
-JOIN = 0.25  # cosine of weighted profiles at or above which an article joins a story
+JOIN = 0.15  # cosine of weighted profiles at or above which an article joins a story
 TOP_KEYS = 12  # an article is described by its most frequent keys; the tail is noise
 
 

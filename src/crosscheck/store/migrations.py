@@ -143,41 +143,13 @@ MIGRATIONS.append(
 )
 
 
-class _TriggerScript(str):
-    """Migration SQL whose statements may hold ``BEGIN ... END`` trigger bodies.
-
-    The runner splits migration text on ``;``, which would cut a trigger body in half; this
-    splits at complete statements instead (``sqlite3.complete_statement``), so the runner
-    needs no change. Still a ``str``: anything else that reads the migration text works.
-    """
-
-    __slots__ = ()
-
-    def split(self, sep: str | None = None, maxsplit: int = -1) -> list[str]:  # type: ignore[override]
-        """Complete SQL statements (trailing ``;`` kept) when splitting on ``;``."""
-        if sep != ";":
-            return super().split(sep, maxsplit)
-        import sqlite3
-
-        out, buf = [], ""
-        for part in super().split(";"):
-            buf += part + ";"
-            if sqlite3.complete_statement(buf):
-                out.append(buf)
-                buf = ""
-        if buf.strip(" \n;"):
-            out.append(buf)
-        return out
-
-
 MIGRATIONS.append(
     (
         # Full-text search for the web UI (/search): external-content FTS5 indexes over
         # articles and claims, kept in sync by triggers so the writer path needs no change.
         # The rows already stored are indexed by the 'rebuild' commands.
         "0003_search_index",
-        _TriggerScript(
-            """
+        """
             CREATE VIRTUAL TABLE articles_fts USING fts5(
                 title, text, content='articles', content_rowid='rowid',
                 tokenize='unicode61 remove_diacritics 2'
@@ -214,7 +186,6 @@ MIGRATIONS.append(
             END;
             INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
             INSERT INTO claims_fts(claims_fts) VALUES ('rebuild')
-            """
-        ),
+        """,
     )
 )

@@ -245,7 +245,17 @@ class SQLiteStore(LinkStoreMixin):
 
 
 def _statements(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    """Split migration text into complete statements (a trigger body holds ``;`` of its own)."""
+    out, buf = [], ""
+    for part in sql.split(";"):
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n\t;"):
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip(" \n\t;"):
+        out.append(buf.strip())
+    return out
 
 
 def _insert(cur: sqlite3.Cursor, table: str, row: dict[str, Any]) -> None:

@@ -88,6 +88,39 @@ def test_month_without_year_from_reference(nlp) -> None:  # type: ignore[no-unty
     assert _value(ts, "October") == "2014-10"
 
 
+def test_month_without_year_next_few_months_or_past(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The bridge reopens in January, officials said. "
+        "In December the old span was closed. The council ratified the plan last February."
+    )
+    _, ts = _times(nlp, text, published="2015-10-20")
+    assert _value(ts, "January") == "2016-01"  # a few months ahead: the coming one
+    assert _value(ts, "December") == "2014-12"  # past tense: the last one
+    _, ts = _times(nlp, "The council ratified the plan last February.", published="2015-03-02")
+    assert _value(ts, "last February") == "2014-02"  # the month just ended would be "last month"
+
+
+def test_month_day_ahead_or_behind(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The vote is due on Dec. 3. The previous ballot, held on June 9, was annulled."
+    _, ts = _times(nlp, text, published="2011-10-05")
+    assert _value(ts, "Dec. 3") == "2011-12-03"
+    assert _value(ts, "June 9") == "2011-06-09"
+    _, ts = _times(nlp, "Police have searched for him since the April 2 fire.", published="2011-10-05")
+    assert _value(ts, "April 2") == "2011-04-02"
+
+
+def test_weekday_future_and_past_signals(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The delegation could arrive as soon as Thursday. The ferry is to resume service Friday. "
+        "Until Monday, the port had stayed shut. Lawyers studied Tuesday's ruling."
+    )
+    _, ts = _times(nlp, text, published="2012-05-16")  # a Wednesday
+    assert _value(ts, "Thursday") == "2012-05-17"
+    assert _value(ts, "Friday") == "2012-05-18"
+    assert _value(ts, "Monday") == "2012-05-14"
+    assert _value(ts, "Tuesday") == "2012-05-15"
+
+
 def test_durations_sets_seasons_quarters(nlp) -> None:  # type: ignore[no-untyped-def]
     text = (
         "The pact lasts ten years. Inspectors visit every week. Sales fell in the third quarter. "

@@ -133,6 +133,17 @@ def nearest_year(month: int, day: int, around: date) -> date | None:
     return best[1] if best else None
 
 
+def occurrence(month: int, day: int, around: date, direction: str | None, ahead_days: int) -> date | None:
+    """The (month, day) nearest ``around`` in ``direction`` ("future", "past"); with no direction, the
+    next one when it is at most ``ahead_days`` away, else the last one (news mostly reports the past)."""
+    cands = [d for y in (around.year - 1, around.year, around.year + 1) if (d := safe_date(y, month, day))]
+    nxt = min((d for d in cands if d >= around), default=None)
+    prev = max((d for d in cands if d <= around), default=None)
+    if direction == "future" or (direction is None and nxt is not None and (nxt - around).days <= ahead_days):
+        return nxt or prev
+    return prev or nxt
+
+
 def weekday_year(month: int, day: int, weekday: int, years: list[int]) -> date | None:
     """The year in which (month, day) falls on ``weekday`` (1 = Monday), nearest the latest of ``years``.
 

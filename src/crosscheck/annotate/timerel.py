@@ -109,7 +109,7 @@ class RelativeRules:
 
     def _r_weekday(self, m: Match, g: dict[str, str]) -> Resolved:
         rel = (g.get("rel") or "").lower()
-        return self._with_pod(self._weekday_date(m, g["wd"], "" if rel in {"early", "late"} else rel), g.get("pod"))
+        return self._with_pod(self._weekday_date(m, g["wd"], "" if rel in {"early", "late", "earlier", "later"} else rel), g.get("pod"))
 
     def _day_offset(self, word: str) -> int:
         w = re.sub(r"\s+", " ", word.lower())
@@ -261,7 +261,7 @@ class RelativeRules:
             y, q = focus.split("-")
             return Resolved(f"{int(y) + sign * k}-{q}", resolution="relative", reason=reason, anchor=focus)
         grain = {"10Y": "Y", "100Y": "Y", "2W": "W", "WE": "W"}.get(unit, unit)
-        d = cal.shift(base, unit if unit != "WE" else "W", sign * k)  # type: ignore[arg-type]
+        d = cal.shift(base, unit if unit != "WE" else "W", sign * k)
         return Resolved(cal.at_granularity(d, grain), resolution=how, reason=reason, anchor=anchor)
 
     # --- durations, sets and vague references -------------------------------------------------

@@ -32,11 +32,29 @@ from crosscheck.annotate.timerel import _FUTURE, _SEASON_START, NO_REF, Relative
 from crosscheck.annotate.timex import Match
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 
-_FUTURE_AUX = {"will", "'ll", "shall", "wo", "going"}
+# news speaks of a month without a year as past unless it is the next few months (or the clause is future)
+MONTHS_AHEAD = 4
+_FUTURE_AUX = {"will", "'ll", "shall", "wo", "going", "would", "might", "may"}
+_MODAL = {"will", "would", "could", "might", "may", "should", "must"}
+_PERFECT_PAST = {"had"}
 _FUTURE_VERBS = {"schedule", "plan", "expect", "intend"}
+# heads of an infinitive that put it in the future ("set to resume", "due to expire")
+_FUTURE_HEADS = {"set", "due", "likely", "ready", "prepare", "hope", "aim", "vow", "promise", "threaten"}
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:until|till|as\s+(?:soon|early)\s+as|no\s+later\s+than|starting|beginning)\s+(?:on\s+|the\s+)?$", re.I
+)
+_PAST_BEFORE = re.compile(r"\bsince\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+
+
+def _aux(tok: Token) -> set[str]:
+    """The auxiliaries of a verb, or of the verb an adjective complements ("had been due")."""
+    out = {c.lower_ for c in tok.children if c.dep_ in {"aux", "auxpass"}}
+    if tok.dep_ == "acomp":
+        out |= {c.lower_ for c in tok.head.children if c.dep_ in {"aux", "auxpass"}}
+    return out
 
 
 class Resolver(RelativeRules):
@@ -79,23 +97,59 @@ class Resolver(RelativeRules):
 
     def _future(self, m: Match) -> bool:
         """Does the clause holding ``m`` speak of the future ("will meet on Friday")?"""
+        return self._tense(m) == "future"
+
+    def _day_tense(self, m: Match) -> str | None:
+        """The tense that decides the year of a month-day: only the future, since deadlines and
+        schedules a few weeks ahead are often reported in the past tense ("was extended to Nov. 16")."""
+        return "future" if self._tense(m) == "future" else None
+
+    def _tense(self, m: Match) -> str | None:
+        """"future", "past" or None (unknown) for the clause holding ``m``, from its governing verb.
+
+        Future: a future or modal auxiliary ("will", "would", "could"), a planning verb ("scheduled
+        for", "set to resume", "is to resume"), or "until"/"as soon as" right before the expression.
+        Past: a past-tense verb, a perfect or passive with a past or perfect auxiliary, or "since".
+        An infinitive says nothing by itself ("agreed to buy it in January"): unknown.
+        """
+        i = self._sent(m.start)
+        s = self.sent_starts[i - 1] if i > 0 else 0
+        before = self.text[s : m.start]
+        if _PAST_BEFORE.search(before):
+            return "past"
         if self.doc is None:
-            i = self._sent(m.start)
-            s = self.sent_starts[i - 1] if i > 0 else 0
-            return bool(_FUTURE.search(self.text[s : m.start]))
+            return "future" if _FUTURE.search(before) or _FUTURE_BEFORE.search(before) else None
         tok = self.doc[max(0, bisect_right(self.tok_starts, m.start) - 1)]
+        if tok.dep_ == "poss":
+            return "past"  # "Wednesday's ruling": an event the article reports
         for _ in range(4):
-            if tok.pos_ in {"VERB", "AUX"}:
-                break
-            if tok.head.i == tok.i:
+            if tok.pos_ in {"VERB", "AUX"} or tok.head.i == tok.i:
                 break
             tok = tok.head
-        for verb in [tok, *list(tok.ancestors)[:2]]:
-            if verb.lemma_.lower() in _FUTURE_VERBS:
-                return True
-            if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in verb.children):
-                return True
-        return False
+        if tok.pos_ not in {"VERB", "AUX"}:
+            return None
+        aux = _aux(tok)
+        if aux & _PERFECT_PAST or (aux & _MODAL and "have" in aux):
+            return "past"
+        if _FUTURE_BEFORE.search(before):
+            return "future"
+        if aux & _FUTURE_AUX or (tok.lemma_.lower() in _FUTURE_VERBS and (tok.tag_ != "VBN" or aux)):
+            return "future"
+        if "to" in aux and tok.dep_ in {"xcomp", "ccomp", "advcl", "acl"}:
+            head = tok.head
+            head_aux = _aux(head)
+            if head_aux & _PERFECT_PAST:
+                return "past"
+            if (
+                head.lemma_.lower() in _FUTURE_VERBS | _FUTURE_HEADS
+                or head_aux & _FUTURE_AUX
+                or (head.lemma_.lower() == "be" and head.tag_ in {"VBZ", "VBP"})
+            ):
+                return "future"
+            return None
+        if tok.tag_ == "VBD" or (tok.tag_ == "VBN" and aux & {"was", "were", "has", "have"}):
+            return "past"
+        return None
 
     def _anchor(self, m: Match, grans: set[str]) -> tuple[date, str] | None:
         """The latest dated mention (of one of ``grans``) in the sentence, else in the article."""
@@ -159,7 +213,7 @@ class Resolver(RelativeRules):
             r = Resolved(cal.iso(d) if d else None, resolution="year_inferred", anchor=src)
         elif wd and (d := cal.weekday_year(mon, day, wd, self.years + ([self.ref.year] if self.ref else []))):
             r = Resolved(cal.iso(d), resolution="weekday", anchor=f"{g['wd']} with the article's years")
-        elif self.ref and (d := cal.nearest_year(mon, day, self.ref)):
+        elif self.ref and (d := cal.occurrence(mon, day, self.ref, self._day_tense(m), 31 * MONTHS_AHEAD)):
             r = Resolved(cal.iso(d), resolution="year_inferred", anchor=f"reference date {self.ref_s}")
         elif (
             (a := self._anchor(m, {"D", "M"}))
@@ -193,12 +247,21 @@ class Resolver(RelativeRules):
         if self.ref is None:
             return None, None, ""
         y, cur = self.ref.year, self.ref.month
+        ahead = (month_start - cur) % 12  # months from the reference month to the next such month
         if rel in {"last", "past", "previous"}:
-            y = y if month_start < cur else y - 1
-        elif rel in {"next", "coming"} or (not rel and self._future(m)):
-            y = y if month_start > cur else y + 1
-        elif rel != "this" and month_start > cur:
-            y -= 1
+            # "last February" said in March is a year back: the month just ended would be "last month"
+            y = y if month_start < cur - 1 else y - 1
+        elif rel in {"next", "coming"}:
+            y = y if month_start > cur + 1 else y + 1
+        elif rel == "this":
+            pass
+        else:
+            tense = self._tense(m)
+            future = tense == "future" or (tense is None and 0 < ahead <= MONTHS_AHEAD)
+            if future:
+                y = y if month_start >= cur else y + 1
+            elif month_start > cur:
+                y -= 1
         return y, f"reference date {self.ref_s}", "reference"
 
     def _r_month(self, m: Match, g: dict[str, str]) -> Resolved:

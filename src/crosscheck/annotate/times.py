@@ -59,9 +59,9 @@ def reference_date(text: str, doc: Doc | None = None) -> tuple[date | None, str]
         le = text.find("\n", m.end)
         le = len(text) if le < 0 else le
         if ls in top and not re.sub(r"[\s,.|\-\u2013\u2014]", "", text[ls : m.start] + text[m.end : le]):
-            d = Resolver(text, None, doc, matches).resolve_all([m])[0]
-            if d.value:
-                return _parse_iso(d.value), "dateline"
+            top_date = Resolver(text, None, doc, matches).resolve_all([m])[0]
+            if top_date.value:
+                return _parse_iso(top_date.value), "dateline"
     # 2. inferred: the latest full (or weekday-fixed) date the article names
     resolved = Resolver(text, None, doc, matches).resolve_all(full)
     days = [

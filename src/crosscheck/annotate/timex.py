@@ -110,11 +110,12 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ),
         (
             "dayword",
-            rf"(?:(?P<pm>early|late)\s+)?(?P<dw>today|yesterday|tomorrow|tonight|the\s+day\s+before\s+yesterday|"
-            rf"the\s+day\s+after\s+tomorrow)(?:'s)?(?:\s+{pod})?\b",
+            rf"(?:(?P<pm>earlier|later|early|late)\s+)?(?P<dw>today|yesterday|tomorrow|tonight|the\s+day\s+before\s+yesterday|"
+            rf"the\s+day\s+after\s+tomorrow)(?:\s+{pod})?\b",
         ),
         ("thispod", rf"(?P<rel>this|last|that|the\s+next|the\s+following|the\s+previous)\s+{pod}\b"),
-        ("weekday", rf"(?:(?P<rel>last|next|this|coming|past|early|late)\s+)?{wd}(?:'s)?(?:\s+{pod})?\b"),
+        # a possessive "'s" is not part of the expression ("Friday's vote")
+        ("weekday", rf"(?:(?P<rel>last|next|this|coming|past|earlier|later|early|late)\s+)?{wd}(?:\s+{pod})?\b"),
         (
             "clock",
             rf"\b(?P<h>[012]?\d)(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?i:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b))"

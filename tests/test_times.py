@@ -121,6 +121,15 @@ def test_weekday_future_and_past_signals(nlp) -> None:  # type: ignore[no-untype
     assert _value(ts, "Tuesday") == "2012-05-15"
 
 
+def test_year_modifying_a_noun_is_a_year_but_a_count_is_not(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The 1994 flood and a 1987 treaty are remembered; 2000 people marched, as they had since 1985."
+    _, ts = _times(nlp, text, published="2001-05-05")
+    assert _value(ts, "1994") == "1994"
+    assert _value(ts, "1987") == "1987"
+    assert _value(ts, "1985") == "1985"
+    assert "2000" not in [t.text for t in ts]
+
+
 def test_durations_sets_seasons_quarters(nlp) -> None:  # type: ignore[no-untyped-def]
     text = (
         "The pact lasts ten years. Inspectors visit every week. Sales fell in the third quarter. "

@@ -254,11 +254,31 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
         return False
     if m.kind == "year" and not g.get("fiscal") and not g.get("pmod"):
         ytok = toks.at(m.end - 1)
-        if ytok is not None and ytok.dep_ == "nummod" and ytok.head.lower_ not in {"year", "years", "season", "fiscal"}:
+        if (
+            ytok is not None
+            and ytok.dep_ == "nummod"
+            and ytok.head.lower_ not in {"year", "years", "season", "fiscal"}
+            and not _year_modifier(text, m, prev)
+        ):
             return False  # "2000 people"
         if prev in {"resolution", "no.", "number", "flight", "article", "route", "page", "model", "room"}:
             return False
     return True
+
+
+# words before a four-digit number that make it a year modifying a noun ("the 1996 bombing", "its 1990
+# invasion", "since 1985") rather than a count ("2000 people")
+_YEAR_BEFORE = {
+    *("the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "whose"),
+    *("since", "in", "until", "before", "after", "during", "by"),
+}
+
+
+def _year_modifier(text: str, m: Match, prev: str) -> bool:
+    """A year that modifies the noun after it, or one followed by a name ("a 1971 Convention")."""
+    if prev in _YEAR_BEFORE or prev.endswith(("'s", "\u2019s")):
+        return True
+    return bool(re.match(r"\s+[A-Z][a-z]", text[m.end : m.end + 4]))
 
 
 @lru_cache(maxsize=8)

@@ -168,3 +168,90 @@ def test_seed_claims_hold_offsets(nlp) -> None:  # type: ignore[no-untyped-def]
         found = claims_of(nlp, text)
         assert found, path.name
         assert all(len(c.content) <= 450 and len(c.speaker or "") <= 80 for c in found)
+
+
+def test_wire_dateline_is_never_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "PORTVILLE, June 4 (Harbour Wire) - The city council said on Friday that the bridge would stay closed."
+    c = one(claims_of(nlp, text), "bridge would stay closed")
+    assert "PORTVILLE" not in (c.speaker_text or "") and "council" in (c.speaker or "")
+
+
+def test_relative_pronoun_speaks_for_its_antecedent(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The plan was drafted by the engineers, who said that the pipes were older than expected."
+    c = one(claims_of(nlp, text), "pipes were older")
+    assert c.speaker_text == "who" and "engineers" in (c.speaker or "")
+
+
+def test_dismissed_as_is_a_denial_of_the_object_and_predicate(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "The mayor dismissed the letter as a forgery."), "letter")
+    assert c.polarity == "deny" and c.cue == "dismiss" and "as a forgery" in c.content
+
+
+def test_put_the_figure_at(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "The rescue service put the number of injured at 45."), "at 45")
+    assert c.cue == "put" and c.content.startswith("the number")
+    assert claims_of(nlp, "The workers put the boxes at the door.") == []
+
+
+def test_semicolon_ends_a_clause_before_another_attribution(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = claims_of(nlp, "The police say three people were hurt; the hospital puts the figure at five.")
+    first = one(found, "three people were hurt")
+    assert "five" not in first.content
+    assert one(found, "at five").cue == "put"
+
+
+def test_said_in_a_statement_that(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "The airline said in a statement that all flights would resume on Monday."), "flights")
+    assert c.content.startswith("all flights") and c.cue == "say"
+
+
+def test_denied_allegations_that_keeps_the_proposition(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "The club denied allegations that it had paid the referee."), "paid the referee")
+    assert c.polarity == "deny" and c.content.startswith("allegations")
+
+
+def test_nominal_denial_with_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The lawyer cited a denial from the port authority regarding the loss of the cargo records."
+    c = one(claims_of(nlp, text), "loss of the cargo records")
+    assert c.cue == "denial" and c.polarity == "deny" and "port authority" in (c.speaker_text or "")
+
+
+def test_it_denied_resolves_to_the_organisation(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Norvale Shipping published its annual results on Monday.\n\nIn a statement, it denied any role in the spill."
+    c = one(claims_of(nlp, text), "any role")
+    assert c.polarity == "deny" and c.speaker_text == "it" and c.speaker == "Norvale Shipping"
+    assert "in the spill" in c.content
+
+
+def test_called_object_quote_is_mixed(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "The nurses' union called the offer \u201can insult to every nurse\u201d."), "insult")
+    assert c.cue == "call" and c.kind == "mixed" and not c.direct and c.content.startswith("the offer")
+    assert one(claims_of(nlp, "The minister called the rumours false."), "rumours").polarity == "deny"
+
+
+def test_complain_is_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "Farmers have long complained that the canal drains their wells."), "canal drains")
+    assert c.cue == "complain"
+
+
+def test_headline_is_not_a_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    title = "Mayor rejects claims of budget fraud"
+    text = f"{title}\n\nThe mayor said on Monday that the budget had been audited twice."
+    article = Article(id="t", source="test", text=text, title=title)
+    found = extract_claims(parse(nlp, text), article, [])
+    assert [c.cue for c in found] == ["say"]
+
+
+def test_asked_participle_does_not_make_the_answerer_ask(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Asked whether the school would reopen, the headteacher said it was too early to tell."
+    found = claims_of(nlp, text)
+    assert [c.cue for c in found] == ["say"]
+
+
+def test_described_unnamed_group_stays_as_written(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Trade Minister Ola Berg and Finance Minister Kari Moe met the unions on Monday.\n\n"
+        "The deal was nearly done, according to two diplomats familiar with the talks."
+    )
+    c = one(claims_of(nlp, text), "deal was nearly done")
+    assert "diplomats" in (c.speaker or "")

@@ -13,6 +13,7 @@ Only sentences that pass a cheap test (a quote mark or a cue word) are examined.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,10 @@ __all__ = ["extract_claims"]
 
 _SUBJ = ("nsubj",)
 _SOURCE_ENTS = ("PERSON", "ORG", "GPE", "NORP")
-_FALSE_WORDS = {"false", "untrue", "baseless", "fake", "groundless", "unfounded", "fabricated", "nonsense", "lie", "lies"}
+_RELATIVE = {"who", "which", "that", "whom"}
+# A wire dateline opening a paragraph: "LISSEK, March 10 (Northgate Wire) -", "VELL —"
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([^)\n]{1,40}\))? ?[-–—]+ ")
 _LEAD_TRIM = {"that", ",", ":", "-", "\u2014", "\u2013"}
 _MAX_SPEAKER = 80
 _MAX_CONTENT = 450
@@ -76,6 +80,14 @@ def _subtree(tok: Token) -> list[Token]:
     return list(tok.subtree)
 
 
+def _in_dateline(tok: Token) -> bool:
+    """Is ``tok`` part of a wire dateline at the start of its paragraph? (never a speaker)"""
+    text = tok.doc.text
+    start = text.rfind("\n", 0, tok.idx) + 1
+    m = _DATELINE.match(text, start)
+    return m is not None and tok.idx < m.end()
+
+
 def _in_quote(quotes: list[Quote], pos: int) -> Quote | None:
     for q in quotes:
         if q.start <= pos < q.end:
@@ -108,7 +120,7 @@ def _speaker_span(doc: Doc, head: Token) -> Span:
 def _strip_span(span: Span) -> Span:
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].is_punct or doc[start].lower_ in ("both", "along")):
+    while start < end and (doc[start].is_punct or doc[start].lower_ in ("both", "along") or _in_dateline(doc[start])):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc" or doc[end - 1].lower_ == "both"):
         end -= 1
@@ -119,6 +131,8 @@ def _is_source(lex: Lexicon, head: Token) -> bool:
     """Could this subject be a source at all (for weak cues such as 'show' or 'condemn')?"""
     if head.ent_type_ in _SOURCE_ENTS or (head.lower_ in lex.pronouns and head.lower_ not in ("it", "i", "we")):
         return True
+    if head.tag_ in ("NNS", "NNPS") and head.text[:1].isupper() and not head.lower_.endswith("s"):
+        return True  # a name the tagger took for a plural ("Koltsa called ...")
     lemma = head.lemma_.lower()
     return (lemma in lex.source_nouns or lemma in lex.role_words or lemma in lex.nouns
             or head.pos_ == "PROPN")
@@ -127,10 +141,30 @@ def _is_source(lex: Lexicon, head: Token) -> bool:
 # --- pass 1: reporting verbs --------------------------------------------------------------------
 
 
+def _antecedent(subj: Token) -> Token:
+    """'inspectors, who said ...': a relative pronoun speaks for the noun its clause hangs on."""
+    verb = subj.head
+    if subj.lower_ in _RELATIVE and subj.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head.i != verb.i:
+        return verb.head
+    return subj
+
+
 def _find_subject(tok: Token) -> Token | None:
+    """The subject as written (a relative pronoun stays a pronoun; see ``_antecedent``)."""
+    subj = _own_subject(tok)
+    if subj is not None:
+        return subj
+    return _borrowed_subject(tok)
+
+
+def _own_subject(tok: Token) -> Token | None:
     for child in tok.children:
-        if child.dep_ in _SUBJ:
+        if child.dep_ in _SUBJ and not _in_dateline(child):
             return child
+    return None
+
+
+def _borrowed_subject(tok: Token) -> Token | None:
     for child in tok.children:
         if child.dep_ == "agent":
             for g in child.children:
@@ -146,9 +180,9 @@ def _find_subject(tok: Token) -> Token | None:
     for _ in range(2):
         if cur.dep_ in ("advcl", "conj", "xcomp") and cur.head.i != cur.i:
             cur = cur.head
-            for child in cur.children:
-                if child.dep_ in _SUBJ:
-                    return child
+            subj = _own_subject(cur)
+            if subj is not None:
+                return subj
         else:
             break
     return None
@@ -166,6 +200,21 @@ def _clause(head: Token) -> list[Token]:
         if c.dep_ == "conj" and c.lemma_.lower() in verbs and any(g.dep_ == "nsubj" for g in c.children):
             cut = {t.i for t in c.subtree}
             toks = [t for t in toks if t.i not in cut and t.i < c.left_edge.i]
+    return _cut_at_semicolon(toks)
+
+
+def _cut_at_semicolon(toks: list[Token]) -> list[Token]:
+    """'X says A; Y puts the figure at B': a semicolon followed by an attribution of its own ends the
+    clause (the parser often hangs the second attribution inside the first one's clause)."""
+    verbs = lexicon().verbs
+    toks = sorted(toks, key=lambda t: t.i)
+    for k, t in enumerate(toks):
+        if t.text != ";":
+            continue
+        rest = toks[k + 1 :]
+        if any(v.lemma_.lower() in verbs and v.tag_.startswith("VB")
+               and any(g.dep_ == "nsubj" and g.i > t.i for g in v.children) for v in rest):
+            return toks[:k]
     return toks
 
 
@@ -186,7 +235,13 @@ def _content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list
         if kind == "ccomp":
             for c in children:
                 if c.dep_ == "ccomp":
+                    named = _named_proposition(tok, c)
+                    if named is not None:
+                        return named, "dobj"
                     return _clause(c), "ccomp"
+            said_in = _said_in_that(tok)
+            if said_in is not None:
+                return said_in, "ccomp"
             # "..., he said": spaCy may hang the cue off the reported clause
             if tok.dep_ in ("parataxis",) or (tok.dep_ == "ccomp" and tok.i > tok.head.i and tok.head.dep_ == "ROOT"):
                 head = tok.head
@@ -199,17 +254,19 @@ def _content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list
         elif kind == "dobj":
             for c in children:
                 if c.dep_ == "dobj":
+                    if cue.objects and c.lemma_.lower() not in cue.objects:
+                        continue
                     toks = _subtree(c)
-                    for d in children:  # "labeled Ukraine as a testing ground", "deemed it abhorrent"
-                        if d.i > c.i and (d.dep_ in ("oprd", "acomp") or (d.dep_ == "prep" and d.lower_ == "as")):
+                    for d in children:
+                        if _predicate_of(c, d, cue) or (cue.polarity == "deny" and _denied_part(c, d)):
                             toks += _subtree(d)
                     return toks, "dobj"
         elif kind in ("of", "for", "on"):
             for c in children:
                 if c.dep_ in ("prep", "prt") and c.lower_ == kind:
                     toks = _subtree(c) if c.dep_ == "prep" else []
-                    if kind == "of":
-                        toks = [*(t for d in children if d.dep_ == "dobj" for t in _subtree(d)), *toks]
+                    if kind in ("of", "for"):  # "accused X of ...", "blamed X for ..."
+                        toks = [*(t for d in children if d.dep_ == "dobj" and d.i > tok.i for t in _subtree(d)), *toks]
                     for d in children:  # "called on Congress to act"
                         if d.dep_ in ("xcomp", "dobj", "ccomp") and d.i > c.i:
                             toks += _subtree(d)
@@ -224,6 +281,82 @@ def _content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list
                     if d.dep_ == "dobj" and any(g.dep_ == "prep" and g.lower_ == "of" for g in d.children):
                         return _subtree(d), kind
     return None
+
+
+def _predicate_of(obj: Token, d: Token, cue: VerbCue) -> bool:
+    """What the cue says about its object: 'deemed it abhorrent', 'labeled X as Y', 'dismissed the
+    report as fabricated' (an "as" clause), 'put the toll at 23' (the cue's own preposition)."""
+    if d.i <= obj.i:
+        return False
+    if d.dep_ in ("oprd", "acomp"):
+        return True
+    if d.dep_ == "prep":
+        return d.lower_ in ("as", cue.with_prep)
+    return d.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "as" for g in d.children)
+
+
+def _denied_part(obj: Token, prep: Token) -> bool:
+    """'denied any role in the strike': the parser often hangs the noun's "in X" on the verb (always
+    when the object is quoted); it belongs to what is denied, unless it says when or where it was said."""
+    if prep.dep_ != "prep" or prep.lower_ not in ("in", "of", "for") or prep.i > obj.right_edge.i + 2:
+        return False
+    objs = [g for g in prep.children if g.dep_ == "pobj"]
+    return bool(objs) and objs[0].ent_type_ not in ("DATE", "TIME") and objs[0].lemma_.lower() not in lexicon().nouns
+
+
+def _named_proposition(verb: Token, clause: Token) -> list[Token] | None:
+    """'denied the accusations that A': a proposition noun and its that-clause, which the parser may
+    have split into an object and a clause of the verb; both are the content."""
+    lex = lexicon()
+    for obj in verb.children:
+        if (obj.dep_ == "dobj" and obj.i < clause.i and obj.lemma_.lower() in lex.claim_nouns
+                and clause.left_edge.i <= obj.right_edge.i + 2):
+            return [t for t in verb.subtree if obj.left_edge.i <= t.i <= clause.right_edge.i]
+    return None
+
+
+def _said_in_that(verb: Token) -> list[Token] | None:
+    """'X said in a statement that A': the that-clause hangs on the document noun, not the verb."""
+    lex = lexicon()
+    for prep in verb.children:
+        if prep.dep_ != "prep":
+            continue
+        for noun in prep.children:
+            if noun.dep_ != "pobj" or noun.lemma_.lower() not in lex.nouns:
+                continue
+            for cl in noun.children:
+                marks = [m for m in cl.children if m.dep_ == "mark" and m.lower_ == "that"]
+                if cl.dep_ in ("acl", "ccomp", "relcl") and marks:
+                    # the clause runs on past what the parser attached to the noun ("supplied, armed
+                    # or operated ..."): everything after "that" but a coordinated attribution
+                    toks = [t for t in verb.subtree if t.i >= marks[0].i]
+                    for c in verb.children:
+                        if c.i > marks[0].i and c.dep_ == "conj" and c.lemma_.lower() in lex.verbs:
+                            toks = [t for t in toks if t.i < c.left_edge.i]
+                    return _cut_at_semicolon(toks)
+    return None
+
+
+def _called(doc: Doc, sent: Span, tok: Token, lex: Lexicon, quotes: list[Quote]) -> _Cand | None:
+    """'X called the sanctions "economic warfare"', 'called it false': what X says the object is; a
+    denial when the predicate says false. The object and the predicate are the content."""
+    children = list(tok.children)
+    objs = [c for c in children if c.dep_ == "dobj" and c.i > tok.i]
+    if not objs:
+        return None  # "what X called ...": the quote pass takes the quotation
+    preds = [c for c in children if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and c.i > objs[0].i]
+    subj = _find_subject(tok)
+    if not preds or subj is None or _in_quote(quotes, subj.idx) or not _is_source(lex, subj):
+        return None
+    pred_toks = [t for p in preds for t in p.subtree]
+    span = _trim(doc, [*_subtree(objs[0]), *pred_toks])
+    obj = _trim(doc, _subtree(objs[0]))
+    if span is None or obj is None:
+        return None
+    deny = any(t.lemma_.lower() in lex.false_words or t.lower_ in lex.false_words for t in pred_toks)
+    return _Cand(span[0], span[1], "call", "indirect", False, sent.start_char, sent.end_char,
+                 _speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text), "deny" if deny else "assert",
+                 points_at=doc.text[obj[0]:obj[1]] if deny else None, order=tok.idx)
 
 
 def _drop_trailing_dates(toks: list[Token]) -> list[Token]:
@@ -246,8 +379,13 @@ def _verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list
         if cue is None or not tok.tag_.startswith("VB") or _in_quote(quotes, tok.idx):
             continue
         children = list(tok.children)
+        if lemma == "call" and not any(c.dep_ == "neg" for c in children):
+            named = _called(doc, sent, tok, lex, quotes)
+            if named is not None:
+                out.append(named)
+                continue
         prt = [c.lower_ for c in children if c.dep_ in ("prt", "prep")]
-        if cue.particle and cue.particle not in prt:
+        if (cue.particle and cue.particle not in prt) or (cue.with_prep and cue.with_prep not in prt):
             continue
         if cue.particle_any and not any(p in prt for p in cue.particle_any):
             continue
@@ -265,29 +403,23 @@ def _verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list
             continue  # "did not say", "did not deny": no claim either way
         if any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children):
             continue  # "was said to", "is claimed": no source
+        if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl") and _own_subject(tok) is None:
+            continue  # "Asked whether ..., the colonel said": the asker is not the subject
         subj = _find_subject(tok)
-        if subj is None or subj.lower_ in ("it", "there") or _in_quote(quotes, subj.idx):
+        if subj is None or subj.lower_ == "there" or _in_quote(quotes, subj.idx):
             continue
         if cue.weak and not _is_source(lex, subj):
             continue
-        # "called it false": a denial of what "it" stands for
-        if lemma == "call":
-            objs = [c for c in children if c.dep_ == "dobj"]
-            preds = [c for c in children if c.dep_ in ("oprd", "acomp", "xcomp") and c.lower_ in _FALSE_WORDS]
-            if objs and preds:
-                span = _trim(doc, _subtree(objs[0]))
-                if span:
-                    out.append(_Cand(span[0], span[1], "call", "indirect", False, sent.start_char, sent.end_char,
-                                     _speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text), "deny",
-                                     points_at=doc.text[span[0]:span[1]], order=tok.idx))
-                continue
         found = _content_tokens(tok, cue, quotes)
         if found is None:
             continue
         toks, how = found
         if how in ("dobj", "of"):
             toks = _drop_trailing_dates(toks)
-        toks = [t for t in toks if t.i not in (tok.i, subj.i) and not subj.left_edge.i <= t.i <= subj.right_edge.i]
+        lo, hi = subj.left_edge.i, subj.right_edge.i
+        if lo <= tok.i <= hi:  # a relative clause's antecedent holds the clause: drop only up to the cue
+            hi = tok.i
+        toks = [t for t in toks if t.i not in (tok.i, subj.i) and not lo <= t.i <= hi]
         span = _trim(doc, toks)
         if span is None or (len(doc.text[span[0]:span[1]].split()) < 2 and polarity != "deny"):
             continue
@@ -343,6 +475,45 @@ def _according_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) ->
             continue
         out.append(_Cand(span[0], span[1], cue, "according_to", False, sent.start_char, sent.end_char,
                          _speaker_span(doc, src), tok.idx, cue_end, order=tok.idx))
+    return out
+
+
+# --- pass 2b: reporting nouns ------------------------------------------------------------------
+
+_ABOUT = ("of", "about", "regarding", "concerning", "over", "on")
+
+
+def _noun_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[_Cand]:
+    """'a denial from X regarding A', "X's claim that A": a reporting noun with its source (a
+    possessive, or "from"/"by" X) and its content (a that-clause; for a denial also "of/about A")."""
+    out: list[_Cand] = []
+    for tok in sent:
+        polarity = lex.speech_nouns.get(tok.lemma_.lower())
+        if polarity is None or not tok.tag_.startswith("NN") or _in_quote(quotes, tok.idx):
+            continue
+        src = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if src is None:
+            src = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                        for g in c.children if g.dep_ == "pobj"), None)
+        if src is None or not _is_source(lex, src) or src.lower_ in ("its", "it"):
+            continue
+        toks: list[Token] = []
+        # the parser may hang "regarding A" on the verb governing the noun: take it when adjacent
+        near = [c for c in tok.head.children if c.dep_ == "prep" and c.i == tok.right_edge.i + 1] \
+            if tok.dep_ == "dobj" else []
+        for c in [*tok.children, *near]:
+            if c.dep_ in ("acl", "ccomp", "relcl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children):
+                toks = _clause(c)
+                break
+            if polarity == "deny" and c.dep_ == "prep" and c.lower_ in _ABOUT and c.i > tok.i:
+                toks = [t for g in c.children if g.dep_ == "pobj" for t in g.subtree]
+                break
+        span = _trim(doc, toks) if toks else None
+        if span is None or len(doc.text[span[0]:span[1]].split()) < 2:
+            continue
+        out.append(_Cand(span[0], span[1], tok.lemma_.lower(), "indirect", False, sent.start_char, sent.end_char,
+                         _speaker_span(doc, src), tok.idx, tok.idx + len(tok.text), polarity,
+                         order=tok.idx))
     return out
 
 
@@ -464,17 +635,29 @@ def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention]) ->
     lex = lexicon()
     text = article.text
     quotes = find_quotes(text)
+    body = _body_start(article)
     cands: list[_Cand] = []
     for sent in doc.sents:
-        if not may_attribute(sent.text):
+        if sent.start_char < body or not may_attribute(sent.text):
             continue
         cands.extend(_verb_cands(doc, sent, lex, quotes))
         cands.extend(_according_cands(doc, sent, lex, quotes))
+        cands.extend(_noun_cands(doc, sent, lex, quotes))
     for c in cands:
         _apply_quotes(c, text, quotes)
-    cands.extend(_quote_cands(doc, lex, quotes, cands))
+    cands.extend(_quote_cands(doc, lex, [q for q in quotes if q.start >= body], cands))
     cands = _dedupe(cands)
     return _finish(doc, article, lex, quotes, cands)
+
+
+def _body_start(article: Article) -> int:
+    """Where the body starts: after a first paragraph that repeats the headline. A headline restates a
+    claim of the body in telegram style ("Ministry rejects ..."); it is not a claim of its own."""
+    title = (article.title or "").strip()
+    first = article.text.split("\n", 1)[0]
+    if title and first.strip() == title:
+        return len(first)
+    return 0
 
 
 def _dedupe(cands: list[_Cand]) -> list[_Cand]:
@@ -497,7 +680,10 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
         if c.inherit or c.speaker is None:
             r = last if last is not None else (Resolved(None), None)
         else:
-            r = (resolver.resolve(c.speaker), c.speaker)
+            target = c.speaker
+            if len(target) == 1 and _antecedent(target[0]).i != target[0].i:
+                target = _speaker_span(doc, _antecedent(target[0]))  # "who" -> the noun it stands for
+            r = (resolver.resolve(target), c.speaker)
             resolver.note(c.order, r[0])
         resolved[idx] = r
         last = r

@@ -32,6 +32,8 @@ class VerbCue:
     content: tuple[str, ...] = ("ccomp",)
     particle: str | None = None
     particle_any: tuple[str, ...] = ()
+    with_prep: str | None = None  # a required preposition, part of the content ("put the toll at 23")
+    objects: tuple[str, ...] = ()  # the cue counts only with one of these objects ("put the toll at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,9 @@ class Lexicon:
     according: tuple[str, ...]
     deny_phrases: tuple[str, ...]
     nouns: frozenset[str]
+    claim_nouns: frozenset[str]
+    speech_nouns: dict[str, str]
+    false_words: frozenset[str]
     source_nouns: frozenset[str]
     hedge_adverbs: frozenset[str]
     hedge_modals: frozenset[str]
@@ -65,15 +70,21 @@ def _verb(lemma: str, row: dict[str, Any]) -> VerbCue:
         content=tuple(row.get("content", ["ccomp"])),
         particle=row.get("particle"),
         particle_any=tuple(row.get("particle_any", ())),
+        with_prep=row.get("with_prep"),
+        objects=tuple(row.get("objects", ())),
     )
 
 
 def _inflections(lemma: str) -> list[str]:
     """Rough surface forms of a verb for the parse-free prefilter (over-generation is harmless)."""
     stem = lemma[:-1] if lemma.endswith("e") else lemma
-    forms = [lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing", lemma + "d", stem[:-1] + "ied"]
+    forms = [lemma, lemma + "s", lemma + "es", stem + "ed", stem + "ing", lemma + "d"]
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":  # deny -> denies, denied
+        forms += [lemma[:-1] + "ies", lemma[:-1] + "ied"]
+    if len(lemma) <= 4 and lemma[-1] in "tgp" and lemma[-2] in "aeiou":  # put -> putting, plan -> planned
+        forms += [lemma + lemma[-1] + "ing", lemma + lemma[-1] + "ed"]
     irregular = {"say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "think": ["thought"],
-                 "find": ["found"], "show": ["shown"], "rule": ["ruled"]}
+                 "find": ["found"], "show": ["shown"], "rule": ["ruled"], "put": ["put"]}
     return forms + irregular.get(lemma, [])
 
 
@@ -87,6 +98,7 @@ def lexicon() -> Lexicon:
     hedges = data["hedges"]
     words = {f for lemma in verbs for f in _inflections(lemma)}
     words |= {p.split()[0] for p in data["according"]}
+    words |= {n + s for n in data["speech_nouns"] for s in ("", "s")}
     prefilter = re.compile(
         r"[" + QUOTE_MARKS + r"]|\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b",
         re.IGNORECASE,
@@ -96,6 +108,9 @@ def lexicon() -> Lexicon:
         according=tuple(data["according"]),
         deny_phrases=tuple(data["deny_phrases"]),
         nouns=frozenset(data["nouns"]),
+        claim_nouns=frozenset(data["claim_nouns"]),
+        speech_nouns=dict(data["speech_nouns"]),
+        false_words=frozenset(data["false_words"]),
         source_nouns=frozenset(data["source_nouns"]),
         hedge_adverbs=frozenset(hedges["adverbs"]),
         hedge_modals=frozenset(hedges["modals"]),

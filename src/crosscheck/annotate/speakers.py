@@ -43,6 +43,7 @@ class Resolved:
     entity: str | None = None
     kind: str = "other"  # person | group | org | document | other
     plural: bool = False
+    roles: frozenset[str] = frozenset()  # a group's role words ("minister"), to match "the two officials"
 
 
 def _strip_det(text: str) -> str:
@@ -50,6 +51,13 @@ def _strip_det(text: str) -> str:
     while words and words[0].lower() in _DETS:
         words = words[1:]
     return " ".join(words).strip(" ,")
+
+
+def _is_plural(tok: Token) -> bool:
+    """A plural noun; a capitalised word without a final s is a name the tagger took for a plural."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    return not (tok.text[:1].isupper() and not tok.lower_.endswith("s"))
 
 
 def _country(lex: Lexicon, text: str) -> str | None:
@@ -71,6 +79,7 @@ class SpeakerResolver:
         self.people: list[Person] = []
         self.by_surname: dict[str, str] = {}
         self.history: list[tuple[int, Resolved]] = []
+        self.orgs: list[tuple[int, Resolved]] = []  # organisations and documents named as subjects
         self._build()
 
     # --- registry -------------------------------------------------------------------------------
@@ -97,11 +106,51 @@ class SpeakerResolver:
             person = Person(at=ent.start_char, name=name, subject=ent.root.dep_ in ("nsubj", "nsubjpass"))
             self._titles(ent, person)
             self.people.append(person)
+        self._appositions()
         self._groups()
+        self._org_subjects()
         for p in self.people:  # single surnames get the full name introduced anywhere in the article
             last = p.name.split()[-1].lower()
             if " " not in p.name and last in self.by_surname:
                 p.name = self.by_surname[last]
+
+    def _appositions(self) -> None:
+        """'Arvenia's ambassador, Milo Dantry,': a name in apposition to a role noun is a person even
+        when the entity recogniser missed it (or called it an organisation)."""
+        known = {p.at for p in self.people}
+        for tok in self.doc:
+            head = tok.head
+            if (tok.dep_ != "appos" or tok.pos_ != "PROPN" or head.i == tok.i
+                    or head.lemma_.lower() not in self.lex.role_words or tok.ent_type_ == "PERSON"):
+                continue
+            toks = [t for t in tok.subtree if t.i <= tok.i and t.pos_ == "PROPN"]
+            if len(toks) < 2 or toks[0].idx in known:
+                continue
+            name = self.doc[toks[0].i : tok.i + 1].text
+            person = Person(at=toks[0].idx, name=name, roles={head.lemma_.lower()},
+                            subject=head.dep_ in ("nsubj", "nsubjpass"))
+            for t in head.subtree:
+                if t.i < head.i and (t.ent_type_ in ("NORP", "GPE") or t.lower_ in self.lex.demonyms):
+                    person.affiliation = person.affiliation or _country(self.lex, t.text)
+            self.by_surname.setdefault(tok.lower_, name)
+            self.people.append(person)
+        self.people.sort(key=lambda p: p.at)
+
+    def _org_subjects(self) -> None:
+        """Organisations and documents that are the subject of a clause, for a later 'it'."""
+        for tok in self.doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.lower_ in self.lex.pronouns:
+                continue
+            named = tok.ent_type_ in ("ORG", "GPE", "NORP") and (tok.i + 1 >= len(self.doc) or tok.nbor().ent_iob_ != "I")
+            if not named and tok.lemma_.lower() not in self.lex.nouns:
+                continue
+            span = self.doc[tok.left_edge.i : tok.i + 1]
+            if len(span.text) > 60 or any(t.ent_type_ == "PERSON" for t in span):
+                continue
+            text = _strip_det(span.text)
+            ent = entities.resolve(text)
+            kind = "document" if tok.lemma_.lower() in self.lex.nouns else "org"
+            self.orgs.append((span.start_char, Resolved(ent.name if ent else text, ent.key if ent else None, kind=kind)))
 
     def _groups(self) -> None:
         """Coordinated people ("Jake Sullivan and Jang Ho-jin called ...") as a plural speaker."""
@@ -113,7 +162,8 @@ class SpeakerResolver:
             if (a.sent.start == b.sent.start and len(between) <= 12 and between and between[0].lower_ == "and"
                     and not any(t.pos_ in ("VERB", "AUX") or t.text in ",;:" for t in between)):
                 names = [self._name_at(m.start_char) or m.text for m in (a, b)]
-                self.groups.append((a.start_char, Resolved(" and ".join(names), kind="group", plural=True)))
+                roles = frozenset(r for p in self.people if p.at in (a.start_char, b.start_char) for r in p.roles)
+                self.groups.append((a.start_char, Resolved(" and ".join(names), kind="group", plural=True, roles=roles)))
 
     def _name_at(self, at: int) -> str | None:
         return next((p.name for p in self.people if p.at == at), None)
@@ -155,7 +205,8 @@ class SpeakerResolver:
         if resolved.name:
             self.history.append((at, resolved))
 
-    def _recent(self, at: int, *, plural: bool | None = None, kinds: tuple[str, ...] = ()) -> Resolved | None:
+    def _recent(self, at: int, *, plural: bool | None = None, kinds: tuple[str, ...] = (),
+                roles: frozenset[str] | None = None) -> Resolved | None:
         seen = self.history if not plural else sorted([*self.history, *self.groups], key=lambda x: x[0])
         for pos, r in reversed(seen):
             if pos >= at:
@@ -164,8 +215,18 @@ class SpeakerResolver:
                 continue
             if kinds and r.kind not in kinds:
                 continue
+            if roles is not None and r.roles and not (r.roles & roles):
+                continue  # a group of ministers is not "the two diplomats"
             return r
         return None
+
+    def _recent_org(self, at: int) -> Resolved | None:
+        """What 'it' most likely means: the latest organisation or document that spoke or was the
+        subject of a clause."""
+        spoke = [(p, r) for p, r in self.history if p < at and r.kind in ("org", "document")]
+        named = [(p, r) for p, r in self.orgs if p < at]
+        both = sorted([*spoke, *named], key=lambda x: x[0])
+        return both[-1][1] if both else None
 
     def _recent_person(self, at: int) -> Resolved | None:
         """The person a singular pronoun most likely means: the latest person speaker, unless a
@@ -192,7 +253,7 @@ class SpeakerResolver:
                 return self._recent_person(at) or Resolved(None)
             if pron == "pl":
                 return self._recent(at, plural=True) or Resolved(None, plural=True)
-            return self._recent(at, kinds=("org", "document")) or Resolved(None)
+            return self._recent_org(at) or Resolved(None)
         coordinated = any(t.dep_ == "conj" and t.head.i == head.i for t in span)
         if coordinated:
             return self._coordinated(span, text)
@@ -209,7 +270,7 @@ class SpeakerResolver:
                 return found
         if lemma in self.lex.nouns:
             return Resolved(self._document_name(span, text), kind="document")
-        plural = head.tag_ in ("NNS", "NNPS")
+        plural = _is_plural(head)
         return Resolved(text, kind="group" if plural else "org", plural=plural)
 
     def _person_in(self, span: Span) -> str | None:
@@ -243,10 +304,15 @@ class SpeakerResolver:
     def _role(self, span: Span, role: str) -> Resolved | None:
         at = span.start_char
         head = span.root
-        plural = head.tag_ in ("NNS", "NNPS") or any(t.lower_ in _PLURAL_NUM for t in span)
-        if plural:
-            return self._recent(at, plural=True, kinds=("group",))
+        if span[0].lower_ in ("a", "an", "another", "one"):
+            return None  # "a Ukrainian official": an indefinite noun phrase introduces someone new
+        plural = _is_plural(head) or any(t.lower_ in _PLURAL_NUM for t in span)
         members = role_class_members(role)
+        if plural:
+            # "two diplomats familiar with the matter": a described, unnamed group stays as written
+            if any(t.i > head.i and t.dep_ in ("amod", "acl", "relcl", "prep") for t in head.children):
+                return None
+            return self._recent(at, plural=True, kinds=("group",), roles=members)
         aff = None
         modified = False
         for tok in span:

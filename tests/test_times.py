@@ -143,6 +143,20 @@ def test_durations_sets_seasons_quarters(nlp) -> None:  # type: ignore[no-untype
     assert _value(ts, "six months") == "P6M"
 
 
+def test_results_story_quarters(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Acme said profit rose in the latest period. Sales in the quarter reached $3 million. "
+        "Acme earned $2 million in the third quarter. Costs rose in the quarter, compared with the 2010 quarter. "
+        "Acme raised its quarterly dividend. Growth was slow in recent years."
+    )
+    _, ts = _times(nlp, text, published="2011-11-02")
+    assert _value(ts, "the latest period") == "2011-Q3"  # the last quarter completed before the story
+    assert _value(ts, "the quarter", 1) == "2011-Q3"
+    assert _value(ts, "the 2010 quarter") == "2010-Q3"
+    assert _value(ts, "recent years") == "PXY"
+    assert "quarterly" not in [t.text for t in ts]
+
+
 def test_approximate_ago(nlp) -> None:  # type: ignore[no-untyped-def]
     _, ts = _times(nlp, "The dam was built nearly two years ago.", published="2012-04-01")
     t = next(t for t in ts if "ago" in t.text)

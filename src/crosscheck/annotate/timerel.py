@@ -80,6 +80,9 @@ class RelativeRules:
     def _focus_quarter(self, m: Match) -> str | None:
         raise NotImplementedError
 
+    def _reported_quarter(self, m: Match) -> Resolved:
+        raise NotImplementedError
+
     def _refnote(self) -> str:
         return f"reference date {self.ref_s}"
 
@@ -179,10 +182,8 @@ class RelativeRules:
     def _r_unitrel(self, m: Match, g: dict[str, str]) -> Resolved:
         rel = re.sub(r"\s+", " ", g["rel"].lower())
         unit = _UNIT[g["unit"].lower()]
-        if unit == "Q" and rel in {"the", "that", "the same"}:
-            focus = self._focus_quarter(m)
-            if focus:
-                return Resolved(focus, resolution="relative", anchor=focus)
+        if unit == "Q" and rel in {"the", "that", "the same", "that same"}:
+            return self._reported_quarter(m)
         deictic = {
             "this": 0,
             "current": 0,
@@ -276,8 +277,7 @@ class RelativeRules:
 
     def _r_plural(self, m: Match, g: dict[str, str]) -> Resolved:
         rel = (g.get("rel") or "").lower()
-        if rel == "recent":
-            return Resolved("PAST_REF")
+        # "in recent years" is a vague stretch of years (TimeML: PXY), not the vague past point PAST_REF
         if rel in {"coming", "next"} and not g.get("num"):
             return Resolved("FUTURE_REF")
         unit = load("timex.json")["duration_units"][g["unit"].lower()]

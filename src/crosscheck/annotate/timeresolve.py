@@ -180,6 +180,23 @@ class Resolver(RelativeRules):
                 return r.value
         return None
 
+    def _named_quarter(self) -> str | None:
+        """The last quarter the article named with its ordinal ("the third quarter")."""
+        for pm, r in reversed(self.history):
+            if pm.kind == "quarter" and r.resolution != "relative" and cal.granularity(r.value) == "Q":
+                return r.value
+        return None
+
+    def _reported_quarter(self, m: Match) -> Resolved:
+        """ "the quarter", "the latest period": the quarter the article last named, else the last one
+        completed before the reference date (the one a results story reports)."""
+        focus = self._named_quarter()
+        if focus:
+            return Resolved(focus, resolution="relative", anchor=focus)
+        if self.ref is None:
+            return Resolved(None, resolution="reference", reason="quarter relative to an unknown date; " + NO_REF)
+        return Resolved(cal.quarter(cal.shift(self.ref, "Q", -1)), resolution="reference", anchor=f"reference date {self.ref_s}")
+
     def resolve_all(self, matches: list[Match]) -> list[Resolved]:
         """One ``Resolved`` per match, in order."""
         out = []
@@ -342,8 +359,17 @@ class Resolver(RelativeRules):
         d = cal.shift(self.ref, "Q", shift)
         return Resolved(cal.quarter(d), resolution="reference", anchor=f"reference date {self.ref_s}")
 
+    def _r_period(self, m: Match, g: dict[str, str]) -> Resolved:
+        return self._reported_quarter(m)
+
+    def _r_yearunit(self, m: Match, g: dict[str, str]) -> Resolved:
+        focus = self._focus_quarter(m) or self._named_quarter()
+        if g["yu"].lower() == "quarter" and focus:
+            return Resolved(f"{g['y']}-{focus.split('-')[1]}", resolution="relative", anchor=focus)
+        return Resolved(g["y"])
+
     def _r_yearago(self, m: Match, g: dict[str, str]) -> Resolved:
-        focus = self._focus_quarter(m)
+        focus = self._focus_quarter(m) or self._named_quarter()
         if focus and (g.get("yp") or "").lower() != "level":
             y, q = focus.split("-")
             return Resolved(f"{int(y) - 1}-{q}", resolution="relative", anchor=focus)

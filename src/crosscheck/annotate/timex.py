@@ -132,6 +132,10 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
             # "the week of March 6", "the day after the vote": anchored to something else
             "",
         ),
+        # "the latest period", "the most recent quarter": the quarter a results story reports
+        ("period", r"the\s+(?:latest|most\s+recent)\s+(?:fiscal\s+)?(?:period|quarter)\b"),
+        # "the 1988 quarter": that year's quarter of the one under discussion
+        ("yearunit", rf"the\s+{year}\s+(?P<yu>quarter|period)\b"),
         (
             "ago",
             rf"{approx}{num}[\s-]+{unit}\s+"
@@ -145,7 +149,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         (
             "plural",
             r"(?:(?P<det>the)\s+)?(?:(?P<rel>past|last|next|coming|recent|several|many|few)\s+)?"
-            r"(?P<unit>years|months|weeks|days|decades|hours|minutes|centuries)\b",
+            r"(?P<unit>years|months|weeks|days|decades|quarters|hours|minutes|centuries)\b",
         ),
         (
             "set",
@@ -232,6 +236,8 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
     tok = toks.at(m.start)
     if tok is None:
         return True
+    if m.kind == "setword" and tok.dep_ == "amod" and g["sw"].lower() not in {"daily", "nightly", "weekly", "hourly"}:
+        return False  # "its quarterly dividend": a reporting period naming a payment, not a recurring event
     if m.kind in {"ref", "setword"} and tok.pos_ == "PROPN" and text[m.start].isupper() and tok.i != tok.sent.start:
         return False  # "Korea Daily", "Join Now": part of a name
     if (

@@ -91,3 +91,21 @@ def test_claim_id_and_offsets(nlp) -> None:  # type: ignore[no-untyped-def]
     assert qs[0].claim_id == "a:c1" and qs[0].id == "a:q1"
     for q in qs:
         assert text[q.start : q.end] == q.text
+
+
+def test_participle_between_number_and_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The order bars 31 named executives from travel. Medics evacuated 14 badly wounded soldiers "
+        "and 7 newly recruited engineers. Police held 40 armed men last week."
+    )
+    qs = _qs(nlp, text)
+    assert (_one(qs, "31").unit, _one(qs, "31").text) == ("executives", "31 named executives")
+    assert _one(qs, "14").unit == "soldiers"
+    assert _one(qs, "7").unit == "engineers"
+    assert (_one(qs, "40").unit, _one(qs, "40").text) == ("men", "40 armed men")
+
+
+def test_counted_noun_stops_at_a_time(nlp) -> None:  # type: ignore[no-untyped-def]
+    qs = _qs(nlp, "Traders sold 300 shares Friday and 20 bonds last month.")
+    assert _one(qs, "300").text == "300 shares"
+    assert _one(qs, "20").unit == "bonds"

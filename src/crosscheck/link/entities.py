@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from crosscheck.model import EntityMention
 
@@ -26,7 +27,7 @@ _LABEL_TYPE = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC":
 
 
 @cache
-def hints() -> dict[str, object]:
+def hints() -> dict[str, Any]:
     """Linking knowledge from ``data/link_hints.json`` (titles, role nouns, demonyms, parents)."""
     raw = resources.files("crosscheck.data").joinpath("link_hints.json").read_text(encoding="utf-8")
     return json.loads(raw)  # type: ignore[no-any-return]
@@ -54,7 +55,7 @@ def plain(text: str) -> str:
 def fold(name: str) -> str:
     """A name for comparison: :func:`plain`, then leading titles and "the" dropped."""
     words = plain(name).split()
-    titles = set(hints()["titles"])  # type: ignore[arg-type]
+    titles = set(hints()["titles"])
     while words and (words[0] in titles or words[0] == "the"):
         words = words[1:]
     return " ".join(words)
@@ -65,28 +66,79 @@ def slug(name: str) -> str:
     return fold(name).replace(" ", "-")
 
 
+def _curated(key: str) -> bool:
+    """True for a key of the shipped alias table (its type is curated, not spaCy's guess)."""
+    try:
+        from crosscheck.annotate import entities as ents
+
+        return ents.entity_by_key(key) is not None
+    except (ImportError, AttributeError, OSError, ValueError):  # pragma: no cover - part of the package
+        return False
+
+
+def name_key(name: str) -> str:
+    """The key of a name the alias table does not know: its folded form, without a type.
+
+    spaCy labels an unknown name differently from one article to the next ("Arvenia" is a GPE
+    here, an ORG there), so a type in the key would split one thing into two.
+    """
+    return "name:" + slug(name)
+
+
+def demonym_place(adjective: str, places: Iterable[str]) -> str | None:
+    """The place an adjective is formed from, among ``places`` (folded names): "dravonian" -> "dravonia".
+
+    A demonym is the place name, less a final vowel, plus a short suffix ("-n", "-ian", "-ese");
+    the curated table covers the irregular ones ("French").
+    """
+    adj = fold(adjective)
+    if not adj or " " in adj:
+        return None
+    suffixes = [x.lstrip("-") for x in hints()["demonym_suffixes"]]
+    for place in sorted(places, key=lambda p: (-len(p), p)):
+        if " " in place or len(place) < 4:
+            continue
+        stem = place[:-1] if place[-1] in "aeiouy" else place
+        if any(adj in (stem + x, place + x) for x in suffixes):
+            return place
+    return None
+
+
 def article_keys(mentions: Iterable[EntityMention]) -> dict[tuple[int, int], str]:
-    """Each linkable mention's entity key, by (start, end), for one article's mentions."""
+    """Each linkable mention's entity key, by (start, end), for one article's mentions.
+
+    Curated keys stay; other names get a type-free :func:`name_key`; a short personal name
+    takes the longest full name of the article ending with it; an adjective of nationality
+    takes its country's key ("Dravonian" -> the key of "Dravonia" when the article names it);
+    a possessor inside a name ("Arvenia's Interior Ministry") gets its own key as well.
+    """
     ms = [m for m in mentions if m.entity or m.label in LINK_LABELS]
-    persons = sorted({fold(m.text) for m in ms if not m.entity and m.label == "PERSON" and fold(m.text)},
-                     key=len, reverse=True)
+    persons = sorted({fold(m.text) for m in ms if m.label == "PERSON" and fold(m.text)
+                      and not (m.entity and _curated(m.entity))}, key=len, reverse=True)
     dem = demonyms()
+    places = {fold(m.text) for m in ms if m.label in {"GPE", "LOC"} and fold(m.text)}
     out: dict[tuple[int, int], str] = {}
     for m in ms:
-        if m.entity:
+        if m.entity and _curated(m.entity):
             out[(m.start, m.end)] = m.entity
             continue
         name = fold(m.text)
         if not name:
             continue
-        if m.label == "NORP" and name in dem:
-            # "Ukrainian" speaks for Ukraine: same key as the alias table's country
-            out[(m.start, m.end)] = "country:" + dem[name].lower().replace(" ", "-")
+        if m.label == "NORP" or name in dem:
+            if name in dem:
+                # "Ukrainian" speaks for Ukraine: same key as the alias table's country
+                out[(m.start, m.end)] = "country:" + dem[name].lower().replace(" ", "-")
+            elif (place := demonym_place(name, places)) is not None:
+                out[(m.start, m.end)] = name_key(place)
             continue
+        poss = re.match(r"(.+?)['’]s\s", m.text)
+        if poss and m.label != "PERSON":
+            out[(m.start, m.start + len(poss.group(1)))] = name_key(poss.group(1))
         if m.label == "PERSON":
             # the longest full name of the article ending with this one ("Kirby" -> "john kirby")
             name = next((p for p in persons if p == name or p.endswith(" " + name)), name)
-        out[(m.start, m.end)] = f"{_LABEL_TYPE.get(m.label, 'other')}:{name.replace(' ', '-')}"
+        out[(m.start, m.end)] = name_key(name)
     return out
 
 
@@ -98,11 +150,3 @@ def key_counts(mentions: Iterable[EntityMention]) -> Counter[str]:
 def keys_in(spans: dict[tuple[int, int], str], start: int, end: int) -> set[str]:
     """Entity keys of mentions inside [start, end)."""
     return {k for (s, e), k in spans.items() if s >= start and e <= end}
-
-
-def surname_key(key: str) -> str | None:
-    """For a person key, the surname-only form other articles may use ("person:kirby")."""
-    if not key.startswith("person:"):
-        return None
-    parts = key.split(":", 1)[1].split("-")
-    return f"person:{parts[-1]}" if len(parts) > 1 else None

@@ -83,7 +83,7 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> frozenset[str]:
     """Content stems of a text (stopwords and one-letter words left out)."""
-    stop = set(hints()["stopwords"])  # type: ignore[arg-type]
+    stop = set(hints()["stopwords"])
     out = set()
     for m in _WORD.finditer(text):
         w = m.group(0).lower()

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from crosscheck.link import dedupe, embed, groups, origins, relations, stories, timeline
-from crosscheck.link.entities import article_keys, keys_in
+from crosscheck.link.entities import article_keys, fold, keys_in
 from crosscheck.link.groups import ClaimInfo
 from crosscheck.model import Article, Claim
 
@@ -51,6 +51,8 @@ class ArticleLinker:
         self.touched_stories: set[str] = set()
         self.n_articles = self.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0]
         self._texts: dict[str, str] = {}
+        self.facts = origins.Facts.from_json(store.link_state("facts"))
+        self._facts_before = _j(self.facts.to_json())
 
     # helpers ---------------------------------------------------------------------------
 
@@ -63,7 +65,8 @@ class ArticleLinker:
     def _sentence_vec(self, aid: str, start: int, end: int) -> np.ndarray:
         text = self._text(aid)
         lo, hi = _sentence(text, start, end)
-        return self.emb.encode([text[lo:hi]])[0]
+        vec: np.ndarray = self.emb.encode([text[lo:hi]])[0]
+        return vec
 
     def _info_from_row(self, row: sqlite3.Row) -> ClaimInfo:
         k = json.loads(row["keys"])
@@ -71,7 +74,7 @@ class ArticleLinker:
             id=row["claim_id"], article_id=row["article_id"], polarity=k["polarity"], content=k["content"],
             vec=embed.from_blob(row["vec"]), stems=frozenset(k["stems"]), entities=frozenset(k["entities"]),
             dates=frozenset(k["dates"]), quantities=tuple((q[0], q[1]) for q in k["quantities"]),
-            origin=row["origin"], publisher=row["publisher"], published=k.get("published"),
+            origin=row["origin"], publisher=row["publisher"] or f"article:{row['article_id']}", published=k.get("published"),
             speaker=k.get("speaker"), contest=k.get("contest", False), story_id=row["story_id"])
 
     # the steps ---------------------------------------------------------------------------
@@ -104,7 +107,6 @@ class ArticleLinker:
                     # the copy was seen first: it now points at this article
                     cur.execute("UPDATE linked_articles SET duplicate_of = ?, publisher = ? WHERE article_id = ?",
                                 (aid, publisher, match.original))
-                    cur.execute("UPDATE group_members SET publisher = ? WHERE article_id = ?", (publisher, match.original))
                     a_id, b_id = match.original, aid
                 else:
                     duplicate_of = match.original
@@ -132,10 +134,12 @@ class ArticleLinker:
             self.touched_stories.add(sid)
             story_articles = self.store.story_article_ids(sid)
             self.dates_resolved += timeline.resolve_dates(self.conn, cur, story_articles, self._sentence_vec)
-            self._link_claims(cur, article, sid, publisher, spans)
+            ctx = origins.context(article, mentions, self.facts, sid)
+            origins.learn(article, ctx)
+            self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx)
 
-    def _claim_infos(self, article: Article, sid: str, publisher: str,
-                     spans: dict[tuple[int, int], str]) -> list[tuple[Claim, ClaimInfo]]:
+    def _claim_infos(self, article: Article, sid: str, publisher: str | None,
+                     spans: dict[tuple[int, int], str], ctx: origins.Context) -> list[tuple[Claim, ClaimInfo]]:
         claims = list(self.store.claims(article.id))
         if not claims:
             return []
@@ -156,14 +160,16 @@ class ArticleLinker:
             s0 = c.sentence_start if c.sentence_start is not None else c.start
             s1 = c.sentence_end if c.sentence_end is not None else c.end
             lo, hi = min(s0, c.start), max(s1, c.end)
+            ref = origins.describe(c, article, mentions, claims)
             info = ClaimInfo(
                 id=c.id, article_id=article.id, polarity=c.polarity, content=c.content, vec=v,
                 stems=groups.stems(c.content) | {"@" + k for k in keys_in(spans, c.start, c.end)}, entities=frozenset(keys_in(spans, lo, hi)),
                 dates=groups.day_dates(t.value for t in times if t.start >= lo and t.end <= hi),
                 quantities=tuple((q.value, q.unit or "") for q in quants if q.start >= c.start and q.end <= c.end),
-                origin=origins.claim_origin(c, article, mentions, claims), publisher=publisher,
+                origin=origins.resolve(ref, ctx), publisher=publisher or f"article:{article.id}",
                 published=article.published, speaker=c.speaker or c.speaker_text,
                 contest=c.polarity == "assert" and relations.is_contest(c.content), story_id=sid)
+            info.extra["origin_ref"] = ref.to_json()
             out.append((c, info))
         return out
 
@@ -176,9 +182,9 @@ class ArticleLinker:
             out.setdefault(row["group_id"], []).append(self._info_from_row(row))
         return out
 
-    def _link_claims(self, cur: sqlite3.Cursor, article: Article, sid: str, publisher: str,
-                     spans: dict[tuple[int, int], str]) -> None:
-        pairs = self._claim_infos(article, sid, publisher, spans)
+    def _link_claims(self, cur: sqlite3.Cursor, article: Article, sid: str, publisher: str | None,
+                     spans: dict[tuple[int, int], str], ctx: origins.Context) -> None:
+        pairs = self._claim_infos(article, sid, publisher, spans, ctx)
         group_of: dict[str, str] = {}
         n_claims = max(1, self.conn.execute("SELECT count(*) FROM group_members").fetchone()[0])
         df = self.store.key_df("c:" + x for _, i in pairs for x in i.stems)
@@ -189,9 +195,9 @@ class ArticleLinker:
         for c, info in pairs:
             kind = "deny" if info.polarity == "deny" else ("contest" if info.contest else "assert")
             gid, why, conflicts, also = groups.best_group(info, self._candidates(info, kind), weight)
-            for other in also:
-                if gid is not None and self._merge(cur, gid, other):
-                    group_of = {k: (gid if v == other else v) for k, v in group_of.items()}
+            for other_gid in also:
+                if gid is not None and self._merge(cur, gid, other_gid):
+                    group_of = {k: (gid if v == other_gid else v) for k, v in group_of.items()}
             if gid is None:
                 gid = groups.group_id(c.id)
                 cur.execute("INSERT INTO claim_groups (id, story_id, polarity, why, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -206,20 +212,20 @@ class ArticleLinker:
             keys = {"polarity": info.polarity, "content": info.content, "stems": sorted(info.stems),
                     "entities": sorted(info.entities), "dates": sorted(info.dates),
                     "quantities": [list(q) for q in info.quantities], "published": info.published,
-                    "speaker": info.speaker, "contest": info.contest}
+                    "speaker": info.speaker, "contest": info.contest, "origin_ref": info.extra.get("origin_ref")}
             cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (c.id, gid, article.id, why.get("score"), embed.to_blob(info.vec), _j(keys),
                          info.origin, publisher))
             cur.executemany("INSERT OR IGNORE INTO group_keys VALUES (?, ?)", [(k, gid) for k in info.block_keys()])
             group_of[c.id] = gid
             self.touched_groups.add(gid)
-            for other, what, parts in conflicts:
+            for other, what, conflict_parts in conflicts:
                 og = self.conn.execute("SELECT group_id FROM group_members WHERE claim_id = ?", (other.id,)).fetchone()
                 if og is None or og[0] == gid:
                     continue
                 rtype = relations.conflict_type(info, other)
                 self._relate(cur, "contradicts", rtype, gid, og[0],
-                             {"a_claim": c.id, "b_claim": other.id, "conflict": what, **parts,
+                             {"a_claim": c.id, "b_claim": other.id, "conflict": what, **conflict_parts,
                               "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],
                               "a_dates": sorted(info.dates), "b_dates": sorted(other.dates)})
         self.store.bump_key_df(cur, ("c:" + x for _, i in pairs for x in i.stems))
@@ -263,8 +269,8 @@ class ArticleLinker:
             if info.contest:
                 named = keys_in(spans, c.start, c.end)
                 targets = [t for t in targets if any(
-                    origins.fold(n.split(":", 1)[-1].replace("-", " ")) in
-                    {origins.fold(i.origin), origins.fold(origins.affiliation(i.origin) or "")}
+                    fold(n.split(":", 1)[-1].replace("-", " ")) in
+                    {fold(i.origin), fold(origins.affiliation(i.origin) or "")}
                     for n in named for cc, i in pairs if cc.id == t.claim_id)] if named else []
             for t in targets:
                 tg = group_of.get(t.claim_id)
@@ -284,27 +290,85 @@ class ArticleLinker:
     # derived fields ----------------------------------------------------------------------
 
     def finish(self) -> None:
-        """Recompute outlets, origins, status and events of what this run touched."""
+        """Recompute origins (when new facts arrived), outlets, status and events of what this run touched."""
         with self.store.transaction() as cur:
+            if _j(self.facts.to_json()) != self._facts_before:
+                self.store.set_link_state(cur, "facts", self.facts.to_json())
+                self._reresolve(cur)
             rows = self.store.group_member_rows(self.touched_groups)
             by_group: dict[str, list[sqlite3.Row]] = {}
             for r in rows:
                 by_group.setdefault(r["group_id"], []).append(r)
             rels = self.store.relations_touching(self.touched_groups)
+            sources = self._sources({r["article_id"] for r in rows})
             for gid, members in by_group.items():
-                outlets = sorted({m["publisher"] for m in members})
+                outlets = sorted({m["publisher"] for m in members if m["publisher"]})
                 seen: dict[str, str] = {}
                 for m in members:
-                    seen.setdefault(origins.fold(m["origin"]), m["origin"])
+                    seen.setdefault(fold(m["origin"]), m["origin"])
                 types = {r["type"] for r in rels if r["b"] == gid or (r["a"] == gid and r["type"] != "dispute")}
                 dates = [json.loads(m["keys"]).get("published") for m in members]
                 first = min((d for d in dates if d), default=None)
+                w = json.loads(self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (gid,)).fetchone()[0])
+                # an article without a known outlet is its own publisher: counted, never named
+                w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
+                               "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
                 cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "
-                            "updated_at = ? WHERE id = ?",
+                            "why = ?, updated_at = ? WHERE id = ?",
                             (_j(outlets), _j(sorted(seen.values())), _j(relations.group_status(len(seen), types)),
-                             first, _now(), gid))
+                             first, _j(w), _now(), gid))
             for sid in self.touched_stories:
                 self._story_events(cur, sid)
+
+    def _sources(self, article_ids: set[str]) -> dict[str, str]:
+        """Article -> the publisher it comes from (a syndicated copy: its original's)."""
+        out = {}
+        for aid in article_ids:
+            row = self.store.linked_article(aid)
+            if row is not None:
+                out[aid] = row["publisher"] or aid
+        return out
+
+    def _reresolve(self, cur: sqlite3.Cursor) -> None:
+        """Resolve the origins of the touched stories' claims again with the facts learned since.
+
+        A person's country or a capital may be stated only in an article linked after the one
+        quoting them; resolving again here makes the result independent of arrival order.
+        """
+        ctxs: dict[str, origins.Context] = {}
+        for sid in sorted(self.touched_stories):
+            for r in self.store.group_member_rows(self.store.story_group_ids(sid)):
+                ref = json.loads(r["keys"]).get("origin_ref")
+                if not ref:
+                    continue
+                aid = r["article_id"]
+                if aid not in ctxs:
+                    article = self.store.article(aid)
+                    if article is None:
+                        continue
+                    ctxs[aid] = origins.context(article, list(self.store.mentions(aid)), self.facts, sid)
+                origin = origins.resolve(ref, ctxs[aid])
+                if origin != r["origin"]:
+                    cur.execute("UPDATE group_members SET origin = ? WHERE claim_id = ?", (origin, r["claim_id"]))
+                    self.touched_groups.add(r["group_id"])
+        self._retype(cur)
+
+    def _retype(self, cur: sqlite3.Cursor) -> None:
+        """update or factual_conflict again, from the origins as now resolved."""
+        for r in self.store.relations_touching(self.touched_groups):
+            if r["type"] not in ("update", "factual_conflict"):
+                continue
+            ev = json.loads(r["evidence"])
+            got = {row["claim_id"]: row for row in self.conn.execute(
+                "SELECT claim_id, origin FROM group_members WHERE claim_id IN (?, ?)", (ev.get("a_claim"), ev.get("b_claim")))}
+            if len(got) < 2:
+                continue
+            rtype = "update" if origins.same_origin(got[ev["a_claim"]]["origin"], got[ev["b_claim"]]["origin"]) \
+                else "factual_conflict"
+            if rtype != r["type"]:
+                cur.execute("DELETE FROM relations WHERE id = ?", (r["id"],))
+                self.store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
+                                        rtype, r["a"], r["b"], ev)
 
     def _story_events(self, cur: sqlite3.Cursor, sid: str) -> None:
         rows = self.store.group_member_rows(self.store.story_group_ids(sid))

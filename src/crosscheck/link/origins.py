@@ -1,81 +1,74 @@
 """Independent origins: who a claim really comes from, so that echoes are not counted twice.
 
 Five outlets quoting the White House are one origin, and so are the White House's
-spokesman and "intelligence received by the White House". A claim's origin is:
+spokesman and "intelligence received by the White House". A claim's origin is its
+*principal*: the party whose position the words are.
 
-1. an institution or government named in its speaker ("White House intelligence"), climbed
-   to the body it speaks for (``parents`` in ``data/link_hints.json``);
-2. for a named person, the body written next to a role noun before their name in the
-   article ("National Security Council spokesman John Kirby", "Representative of the
-   United States ... Robert Wood", "Senior Ukrainian official Mykhailo Podolyak");
-3. otherwise the speaker as resolved (a person, a document), folded so that spelling
-   variants meet.
+- A government body speaks for its country: "Arvenia's Interior Ministry", "the Arvenian
+  army", "the Dravonian Foreign Ministry", the White House (the alias table's affiliation).
+  Knowledge of which head nouns are government bodies and which roles are government
+  roles lives in ``data/link_hints.json``.
+- A person speaks for the body their role names: "Colonel X, a spokesman for the Arvenian
+  army", "Dravonia's envoy, Ambassador Y", "Riverwatch director Z", "Deputy U.S.
+  Ambassador to the U.N." (a destination is not the sender), and through that body for
+  its country. A person with no body written next to them keeps their own name.
+- A capital stands for its country ("Koltsa, the Dravonian capital", and the alias table's
+  capitals), and a bare "the Foreign Ministry" takes the country that the same article (or
+  its story) attaches to that body.
+
+Resolution runs in two steps. :func:`describe` reads one article (its speaker phrases,
+appositions and mentions) and returns a reference with what the article says. What one
+article teaches about the world (a capital, a person's country, whose Foreign Ministry a
+story is about) is collected by :func:`learn` into :class:`Facts`, kept in the store, and
+:func:`resolve` turns a reference into an origin with the facts known. The linker resolves
+again when facts arrive later, so the order articles come in does not change the result.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 
-from crosscheck.link.entities import demonyms, fold, hints, plain
+from crosscheck.link.entities import demonym_place, demonyms, fold, hints, plain
 from crosscheck.model import Article, Claim, EntityMention
 
-_WINDOW = 100  # characters before a person's name searched for the body they speak for
-_BODY_LABELS = frozenset({"ORG", "GPE", "NORP"})
+_MAX_ORGS = 300  # organisation names remembered per story (bounds the facts of a long story)
+_WINDOW = 160  # characters before a person's name searched for their role
+_AMBIGUOUS = "?"  # a body head that names different countries in one article or story
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_BODY_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
 
 
 @cache
-def _entity_names() -> dict[str, tuple[str, str | None]]:
-    """Canonical key -> (name, affiliation) from the alias table, when the entities stage has one."""
-    try:
-        from crosscheck.annotate import entities as ents
-
-        return {e.key: (e.name, e.affiliation) for e in ents.alias_table().values()}
-    except (ImportError, AttributeError, OSError, ValueError):
-        return {}
-
-
-def climb(name: str) -> str:
-    """The body a name speaks for, following ``parents`` (a few steps at most)."""
-    parents: dict[str, str] = hints()["parents"]  # type: ignore[assignment]
-    seen = set()
-    while fold(name) in parents and fold(name) not in seen:
-        seen.add(fold(name))
-        name = parents[fold(name)]
-    return name
-
-
-def _name_of(m: EntityMention) -> str:
-    if m.entity and m.entity in _entity_names():
-        return _entity_names()[m.entity][0]
-    if m.label == "NORP" and fold(m.text) in demonyms():
-        return demonyms()[fold(m.text)]  # "Ukrainian official": Ukraine speaks
-    return m.text.removeprefix("the ").removeprefix("The ")
-
-
-@cache
-def _alias_patterns() -> list[tuple[re.Pattern[str], str]]:
-    """Whole-word patterns of every alias and demonym, longest first, with the body they name."""
-    pairs: dict[str, str] = {}
+def _curated() -> dict[str, tuple[str, str | None, str]]:
+    """Folded alias -> (canonical name, affiliation, type), from the alias table and demonyms."""
+    out: dict[str, tuple[str, str | None, str]] = {}
     try:
         from crosscheck.annotate import entities as ents
 
         for e in ents.alias_table().values():
             for alias in (e.name, *e.aliases):
-                if plain(alias):
-                    pairs[plain(alias)] = e.name
-    except (ImportError, AttributeError, OSError, ValueError):
+                out.setdefault(plain(alias), (e.name, e.affiliation, e.type))
+    except (ImportError, AttributeError, OSError, ValueError):  # pragma: no cover - part of the package
         pass
     for adj, country in demonyms().items():
-        pairs.setdefault(plain(adj), country)
+        out.setdefault(plain(adj), (country, None, "country"))
+    return out
+
+
+@cache
+def _curated_patterns() -> list[tuple[re.Pattern[str], str]]:
+    pairs = {a: v[0] for a, v in _curated().items() if len(a) >= 2}
     return [(re.compile(r"(?<![a-z0-9])" + re.escape(a) + r"(?![a-z0-9])"), n)
-            for a, n in sorted(pairs.items(), key=lambda kv: -len(kv[0])) if len(a) >= 2]
+            for a, n in sorted(pairs.items(), key=lambda kv: (-len(kv[0]), kv[0]))]
 
 
 def bodies_named(text: str) -> list[str]:
-    """Known bodies named in a speaker phrase ("White House intelligence" -> White House)."""
+    """Known bodies named in a phrase ("White House intelligence" -> White House)."""
     t, found = plain(text), []
-    for pat, name in _alias_patterns():
+    for pat, name in _curated_patterns():
         if pat.search(t):
             found.append(name)
             t = pat.sub(" ", t)
@@ -84,107 +77,350 @@ def bodies_named(text: str) -> list[str]:
 
 def affiliation(origin: str) -> str | None:
     """The country or body an origin belongs to (the White House -> United States), if known."""
-    for name, aff in _entity_names().values():
-        if fold(name) == fold(origin):
-            return aff
+    hit = _curated().get(plain(origin))
+    return hit[1] if hit else None
+
+
+def climb(name: str) -> str:
+    """The body a name speaks for, following ``parents`` (a few steps at most)."""
+    parents: dict[str, str] = hints()["parents"]
+    seen = set()
+    while fold(name) in parents and fold(name) not in seen:
+        seen.add(fold(name))
+        name = parents[fold(name)]
+    return name
+
+
+def _words(key: str) -> list[str]:
+    return [plain(w) for w in hints()[key]]
+
+
+def _has(text: str, words: list[str]) -> str | None:
+    """The longest of ``words`` found whole in the folded ``text``."""
+    for w in sorted(words, key=len, reverse=True):
+        if re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", text):
+            return w
     return None
 
 
 @cache
-def _role_pattern() -> re.Pattern[str]:
-    roles = sorted(hints()["origin_roles"], key=len, reverse=True)  # type: ignore[arg-type]
-    return re.compile(r"\b(?:" + "|".join(re.escape(r) for r in roles) + r")\b", re.IGNORECASE)
+def _titles() -> frozenset[str]:
+    """Titles and role nouns: the words of a role phrase that are not a body's name."""
+    return frozenset(_words("titles") + [w for r in _words("origin_roles") for w in r.split()])
+
+
+@dataclass
+class Facts:
+    """What articles taught about the world, kept between runs (``link_state``).
+
+    ``capitals``: folded capital -> country; ``persons``: folded person -> principal;
+    ``bodies``: story id -> {folded government body head -> country}.
+    """
+
+    capitals: dict[str, str] = field(default_factory=dict)
+    persons: dict[str, str] = field(default_factory=dict)
+    bodies: dict[str, dict[str, str]] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)  # folded place name -> as written
+    orgs: dict[str, list[str]] = field(default_factory=dict)  # story id -> organisation names
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able copy."""
+        return {"capitals": self.capitals, "persons": self.persons, "bodies": self.bodies, "places": self.places,
+                "orgs": self.orgs}
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any] | None) -> Facts:
+        """Facts from their stored form."""
+        v = value or {}
+        return cls(dict(v.get("capitals", {})), dict(v.get("persons", {})),
+                   {k: dict(d) for k, d in v.get("bodies", {}).items()}, dict(v.get("places", {})),
+                   {k: list(d) for k, d in v.get("orgs", {}).items()})
+
+
+@dataclass
+class Context:
+    """One article's view: its places, its bodies' countries, and the facts known so far."""
+
+    facts: Facts
+    story: str | None = None
+    places: dict[str, str] = field(default_factory=dict)  # folded -> as written
+    bodies: dict[str, str] = field(default_factory=dict)  # folded gov head -> country
+    orgs: list[str] = field(default_factory=list)  # organisation names as written, longest first
+
+    def country_in(self, text: str) -> tuple[str | None, str]:
+        """(country named in ``text``, how): "start" (its name or capital opens the phrase),
+        "name" (named further in), "adjective" ("Dravonian"); (None, "") when none is."""
+        t = re.sub(r"^(?:the|a|an) ", "", plain(text))
+        places = {**self.facts.places, **self.places}
+        found: list[tuple[int, str, str]] = []
+        for cap, country in self.facts.capitals.items():
+            found += [(m.start(), country, "name") for m in re.finditer(r"(?<![a-z])" + re.escape(cap) + r"(?![a-z])", t)]
+        for p, name in places.items():
+            found += [(m.start(), name, "name") for m in re.finditer(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])", t)]
+        for m in re.finditer(r"[a-z]+", t):
+            hit = demonym_place(m.group(0), places)
+            if hit:
+                found.append((m.start(), places[hit], "adjective"))
+        dem = {plain(a) for a in demonyms()}
+        for pat, name in _curated_patterns():
+            for m in pat.finditer(t):
+                if _curated()[m.group(0)][2] == "country":
+                    found.append((m.start(), name, "adjective" if m.group(0) in dem else "name"))
+        if not found:
+            return None, ""
+        pos, country, how = min(found)
+        return country, ("start" if how == "name" and pos == 0 else how)
+
+
+def context(article: Article, mentions: list[EntityMention], facts: Facts, story: str | None = None) -> Context:
+    """An article's context: the places it names and the countries of the government bodies in it."""
+    ctx = Context(facts=facts, story=story)
+    for m in mentions:
+        name = m.text.removeprefix("the ").removeprefix("The ")
+        if m.label in _PLACE_LABELS and fold(name) and plain(name) not in _curated():
+            ctx.places.setdefault(fold(name), name)
+    own = {m.text.removeprefix("the ").removeprefix("The ") for m in mentions if m.label == "ORG"}
+    ctx.orgs = sorted(own | set(facts.orgs.get(story or "", [])), key=lambda s: (-len(s), s))
+    heads = _words("government_bodies")
+    for cap in re.finditer(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*", article.text):
+        phrase = cap.group(0)
+        head = _has(plain(phrase), heads)
+        if head is None:
+            continue
+        country, _ = ctx.country_in(phrase)
+        if country:
+            for key in {head, head.split()[-1]}:
+                # two countries' ministries: a bare "the ministry" names neither
+                ctx.bodies[key] = country if ctx.bodies.get(key, country) == country else _AMBIGUOUS
+    return ctx
+
+
+def learn(article: Article, ctx: Context) -> None:
+    """Add what ``article`` says about capitals and government bodies to ``ctx.facts``."""
+    f = ctx.facts
+    f.places.update({k: v for k, v in ctx.places.items() if k not in f.places})
+    if ctx.story:
+        story = f.bodies.setdefault(ctx.story, {})
+        for head, country in ctx.bodies.items():
+            story[head] = country if story.get(head, country) == country else _AMBIGUOUS
+        known = f.orgs.setdefault(ctx.story, [])
+        known += sorted(o for o in set(ctx.orgs) - set(known) if len(known) < _MAX_ORGS)
+    seats = "|".join(re.escape(w) for w in hints()["seat_nouns"])
+    name = r"([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+)?)"
+    pats = [name + r",\s+(?:the\s+)?(\w[\w’'-]*(?:\s\w+)?)\s+(?:" + seats + r")\b",  # Koltsa, the Dravonian capital
+            r"(\w[\w’'-]*(?:\s\w+)?)\s+(?:" + seats + r"),?\s+" + name]  # Dravonia's capital, Koltsa
+    for i, pat in enumerate(pats):
+        for hit in re.finditer(pat, article.text):
+            cap, owner = (hit.group(1), hit.group(2)) if i == 0 else (hit.group(2), hit.group(1))
+            owner_country, _ = ctx.country_in(owner)
+            if owner_country and fold(cap) and fold(cap) != fold(owner_country):
+                f.capitals.setdefault(fold(cap), owner_country)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """What one article says about a claim's source: a person, a body phrase, or nothing."""
+
+    person: str | None = None  # the person's full name
+    body: str | None = None  # the body phrase the speaker or the role names
+    role: str | None = None  # the role phrase, when the speaker is a person
+    display: str = ""  # fallback origin
+    joint: tuple[Ref, ...] = ()  # "Foreign Minister X and Defence Minister Y": each speaks
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able copy."""
+        out: dict[str, Any] = {"person": self.person, "body": self.body, "role": self.role, "display": self.display}
+        if self.joint:
+            out["joint"] = [j.to_json() for j in self.joint]
+        return out
+
+    @classmethod
+    def from_json(cls, v: dict[str, Any]) -> Ref:
+        """A reference from its stored form."""
+        return cls(v.get("person"), v.get("body"), v.get("role"), v.get("display") or "",
+                   tuple(cls.from_json(j) for j in v.get("joint", ())))
+
+
+def principal(body: str, ctx: Context, *, role: str | None = None) -> str | None:
+    """The party a body phrase (or a role phrase) speaks for, or None when nothing says so."""
+    text = plain(body)
+    if not text:
+        return None
+    parents = climb(body)
+    if parents != body:
+        return principal(parents, ctx) or parents
+    gov = _has(text, _words("government_bodies"))
+    gov_role = _has(plain(role or ""), _words("government_roles"))
+    country, how = ctx.country_in(body)
+    intl = {plain(n) for n in hints()["international"]}
+    if country and (gov or gov_role or how == "start"):
+        return country
+    for pat, name in _curated_patterns():
+        m = pat.search(text)
+        if m and plain(name) not in intl:
+            _, aff, kind = _curated()[m.group(0)]
+            if kind == "country":
+                return name
+            if aff and _curated().get(plain(aff), ("", None, ""))[2] == "country" and \
+                    plain(name) not in {plain(x) for x in hints()["not_state_voice"]}:
+                return aff
+            return name
+    if gov:
+        stories = ctx.facts.bodies.get(ctx.story or "", {})
+        for key in (gov, gov.split()[-1]):
+            for known in (ctx.bodies, stories):
+                if known.get(key, _AMBIGUOUS) != _AMBIGUOUS:
+                    return known[key]
+        return None
+    if gov_role or role:
+        # "Riverwatch director": the body written before the role noun
+        org = _org(body, ctx)
+        if org:
+            return org
+        words = [w for w in body.split() if w[:1].isupper() and plain(w) not in set(_titles())]
+        return " ".join(words) or None
+    return None
+
+
+def _org(phrase: str, ctx: Context) -> str | None:
+    """The organisation of the article a phrase names: the longest one inside it, or the one it
+    abbreviates ("Riverwatch" -> "Riverwatch Monitoring Group")."""
+    t = plain(phrase)
+    if len(t) < 3:
+        return None
+    for o in ctx.orgs:
+        po = plain(o)
+        if po and (re.search(r"(?<![a-z])" + re.escape(po) + r"(?![a-z])", t) or po.startswith(t + " ")):
+            return o
+    return None
+
+
+def _role_phrase(speaker_text: str, person: str) -> str:
+    """The speaker phrase without the person's name ("a spokesman for the Arvenian army")."""
+    i = plain(speaker_text).find(plain(person))
+    t = speaker_text
+    if i >= 0:
+        words = speaker_text.split()
+        pw = len(person.split())
+        for k in range(len(words) - pw + 1):
+            if plain(" ".join(words[k : k + pw])) == plain(person):
+                t = " ".join(words[:k]) + " , " + " ".join(words[k + pw :])
+                break
+    return t.strip(" ,")
 
 
 def role_body(phrase: str) -> str | None:
-    """The body a role phrase names its holder for ("Deputy U.S. Ambassador to the U.N." -> United States).
+    """The body a role phrase names its holder for, or None.
 
-    The body right before the role noun, or after "role of (the)"; a destination ("to the
-    U.N.") is not the sender, and an international body where countries sit gives way to a
-    country written before it ("Russian U.N. Ambassador" -> Russia).
+    "a spokesman for the Arvenian army" -> "the Arvenian army"; "Dravonia's envoy" ->
+    "Dravonia"; "Interior Ministry spokeswoman" -> "Interior Ministry"; "Deputy U.S.
+    Ambassador to the U.N." -> "U.S." (a destination after "to" is not the sender, and an
+    international body where countries sit gives way to a country written with it).
     """
-    intl = {fold(n) for n in hints()["international"]}  # type: ignore[attr-defined]
-    t = plain(phrase)
-    for r in _role_pattern().finditer(t):
-        before = [(m.start(), m.end(), name) for pat, name in _alias_patterns() for m in pat.finditer(t[: r.start()])]
-        before.sort()
-        chain = [b for b in before if r.start() - b[1] <= 40]
-        chain = [b for b in chain if fold(b[2]) not in intl] or chain
-        if chain:
-            return climb(chain[-1][2])
-        after = re.match(r"\s*of\s+(?:the\s+)?(.*)$", t[r.end() :])
+    roles = sorted(hints()["origin_roles"], key=len, reverse=True)
+    role_re = re.compile(r"\b(?:" + "|".join(re.escape(r) for r in roles) + r")\b", re.IGNORECASE)
+    parts = [p.strip() for p in re.split(r"\s*,\s*", phrase) if p.strip()]
+    intl = {plain(n) for n in hints()["international"]}
+    titles = set(_titles())
+    for part in parts:
+        r = role_re.search(part)
+        if r is None:
+            continue
+        after = re.match(r"\s*(?:for|of|at)\s+(?:the\s+)?(.+)$", part[r.end():], re.IGNORECASE)
         if after:
-            names = [(m.start(), name) for pat, name in _alias_patterns() for m in pat.finditer(after.group(1))]
-            if names:
-                return climb(min(names)[1])
+            return after.group(1).strip()
+        # the words right before the role noun that can name a body: capitalised, titles, a
+        # possessive; "said" or an opening quote ends the run
+        run: list[str] = []
+        for w in reversed(part[: r.start()].split()):
+            bare = w.strip("“”\"'‘’")
+            if not bare or (bare != w.lstrip("‘’'").rstrip("'’") and not re.search(r"['’]s$", w)):
+                break
+            if bare[:1].isupper() or plain(bare) in titles or plain(bare) in set(_words("government_bodies")):
+                run.insert(0, bare)
+                continue
+            break
+        words = [re.sub(r"['’]s$", "", w) for w in run if plain(w) not in titles and plain(w) not in {"the", "a", "an"}]
+        kept = " ".join(words)
+        named = bodies_named(kept)
+        countries = [n for n in named if plain(n) not in intl]
+        if named and not countries:
+            return None  # "U.N. Ambassador": an envoy to the U.N., not its voice
+        if kept:
+            return kept
     return None
 
 
-def _body_before(article: Article, mentions: list[EntityMention], name_start: int) -> str | None:
-    """The body tied by a role noun to the person named at ``name_start``, if the text says so."""
-    lo = max(0, name_start - _WINDOW)
-    window = article.text[lo:name_start]
-    cut = max(window.rfind(". "), window.rfind("\n"), window.rfind(", "))
-    if cut >= 0:
-        window = window[cut + 1 :]
-    return role_body(window)
-
-
-def _speaker_body(article: Article, claims: list[Claim], mentions: list[EntityMention], speaker: str) -> str | None:
-    """The body a person speaks for, from every way the article names them."""
-    texts = [c.speaker_text or "" for c in claims if (c.speaker or c.speaker_text) == speaker]
-    for t in sorted(texts, key=len, reverse=True):
-        body = role_body(t)
-        if body:
-            return body
-    target = fold(speaker)
-    persons = [m for m in mentions if m.label == "PERSON" and fold(m.text)
-               and (fold(m.text) == target or target.endswith(" " + fold(m.text)))]
-    for m in sorted(persons, key=lambda m: m.start):
-        body = _body_before(article, mentions, m.start)
-        if body:
-            return body
-    return None
-
-
-def claim_origin(claim: Claim, article: Article, mentions: list[EntityMention],
-                 claims: list[Claim] | None = None) -> str:
-    """The independent origin of one claim, as a display name (``claims``: its article's claims)."""
+def describe(claim: Claim, article: Article, mentions: list[EntityMention], claims: list[Claim]) -> Ref:
+    """What the article says about who a claim comes from."""
     speaker = claim.speaker or claim.speaker_text or ""
+    # the phrase that names the source best: "it" or "intelligence" say less than the resolved speaker
+    sp_text = max([claim.speaker_text or speaker, speaker], key=lambda t: sum(w[:1].isupper() for w in t.split()))
+    if not speaker:
+        return Ref(display=f"unattributed:{article.id}")
+    persons = [m for m in mentions if m.label == "PERSON" and fold(m.text)]
+    parts = [p for p in re.split(r"\s*,\s*|\s+and\s+", speaker) if p.strip()]
+    if len(parts) > 1 and all(any(fold(m.text) == fold(p) or fold(p).endswith(" " + fold(m.text)) for m in persons)
+                              for p in parts):
+        solo = [replace(claim, speaker=p, speaker_text=p, speaker_start=None, speaker_end=None) for p in parts]
+        return Ref(display=speaker, joint=tuple(describe(c, article, mentions, claims) for c in solo))
     target = fold(speaker)
-    personal = bool(target) and any(m.label == "PERSON" and (fold(m.text) == target or target.endswith(" " + fold(m.text)))
-                                    for m in mentions if fold(m.text))
-    if personal:
-        body = _speaker_body(article, claims or [claim], mentions, speaker)
-        return body or climb(speaker)
-    if claim.speaker_entity and claim.speaker_entity in _entity_names():
-        return climb(_entity_names()[claim.speaker_entity][0])
+    named = [m for m in persons if fold(m.text) == target or target.endswith(" " + fold(m.text))
+             or fold(m.text).endswith(" " + target)]
     if claim.speaker_start is not None and claim.speaker_end is not None:
-        inside = [m for m in mentions if m.label in _BODY_LABELS | {"PERSON"}
+        inside = [m for m in persons if claim.speaker_start <= m.start and m.end <= claim.speaker_end]
+        named = named or inside
+    if named:
+        full = max((m.text for m in named), key=len)
+        person = " ".join(w for w in full.split() if plain(w) not in set(_titles())) or full
+        phrases = [_role_phrase(c.speaker_text or "", person) for c in claims
+                   if (c.speaker or c.speaker_text) == speaker and c.speaker_text]
+        for pm in sorted(named, key=lambda x: x.start):
+            lo = max(0, pm.start - _WINDOW)
+            window = article.text[lo : pm.start]
+            if lo:
+                window = window.split(" ", 1)[-1]  # a word cut by the window is no word
+            # "Dravonia's envoy, Ambassador Teodor Grell": one comma is crossed when a role precedes it
+            cut = max(window.rfind(". "), window.rfind("\n"))
+            window = window[cut + 1 :]
+            after = re.match(r",\s+((?:a|an|the)\s[^,.;]{3,80})", article.text[pm.end :])
+            phrases += [window.strip(), after.group(1) if after else ""]
+        for ph in sorted(set(filter(None, phrases)), key=lambda p: (-len(p), p)):
+            body = role_body(ph)
+            if body:
+                return Ref(person=person, body=body, role=ph, display=person)
+        return Ref(person=person, display=person)
+    if claim.speaker_start is not None and claim.speaker_end is not None:
+        bodies = [m for m in mentions if m.label in _BODY_LABELS
                   and claim.speaker_start <= m.start and m.end <= claim.speaker_end]
-        bodies = [m for m in inside if m.label in _BODY_LABELS]
-        if any(m.label == "PERSON" for m in inside):
-            bodies = []  # a named person: their body is found next to their name below
-        if len(bodies) > 1:
-            return " + ".join(sorted({climb(_name_of(m)) for m in bodies}))
-        if bodies and not any(m.label == "PERSON" for m in inside):
-            return climb(_name_of(bodies[0]))
-    named = sorted(set(bodies_named(claim.speaker_text or "")) | set(bodies_named(speaker)))
-    if named and not _looks_personal(claim, mentions):
-        return " + ".join(climb(n) for n in named)
-    if speaker:
-        body = _speaker_body(article, claims or [claim], mentions, speaker)
-        return body or climb(speaker)
-    return f"unattributed:{article.id}"
+        if len({fold(m.text) for m in bodies}) == 1 and len(sp_text) > len(bodies[0].text) + 25:
+            sp_text = bodies[0].text  # "Estoria, the first country to point the finger"
+    return Ref(body=sp_text, display=re.sub(r"^(?:the|an?)\s+", "", sp_text, flags=re.IGNORECASE))
 
 
-def _looks_personal(claim: Claim, mentions: list[EntityMention]) -> bool:
-    """True when the speaker is a named person (their body is found next to their name instead)."""
-    if claim.speaker_start is None or claim.speaker_end is None:
-        return bool(claim.speaker) and any(m.label == "PERSON" and fold(m.text) == fold(claim.speaker or "")
-                                           for m in mentions)
-    return any(m.label == "PERSON" and m.start < claim.speaker_end and claim.speaker_start < m.end
-               for m in mentions)
+def resolve(ref: Ref | dict[str, Any], ctx: Context) -> str:
+    """The origin of a described claim, with what ``ctx`` knows."""
+    r = Ref.from_json(ref) if isinstance(ref, dict) else ref
+    if r.joint:
+        return " + ".join(sorted({resolve(j, ctx) for j in r.joint}))
+    if r.person:
+        if r.body:
+            p = principal(r.body, ctx, role=r.role)
+            if p:
+                if r.person and fold(r.person) not in ctx.facts.persons:
+                    ctx.facts.persons[fold(r.person)] = p
+                return p
+        known = ctx.facts.persons.get(fold(r.person))
+        return known or climb(r.person)
+    if r.body:
+        joint = {principal(n, ctx) or n for n in bodies_named(r.body)}
+        if len(joint) > 1:  # "Moscow and Pyongyang"
+            return " + ".join(sorted(joint))
+        p = principal(r.body, ctx)
+        if p:
+            return p
+        return climb(_org(r.body, ctx) or r.display)
+    return r.display
 
 
 def same_origin(a: str, b: str) -> bool:

@@ -48,14 +48,14 @@ def relation_id(kind: str, rtype: str | None, a: str, b: str) -> str:
 def is_contest(content: str) -> bool:
     """True when an assertion calls something false ("disseminating inaccurate information")."""
     text = content.lower()
-    return any(re.search(r"\b" + re.escape(m) + r"\b", text) for m in hints()["contest_markers"])  # type: ignore[attr-defined]
+    return any(re.search(r"\b" + re.escape(m) + r"\b", text) for m in hints()["contest_markers"])
 
 
 def _pointer_parts(pointer: str) -> tuple[bool, frozenset[str]]:
     """(demonstrative?, modifier stems) of a pointer phrase such as "the US accusations"."""
     p = pointer.lower().strip()
-    demo = any(p == d or p.startswith(d + " ") for d in hints()["demonstratives"])  # type: ignore[attr-defined]
-    heads = {h.lower() for h in hints()["pointer_heads"]}  # type: ignore[attr-defined]
+    demo = any(p == d or p.startswith(d + " ") for d in hints()["demonstratives"])
+    heads = {h.lower() for h in hints()["pointer_heads"]}
     mods = stems(" ".join(w for w in re.findall(r"[a-z][a-z-]*", p) if w not in heads))
     return demo, mods
 

@@ -112,7 +112,7 @@ def build_events(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "group_ids": sorted({c["group_id"] for c in cs}),
             "asserted_by": sorted({c["speaker"] for c in cs if c["speaker"]}),
             "origins": sorted({c["origin"] for c in cs}),
-            "sources": sorted({c["publisher"] for c in cs}),
+            "sources": sorted({c["publisher"] for c in cs if c["publisher"]}),
             "reported": sorted({c["published"] for c in cs if c["published"]}),
             "time_ids": sorted({t for c in cs for t in c["time_ids"]}),
             "spans": [{"article_id": c["article_id"], "start": c["start"], "end": c["end"]} for c in cs],

@@ -49,14 +49,21 @@ class LinkStoreMixin:
             for row in self.conn.execute("SELECT * FROM claim_groups ORDER BY rowid"):
                 members = self.conn.execute(
                     "SELECT claim_id FROM group_members WHERE group_id = ? ORDER BY rowid", (row["id"],))
+                why = json.loads(row["why"])
+                counts = why.get("counts", {})
+                outlets = json.loads(row["outlets"])
                 yield {
                     "id": row["id"],
                     "claim_ids": [r[0] for r in members],
                     "status": json.loads(row["status"]),
-                    "outlets": json.loads(row["outlets"]),
+                    "outlets": outlets,
+                    # outlets the claim appeared in, an outlet-less article counted as its own
+                    "outlet_count": counts.get("outlets", len(outlets)),
+                    # where the text comes from: a syndicated copy counts with its original
+                    "source_count": counts.get("sources", len(outlets)),
                     "independent_origins": json.loads(row["independent_origins"]),
                     "first_seen": row["first_seen"],
-                    "why": json.loads(row["why"]),
+                    "why": why,
                     "story_id": row["story_id"],
                     "polarity": row["polarity"],
                 }
@@ -84,7 +91,9 @@ class LinkStoreMixin:
 
     def linked_article(self, article_id: str) -> sqlite3.Row | None:
         """The link row of one article (duplicate_of, story_id, publisher, minhash)."""
-        return self.conn.execute("SELECT * FROM linked_articles WHERE article_id = ?", (article_id,)).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(
+            "SELECT * FROM linked_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return row
 
     # LSH ------------------------------------------------------------------------------
 

@@ -157,6 +157,22 @@ def test_results_story_quarters(nlp) -> None:  # type: ignore[no-untyped-def]
     assert "quarterly" not in [t.text for t in ts]
 
 
+def test_the_year_current_years_in_words(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Profit for the year will beat the current forecast. For the year ended June 30, sales fell. "
+        "The storm of nineteen ninety-six was worse, and the dam was planned for the year two thousand. "
+        "The mill closed in July last year. Two thousand people marched."
+    )
+    _, ts = _times(nlp, text, published="1998-10-12")
+    assert _value(ts, "the year") == "1998"
+    assert _value(ts, "the year", 1) == "P1Y"
+    assert _value(ts, "current") == "PRESENT_REF"
+    assert _value(ts, "nineteen ninety-six") == "1996"
+    assert _value(ts, "the year two thousand") == "2000"
+    assert _value(ts, "July last year") == "1997-07"
+    assert not [t for t in ts if t.text.startswith("Two thousand")]
+
+
 def test_approximate_ago(nlp) -> None:  # type: ignore[no-untyped-def]
     _, ts = _times(nlp, "The dam was built nearly two years ago.", published="2012-04-01")
     t = next(t for t in ts if "ago" in t.text)

@@ -207,6 +207,10 @@ class RelativeRules:
             "that same": 0,
             "the": 0,
         }
+        if unit == "Y" and rel in {"the", "the full", "the fiscal"}:
+            if re.match(r"\s+(?:ended|ending|through|to\s+date)\b", self.text[m.end :]):
+                return Resolved("P1Y", "DURATION")  # "the year ended March 31": a reporting year
+            rel = "this"  # "for the year", "the full year": the current one
         if unit == "WE" and rel in {"the", "this", "last", "past", "the past"}:
             return self._weekend(rel)
         if rel in deictic:

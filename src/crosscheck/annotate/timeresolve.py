@@ -285,6 +285,11 @@ class Resolver(RelativeRules):
         mon = self._month(g["mon"])
         if g.get("y"):
             return Resolved(f"{g['y']}-{mon:02d}")
+        if g.get("ry"):  # "July last year"
+            if self.ref is None:
+                return Resolved(None, resolution="reference", reason="month of a year relative to an unknown date; " + NO_REF)
+            ry = self.ref.year + {"last": -1, "next": 1}.get(g["ry"].lower(), 0)
+            return Resolved(f"{ry}-{mon:02d}", resolution="reference", anchor=f"reference date {self.ref_s}")
         y, anchor, how = self._year_of(m, mon, (g.get("rel") or "").lower())
         if y is None:
             return Resolved(None, resolution="year_inferred", reason="month without a year; " + NO_REF)

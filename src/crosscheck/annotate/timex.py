@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from crosscheck.annotate.lexicon import alternation, load, number_pattern
+from crosscheck.annotate.lexicon import alternation, load, number_pattern, parse_number
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -48,6 +48,37 @@ def _names(words: object, *, dot: bool) -> str:
     return "(?-i:" + alt + ")"
 
 
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+
+
+def _year_words() -> str:
+    """A year read out in words, as broadcast transcripts write it: "nineteen ninety-six", "nineteen
+    hundred", "eighteen oh five", "two thousand (and) one"."""
+    under100 = rf"(?:(?:{_TENS})(?:[\s-](?:{_UNITS}))?|{_TEENS})"
+    return (
+        rf"(?:(?:nineteen|eighteen|seventeen)\s+(?:hundred(?:\s+(?:and\s+)?(?:{under100}|{_UNITS}))?|{under100}|"
+        rf"oh[\s-](?:{_UNITS}))|two\s+thousand(?:\s+(?:and\s+)?(?:{under100}|{_UNITS}))?)(?![\w-])"
+    )
+
+
+def year_from_words(words: str) -> int | None:
+    """The year a ``_year_words`` match names ("nineteen ninety-six" -> 1996)."""
+    w = re.sub(r"[\s-]+", " ", words.lower()).replace(" oh ", " ").strip()
+    if w.startswith("two thousand"):
+        n = parse_number(w)
+        return int(n) if n is not None else None
+    head, _, rest = w.partition(" ")
+    century = parse_number(head)
+    if century is None:
+        return None
+    if rest.startswith("hundred"):
+        rest = rest.removeprefix("hundred").strip()
+    tail = parse_number(rest) if rest else 0.0
+    return int(century) * 100 + int(tail or 0)
+
+
 @lru_cache(maxsize=1)
 def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The named patterns, compiled once."""
@@ -63,7 +94,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         r"(?:(?P<pmod>early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|"
         r"the\s+first\s+half\s+of|the\s+second\s+half\s+of)[\s-]+)?"
     )
-    year = r"(?P<y>(?:1[5-9]|20)\d{2})(?![\d,.]\d)"
+    year = r"(?:(?P<y>(?:1[5-9]|20)\d{2})(?![\d,.]\d)|(?P<yw>" + _year_words() + r"))"
     pod = r"(?P<pod>morning|afternoon|evening|night|overnight)"
     tz = alternation(tx["time_zones"])
     season = r"(?P<season>" + alternation(tx["seasons"]) + r")"
@@ -89,7 +120,8 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ),
         (
             "month",
-            rf"{pmod}(?:(?P<rel>last|next|this|past|coming|previous)\s+)?{mon}(?![\w-])(?:,?\s+(?:of\s+)?{year}\b)?",
+            rf"{pmod}(?:(?P<rel>last|next|this|past|coming|previous)\s+)?{mon}(?![\w-])"
+            rf"(?:,?\s+(?:of\s+)?{year}\b|\s+(?P<ry>last|next|this)\s+year\b)?",
         ),
         (
             "year",
@@ -127,7 +159,8 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
             "unitrel",
             r"(?:(?P<el>earlier|later|early|late)\s+(?:in\s+)?)?"
             r"(?P<rel>the\s+previous|the\s+following|the\s+next|the\s+same|that\s+same|the\s+past|the\s+last|"
-            r"the\s+current|the\s+coming|the\s+latest|last|next|this|coming|past|previous|following|current|"
+            r"the\s+current|the\s+coming|the\s+latest|the\s+full|the\s+fiscal|last|next|this|coming|past|previous|"
+            r"following|current|"
             r"that|the)\s+(?P<unit>day|week|weekend|month|year|decade|century|quarter)\b(?!-)"
             # "the week of March 6", "the day after the vote": anchored to something else
             "",
@@ -223,8 +256,14 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
         and re.match(r"\s+(?:of|that|when|after|before)\s+(?:the|a|an|his|her|its|their)\b", text[m.end :])
     ):
         return False  # "the day after the vote": anchored to an event, not a date
-    if m.kind == "unitrel" and g["rel"].lower() == "the" and g["unit"].lower() not in {"weekend", "quarter"}:
+    if m.kind == "unitrel" and g["rel"].lower() == "the" and g["unit"].lower() not in {"weekend", "quarter", "year"}:
         return False
+    if (
+        m.kind == "unitrel"
+        and g["rel"].lower() == "the"
+        and re.match(r"\s+(?:before|after|earlier|later|ago|when|that|in\s+which|of)\b", text[m.end :])
+    ):
+        return False  # "the year before", "the year of the flood": anchored elsewhere
     if (
         m.kind in {"ref", "setword"}
         and text[m.start].isupper()
@@ -236,6 +275,8 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
     tok = toks.at(m.start)
     if tok is None:
         return True
+    if m.kind == "ref" and g["ref"].lower() == "current" and (tok.pos_ != "ADJ" or text[m.start - 5 : m.start] == "then "):
+        return False  # "an electric current", "the then current price"
     if m.kind == "setword" and tok.dep_ == "amod" and g["sw"].lower() not in {"daily", "nightly", "weekly", "hourly"}:
         return False  # "its quarterly dividend": a reporting period naming a payment, not a recurring event
     if m.kind in {"ref", "setword"} and tok.pos_ == "PROPN" and text[m.start].isupper() and tok.i != tok.sent.start:
@@ -258,7 +299,9 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
         and not g.get("pmod")
     ):
         return False
-    if m.kind == "year" and not g.get("fiscal") and not g.get("pmod"):
+    if g.get("yw", "").lower().startswith("two") and not g.get("fiscal") and prev not in _YEAR_WORD_BEFORE:
+        return False  # "two thousand people": a count unless something makes it a year
+    if m.kind == "year" and not g.get("fiscal") and not g.get("pmod") and not g.get("yw"):
         ytok = toks.at(m.end - 1)
         if (
             ytok is not None
@@ -278,6 +321,9 @@ _YEAR_BEFORE = {
     *("the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "whose"),
     *("since", "in", "until", "before", "after", "during", "by"),
 }
+
+
+_YEAR_WORD_BEFORE = {"in", "by", "since", "until", "before", "after", "of", "year", "from", "to"}
 
 
 def _year_modifier(text: str, m: Match, prev: str) -> bool:
@@ -300,6 +346,11 @@ def _candidates(text: str) -> tuple[Match, ...]:
             if e <= s:
                 continue
             groups = {k: v for k, v in mo.groupdict().items() if v is not None}
+            if "yw" in groups:  # a year in words: downstream rules read the digits
+                yw = year_from_words(groups["yw"])
+                if yw is None:
+                    continue
+                groups["y"] = str(yw)
             cands.append((-(e - s), rank, s, Match(s, e, name, groups)))
     cands.sort(key=lambda c: (c[0], c[1], c[2]))
     return tuple(c[3] for c in cands)

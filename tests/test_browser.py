@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -118,7 +119,10 @@ def _assert_nothing_ran(page: Any) -> None:
 def test_hostile_payloads_never_run_and_show_literally(page: Any, hostile_server: tuple[Server, dict[str, str]]) -> None:
     server, ids = hostile_server
     page.goto(server.url + "/")
-    story_link = page.locator("a.story-link")
+    bulk_link = page.locator(f"a.story-link[href='/story/{ids['bulk_story']}']")
+    assert bulk_link.inner_text() == f"Bulk story {webledger.HANDLER}"
+    bulk_link.hover()
+    story_link = page.locator(f"a.story-link[href='/story/{ids['story']}']")
     assert story_link.inner_text() == f"Story {webledger.SCRIPT} {webledger.TEMPLATE}"
     story_link.click()
     page.wait_for_url(f"**/story/{ids['story']}")
@@ -130,7 +134,8 @@ def test_hostile_payloads_never_run_and_show_literally(page: Any, hostile_server
     page.locator("text=hover").first.hover()
     _assert_nothing_ran(page)
     for path in (f"/article/{ids['article']}", f"/article/{ids['piped_article']}", f"/claim/{ids['claim']}",
-                 "/speaker/" + webledger.SPEAKER, "/search?q=script"):
+                 "/speaker/" + webledger.SPEAKER, "/search?q=script", "/entity/" + quote(ids["entity"], safe=""),
+                 f"/story/{ids['bulk_story']}?apage=2&qpage=2", f"/group/{ids['bulk_group']}?page=2"):
         page.goto(server.url + path)
         _assert_nothing_ran(page)
     page.goto(server.url + f"/article/{ids['piped_article']}")
@@ -141,6 +146,46 @@ def test_hostile_payloads_never_run_and_show_literally(page: Any, hostile_server
     assert page.locator("details.removed").get_attribute("open") is not None  # our one script ran, from /static
     assert f"Share on {webledger.SCRIPT}" in page.locator("details.removed").inner_text()
     _assert_nothing_ran(page)
+
+
+def test_speaker_page_over_time_and_entity_links(page: Any, hostile_server: tuple[Server, dict[str, str]]) -> None:
+    server, ids = hostile_server
+    page.goto(server.url + "/speaker/" + quote(webledger.SPEAKER, safe=""))
+    assert page.locator("h1").inner_text() == webledger.SPEAKER
+    chart = page.locator("svg.histogram")
+    assert chart.is_visible() and chart.locator("rect.seg.assert").count() == 1
+    page.goto(server.url + f"/article/{ids['article']}")
+    page.locator("dd.entities a").first.click()  # the article links its entities
+    page.wait_for_url("**/entity/**")
+    assert "dam" in page.locator("h1").inner_text()
+    assert page.locator("svg.histogram rect.seg").count() == 2  # said by it and about it, one day
+    _assert_nothing_ran(page)
+
+
+def test_briefing_file_is_styled_and_inert(page: Any, tmp_path: Path) -> None:
+    from crosscheck.report import write_report
+    from crosscheck.store import SQLiteStore
+
+    ids = webledger.build(tmp_path / "b.db")
+    out = tmp_path / "briefing.html"
+    with SQLiteStore(tmp_path / "b.db") as store:
+        write_report(store, out)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(out.as_uri())
+    badge = page.locator(".badge.disputed").first
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(253, 226, 225)"  # inlined CSS applies
+    assert page.locator("svg.timeline circle.ev").count() >= 1
+    page.locator(f"#s-{ids['story']} a.group-link").first.click()  # a group row -> its highlighted span
+    assert page.evaluate("() => location.hash") == f"#c-{ids['claim']}"
+    target = page.locator(":target")
+    assert target.count() == 1 and "claim-assert" in (target.get_attribute("class") or "")
+    assert target.is_visible()
+    _assert_nothing_ran(page)
+    assert [r for r in requests if not r.startswith("file://")] == []  # no network at all
+    assert not [m for m in console if "Content Security Policy" in m], console
 
 
 def test_unknown_id_is_a_404_page(page: Any, hostile_server: tuple[Server, dict[str, str]]) -> None:

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -16,6 +17,7 @@ import webledger
 from crosscheck.errors import StoreError
 from crosscheck.web import create_app
 from crosscheck.web.app import CSP
+from crosscheck.web.render import date_histogram, short_source
 from crosscheck.web.search import fts_query
 
 
@@ -48,6 +50,11 @@ def pages(ids: dict[str, str]) -> list[str]:
         f"/article/{ids['piped_article']}",
         "/speaker/Filler%20Speaker",
         "/search?q=dam",
+        f"/story/{ids['bulk_story']}?apage=2&qpage=2&page=1",
+        f"/group/{ids['bulk_group']}?page=2",
+        f"/article/{ids['bulk_article']}",
+        "/speaker/" + quote(webledger.SPEAKER, safe=""),
+        "/entity/" + quote(ids["entity"], safe=""),
     ]
 
 
@@ -71,9 +78,12 @@ def test_every_page_and_its_json_twin(client: TestClient, ids: dict[str, str]) -
 
 def test_story_list_links_each_story(client: TestClient, ids: dict[str, str]) -> None:
     data = client.get("/.json").json()
-    assert [s["id"] for s in data["stories"]] == [ids["story"]]
-    story = data["stories"][0]
+    assert [s["id"] for s in data["stories"]] == [ids["bulk_story"], ids["story"]]  # largest first
+    story = data["stories"][1]
     assert story["n_disputed"] == 1 and story["n_articles"] == 2
+    bulk = data["stories"][0]
+    assert bulk["n_articles"] == webledger.N_BULK and bulk["n_groups"] == 1 and bulk["n_disputed"] == 0
+    assert len(bulk["outlets"]) == 7 and bulk["date_range"] == ["2025-03-01", "2025-04-27"]
     assert f'href="/story/{ids["story"]}"' in client.get("/").text
     assert client.get("/index.json").json() == data
 
@@ -240,3 +250,131 @@ def test_serve_refuses_a_missing_ledger(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "absent.db")])
     assert result.exit_code == 2
     assert "crosscheck analyze" in result.output
+
+
+def test_story_pages_its_articles_groups_and_quantities(client: TestClient, ids: dict[str, str]) -> None:
+    base = f"/story/{ids['bulk_story']}"
+    first = client.get(base + ".json").json()
+    assert first["story"]["n_articles"] == webledger.N_BULK
+    assert len(first["articles"]) == 50 and first["articles_page"] == {
+        "page": 1, "per_page": 50, "has_next": True, "has_prev": False, "total": webledger.N_BULK, "pages": 2}
+    assert len(first["quantities"]) == 50 and first["quantities_page"]["has_next"]
+    assert all(q["conflict"] for q in first["quantities"])  # 10, 11 and 12 drones in one story
+    second = client.get(base + ".json?apage=2&qpage=2").json()
+    assert len(second["articles"]) == webledger.N_BULK - 50 and not second["articles_page"]["has_next"]
+    assert len(second["quantities"]) == webledger.N_BULK - 50
+    assert {a["id"] for a in first["articles"]}.isdisjoint(a["id"] for a in second["articles"])
+    assert second["groups"] == first["groups"]  # each list pages on its own parameter
+    html = client.get(base + "?qpage=2").text
+    assert f'href="{base}?qpage=2&amp;apage=2"' in html  # paging one list keeps the other's page
+    assert f'rel="prev" href="{base}"' in html
+    assert client.get(base + "?apage=0").status_code == 400
+    assert client.get(base + "?qpage=x").status_code == 400
+    members = client.get(f"/group/{ids['bulk_group']}.json?page=2").json()
+    assert len(members["members"]) == webledger.N_BULK - 50 and members["total"] == webledger.N_BULK
+    assert members["group"]["n_members"] == webledger.N_BULK and len(members["group"]["sources"]) == 7
+
+
+def test_speaker_and_entity_pages_show_claims_over_time(client: TestClient, ids: dict[str, str]) -> None:
+    data = client.get("/speaker/Filler%20Speaker.json").json()
+    assert data["over_time"]["days"] == {"2025-03-04": {"assert": webledger.N_FILLER}}
+    assert data["total"] == webledger.N_FILLER  # over all pages, not just this one
+    html = client.get("/speaker/Filler%20Speaker").text
+    assert '<svg class="histogram"' in html and '<rect class="seg assert"' in html
+    entity = client.get("/entity/" + quote(ids["entity"], safe="") + ".json").json()
+    assert entity["over_time"]["totals"] == {"said": 1, "about": 1}
+    assert entity["over_time"]["days"] == {"2025-03-04": {"said": 1, "about": 1}}
+    assert [c["id"] for c in entity["about"]] == [ids["claim"]] == [c["id"] for c in entity["said"]]
+    assert '<svg class="histogram"' in client.get("/entity/" + quote(ids["entity"], safe="")).text
+
+
+def test_date_histogram_buckets() -> None:
+    days = date_histogram({"2025-03-01": {"assert": 2}, "2025-03-03": {"deny": 1}}, ("assert", "deny"))
+    assert days["unit"] == "day" and [b["n"] for b in days["bars"]] == [2, 0, 1]
+    assert days["bars"][0]["segments"][0]["h"] == days["height"]  # the tallest bar fills the chart
+    weeks = date_histogram({"2025-01-01": {"a": 1}, "2025-06-30": {"a": 1}}, ("a",))
+    assert weeks["unit"] == "week" and sum(b["n"] for b in weeks["bars"]) == 2
+    months = date_histogram({"1987-02-26": {"a": 1}, "1988-03-01": {"a": 3}, "not a date": {"a": 9}}, ("a",))
+    assert months["unit"] == "month" and len(months["bars"]) == 14 and months["max"] == 3
+    assert date_histogram({}, ("a",))["bars"] == []
+
+
+def test_article_page_links_its_entities(client: TestClient, ids: dict[str, str]) -> None:
+    data = client.get(f"/article/{ids['article']}.json").json()
+    assert ids["entity"] in {e["key"] for e in data["entities"]}
+    html = client.get(f"/article/{ids['article']}").text
+    assert f'href="/entity/{quote(ids["entity"], safe="")}"' in html
+    assert "hl claim-assert entity" in html  # the mention is underlined inside the claim
+    piped = client.get(f"/article/{ids['piped_article']}.json").json()  # entities the pipeline resolved
+    assert piped["entities"] and all(e["key"] for e in piped["entities"])
+    assert f'href="/entity/{quote(piped["entities"][0]["key"], safe="")}"' in client.get(
+        f"/article/{ids['piped_article']}").text
+
+
+def test_article_page_shortens_machine_paths(client: TestClient, ids: dict[str, str]) -> None:
+    html = client.get(f"/article/{ids['bulk_article']}").text
+    assert "/home/reporter" not in html and "…/bulk/item-000.txt" in html
+    assert short_source("/home/x/corpus/a/b.txt") == "…/a/b.txt"
+    assert short_source("/tmp/in/feed.jsonl#12") == "…/in/feed.jsonl#12"
+    assert short_source("C:\\Users\\me\\news\\a.txt") == "…/news/a.txt"
+    assert short_source("https://example.com/a/b/c") == "https://example.com/a/b/c"
+    assert short_source("articles/01.txt") == "articles/01.txt"
+
+
+def test_claim_links_land_on_the_highlighted_span(client: TestClient, ids: dict[str, str]) -> None:
+    html = client.get(f"/article/{ids['article']}").text
+    claim = quote(ids["claim"], safe="")
+    assert f'id="c-{ids["claim"]}" href="/claim/{claim}"' in html  # the span's first run carries the anchor
+    group = client.get(f"/group/{ids['group']}").text
+    assert f'href="/article/{ids["article"]}#c-{claim}"' in group
+
+
+def test_story_stats_follow_every_write(tmp_path: Path) -> None:
+    """The counts the story list reads (migration 0004) match a recount after inserts, updates, deletes."""
+    from crosscheck.store import open_store
+
+    path = tmp_path / "s.db"
+    webledger.build(path)
+    recount = """SELECT s.id, (SELECT count(*) FROM story_articles sa WHERE sa.story_id = s.id),
+        (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id),
+        (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id AND g.status LIKE '%"disputed"%'),
+        (SELECT min(a.published) FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = s.id),
+        (SELECT max(a.published) FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = s.id)
+        FROM stories s ORDER BY s.id"""
+    stats = "SELECT * FROM story_stats ORDER BY story_id"
+    outlets = ("SELECT sa.story_id, a.outlet, count(*) FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+               "WHERE a.outlet IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2")
+    with open_store(path) as store:
+        def check() -> None:
+            assert [tuple(r) for r in store.conn.execute(stats)] == [tuple(r) for r in store.conn.execute(recount)]
+            assert ([tuple(r) for r in store.conn.execute("SELECT * FROM story_outlets ORDER BY 1, 2")]
+                    == [tuple(r) for r in store.conn.execute(outlets)])
+
+        check()
+        with store.transaction() as cur:
+            cur.execute("UPDATE claim_groups SET status = '[\"corroborated\"]' WHERE status LIKE '%disputed%'")
+            cur.execute("DELETE FROM story_articles WHERE article_id = 'abulk0000000000000'")
+            cur.execute("UPDATE story_articles SET story_id = ? WHERE article_id = 'abulk0000000000001'",
+                        (webledger.STORY_ID,))
+            cur.execute("UPDATE claim_groups SET story_id = ? WHERE id = ?", (webledger.STORY_ID, webledger.BULK_GROUP))
+            cur.execute("INSERT OR IGNORE INTO story_articles (story_id, article_id) VALUES (?, ?)",
+                        (webledger.STORY_ID, webledger.ARTICLE_ID))  # ignored: no double count
+        check()
+        with store.transaction() as cur:
+            cur.execute("DELETE FROM claim_groups WHERE id = ?", (webledger.GROUP_DENY,))
+            cur.execute("DELETE FROM story_articles WHERE story_id = ?", (webledger.BULK_STORY,))
+            cur.execute("DELETE FROM stories WHERE id = ?", (webledger.BULK_STORY,))
+        check()
+
+
+def test_story_list_without_the_stats_migration(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    webledger.build(path)
+    with sqlite3.connect(path) as conn:  # a ledger written before migration 0004
+        conn.executescript("DROP TABLE story_stats; DROP TABLE story_outlets; "
+                           "DELETE FROM migrations WHERE name = '0004_story_stats';")
+    conn.close()
+    with TestClient(create_app(path)) as c:
+        data = c.get("/.json").json()
+    assert [(s["id"], s["n_articles"], s["n_disputed"]) for s in data["stories"]] == [
+        (webledger.BULK_STORY, webledger.N_BULK, 0), (webledger.STORY_ID, 2, 1)]

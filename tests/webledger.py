@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crosscheck.model import Annotations, Article, Claim, Quantity, RemovedLine, TimeExpr
+from crosscheck.model import Annotations, Article, Claim, EntityMention, Quantity, RemovedLine, TimeExpr
 
 # Each payload would set window.__pwned (or raise an alert) if it ever ran.
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -29,6 +29,11 @@ ARTICLE_ID = "aweb00000000000001"
 SPEAKER = f"Kirby {SCRIPT}"
 DENIER = f"Envoy {IMG}"
 N_FILLER = 60  # more claims by one speaker than one page holds
+BULK_STORY = "sweb0000000000002"
+BULK_GROUP = "gweb0000000000003"
+N_BULK = 55  # a second story with more articles, quantities and group members than one page holds
+ENTITY = f"place:dam {SCRIPT}"  # an entity key carrying a payload (and a "/")
+LOCAL_PATH = "/home/reporter/private/feeds/bulk/item-000.txt"  # a machine path no page may show
 
 
 def _hand_built() -> tuple[Article, Annotations]:
@@ -47,6 +52,7 @@ def _hand_built() -> tuple[Article, Annotations]:
                         content=quote, cue="say", kind="direct", direct=True, speaker=SPEAKER, speaker_text=SPEAKER,
                         speaker_start=s_start, speaker_end=s_start + len(SPEAKER),
                         cue_start=text.index("said"), cue_end=text.index("said") + 4, hedged=True,
+                        speaker_entity=ENTITY,
                         hedges=(f"reportedly {SCRIPT}",), sentence_start=text.index(f'"{quote}'),
                         sentence_end=s_start + len(SPEAKER) + 1))
     d_line = lines[2]
@@ -74,7 +80,10 @@ def _hand_built() -> tuple[Article, Annotations]:
                       outlet=f"Outlet {IMG}", author=f"Author {HANDLER}", published="2025-03-04",
                       published_source="metadata", raw_sha="web-test",
                       removed_lines=(RemovedLine(text=f"Share on {SCRIPT}", reason="share line"),))
-    return article, Annotations(article_id=ARTICLE_ID, claims=tuple(claims), times=times, quantities=quantities)
+    dam = text.index("dam", q_start)
+    entities = (EntityMention(article_id=ARTICLE_ID, start=dam, end=dam + 3, text="dam", label="FAC", entity=ENTITY),)
+    return article, Annotations(article_id=ARTICLE_ID, claims=tuple(claims), times=times, quantities=quantities,
+                                entities=entities)
 
 
 def _link_rows(store: object, other_article: str | None) -> None:
@@ -98,6 +107,35 @@ def _link_rows(store: object, other_article: str | None) -> None:
                     (f"{ARTICLE_ID}:c2", GROUP_DENY, ARTICLE_ID))
         cur.execute("INSERT INTO relations VALUES ('rweb000000000001', 'contradicts', 'dispute', ?, ?, ?)",
                     (GROUP_DENY, GROUP_ASSERT, json.dumps({"how": SCRIPT})))
+
+
+def _bulk(store: object) -> None:
+    """N_BULK short articles in one story and one group, each with a counted quantity and a claim."""
+    for i in range(N_BULK):
+        aid = f"abulk{i:013d}"
+        text = f'"We counted {10 + i % 3} drones {SCRIPT}," said Bulk Speaker {i}.'
+        q0 = text.index(f"{10 + i % 3} drones")
+        inner = text[1 : text.index(',"')]
+        claim = Claim(id=f"{aid}:c1", article_id=aid, start=1, end=1 + len(inner), content=inner, cue="say",
+                      kind="direct", direct=True, speaker=f"Bulk Speaker {i}", sentence_start=0, sentence_end=len(text))
+        qty = Quantity(id=f"{aid}:q1", article_id=aid, start=q0, end=q0 + len(f"{10 + i % 3} drones"),
+                       text=f"{10 + i % 3} drones", value=float(10 + i % 3), unit="drone", claim_id=claim.id)
+        source = LOCAL_PATH.replace("000", f"{i:03d}") if i % 2 == 0 else f"https://example.invalid/{i}?{JS_URL}"
+        article = Article(id=aid, source=source, text=text, title=f"Bulk {i:02d} {IMG}", outlet=f"Desk {i % 7} {HANDLER}",
+                          published=f"2025-{3 + i // 28:02d}-{1 + i % 28:02d}", published_source="metadata",
+                          raw_sha=f"bulk-{i}")
+        store.save(article, Annotations(article_id=aid, claims=(claim,), quantities=(qty,)))  # type: ignore[attr-defined]
+    with store.transaction() as cur:  # type: ignore[attr-defined]
+        cur.execute("INSERT INTO stories (id, title, events, updated_at) VALUES (?, ?, '[]', 'now')",
+                    (BULK_STORY, f"Bulk story {HANDLER}"))
+        cur.execute("INSERT INTO claim_groups (id, story_id, polarity, status, outlets, independent_origins, "
+                    "first_seen, updated_at) VALUES (?, ?, 'assert', '[\"corroborated\"]', '[]', '[]', '2025-03-01', 'now')",
+                    (BULK_GROUP, BULK_STORY))
+        for i in range(N_BULK):
+            aid = f"abulk{i:013d}"
+            cur.execute("INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)", (BULK_STORY, aid))
+            cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, x'')",
+                        (f"{aid}:c1", BULK_GROUP, aid))
 
 
 def build(path: Path) -> dict[str, str]:
@@ -124,5 +162,7 @@ def build(path: Path) -> dict[str, str]:
         article, annotations = _hand_built()
         store.save(article, annotations)
         _link_rows(store, piped)
+        _bulk(store)
     return {"story": STORY_ID, "group": GROUP_ASSERT, "deny_group": GROUP_DENY, "article": ARTICLE_ID,
-            "claim": f"{ARTICLE_ID}:c1", "piped_article": piped or ""}
+            "claim": f"{ARTICLE_ID}:c1", "piped_article": piped or "", "bulk_story": BULK_STORY,
+            "bulk_group": BULK_GROUP, "bulk_article": "abulk0000000000000", "entity": ENTITY}

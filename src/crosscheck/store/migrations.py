@@ -189,3 +189,119 @@ MIGRATIONS.append(
         """,
     )
 )
+
+
+MIGRATIONS.append(
+    (
+        # Summary rows for the web UI's story list, kept by triggers so a list of 100k-article
+        # stories pages in milliseconds instead of counting every story's articles per request.
+        # Inserts bump counts; deletes and updates recount the one story they touch, so the
+        # numbers stay right whatever the writer does (INSERT OR IGNORE, merges, re-linking).
+        # published_at orders a story's articles without a join; story_articles is read by story.
+        "0004_story_stats",
+        """
+            CREATE TABLE story_stats (
+                story_id TEXT PRIMARY KEY,
+                n_articles INTEGER NOT NULL DEFAULT 0,
+                n_groups INTEGER NOT NULL DEFAULT 0,
+                n_disputed INTEGER NOT NULL DEFAULT 0,
+                first_published TEXT,
+                last_published TEXT
+            );
+            CREATE INDEX story_stats_size ON story_stats(n_articles DESC, story_id);
+            CREATE TABLE story_outlets (
+                story_id TEXT NOT NULL, outlet TEXT NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (story_id, outlet)
+            ) WITHOUT ROWID;
+            CREATE INDEX claim_groups_story_seen ON claim_groups(story_id, first_seen);
+            CREATE INDEX quantities_claim ON quantities(claim_id);
+            CREATE INDEX claims_speaker_entity ON claims(speaker_entity);
+            CREATE INDEX claims_speaker_text ON claims(speaker_text) WHERE speaker IS NULL;
+
+            CREATE TRIGGER story_stats_story_ai AFTER INSERT ON stories BEGIN
+                INSERT OR IGNORE INTO story_stats (story_id) VALUES (new.id);
+            END;
+            CREATE TRIGGER story_stats_story_ad AFTER DELETE ON stories BEGIN
+                DELETE FROM story_stats WHERE story_id = old.id;
+                DELETE FROM story_outlets WHERE story_id = old.id;
+            END;
+
+            CREATE TRIGGER story_stats_sa_ai AFTER INSERT ON story_articles BEGIN
+                INSERT INTO story_stats (story_id, n_articles, first_published, last_published)
+                SELECT new.story_id, 1, a.published, a.published FROM (SELECT 1)
+                LEFT JOIN articles a ON a.id = new.article_id WHERE true
+                ON CONFLICT (story_id) DO UPDATE SET
+                    n_articles = n_articles + 1,
+                    first_published = min(coalesce(first_published, excluded.first_published),
+                                          coalesce(excluded.first_published, first_published)),
+                    last_published = max(coalesce(last_published, excluded.last_published),
+                                         coalesce(excluded.last_published, last_published));
+                INSERT INTO story_outlets (story_id, outlet, n)
+                SELECT new.story_id, a.outlet, 1 FROM articles a WHERE a.id = new.article_id AND a.outlet IS NOT NULL
+                ON CONFLICT (story_id, outlet) DO UPDATE SET n = n + 1;
+            END;
+            CREATE TRIGGER story_stats_sa_ad AFTER DELETE ON story_articles BEGIN
+                UPDATE story_stats SET
+                    n_articles = (SELECT count(*) FROM story_articles WHERE story_id = old.story_id),
+                    first_published = (SELECT min(a.published) FROM story_articles sa JOIN articles a
+                                       ON a.id = sa.article_id WHERE sa.story_id = old.story_id),
+                    last_published = (SELECT max(a.published) FROM story_articles sa JOIN articles a
+                                      ON a.id = sa.article_id WHERE sa.story_id = old.story_id)
+                WHERE story_id = old.story_id;
+                UPDATE story_outlets SET n = n - 1 WHERE story_id = old.story_id
+                    AND outlet = (SELECT outlet FROM articles WHERE id = old.article_id);
+                DELETE FROM story_outlets WHERE story_id = old.story_id AND n <= 0;
+            END;
+            CREATE TRIGGER story_stats_sa_au AFTER UPDATE ON story_articles BEGIN
+                DELETE FROM story_outlets WHERE story_id IN (old.story_id, new.story_id);
+                INSERT INTO story_outlets (story_id, outlet, n)
+                SELECT sa.story_id, a.outlet, count(*) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                WHERE sa.story_id IN (old.story_id, new.story_id) AND a.outlet IS NOT NULL
+                GROUP BY sa.story_id, a.outlet;
+                INSERT OR IGNORE INTO story_stats (story_id) VALUES (new.story_id);
+                UPDATE story_stats SET
+                    n_articles = (SELECT count(*) FROM story_articles WHERE story_id = story_stats.story_id),
+                    first_published = (SELECT min(a.published) FROM story_articles sa JOIN articles a
+                                       ON a.id = sa.article_id WHERE sa.story_id = story_stats.story_id),
+                    last_published = (SELECT max(a.published) FROM story_articles sa JOIN articles a
+                                      ON a.id = sa.article_id WHERE sa.story_id = story_stats.story_id)
+                WHERE story_id IN (old.story_id, new.story_id);
+            END;
+
+            CREATE TRIGGER story_stats_g_ai AFTER INSERT ON claim_groups WHEN new.story_id IS NOT NULL BEGIN
+                INSERT INTO story_stats (story_id, n_groups, n_disputed)
+                VALUES (new.story_id, 1, new.status LIKE '%"disputed"%')
+                ON CONFLICT (story_id) DO UPDATE SET n_groups = n_groups + 1,
+                    n_disputed = n_disputed + excluded.n_disputed;
+            END;
+            CREATE TRIGGER story_stats_g_ad AFTER DELETE ON claim_groups WHEN old.story_id IS NOT NULL BEGIN
+                UPDATE story_stats SET n_groups = n_groups - 1,
+                    n_disputed = n_disputed - (old.status LIKE '%"disputed"%')
+                WHERE story_id = old.story_id;
+            END;
+            CREATE TRIGGER story_stats_g_au AFTER UPDATE OF story_id, status ON claim_groups BEGIN
+                UPDATE story_stats SET n_groups = n_groups - 1,
+                    n_disputed = n_disputed - (old.status LIKE '%"disputed"%')
+                WHERE story_id = old.story_id;
+                INSERT INTO story_stats (story_id, n_groups, n_disputed)
+                SELECT new.story_id, 1, new.status LIKE '%"disputed"%' WHERE new.story_id IS NOT NULL
+                ON CONFLICT (story_id) DO UPDATE SET n_groups = n_groups + 1,
+                    n_disputed = n_disputed + excluded.n_disputed;
+            END;
+
+            INSERT INTO story_stats (story_id, n_articles, n_groups, n_disputed, first_published, last_published)
+            SELECT s.id,
+                   (SELECT count(*) FROM story_articles sa WHERE sa.story_id = s.id),
+                   (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id),
+                   (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id AND g.status LIKE '%"disputed"%'),
+                   (SELECT min(a.published) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                    WHERE sa.story_id = s.id),
+                   (SELECT max(a.published) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                    WHERE sa.story_id = s.id)
+            FROM stories s;
+            INSERT INTO story_outlets (story_id, outlet, n)
+            SELECT sa.story_id, a.outlet, count(*) FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+            WHERE a.outlet IS NOT NULL GROUP BY sa.story_id, a.outlet
+        """,
+    )
+)

@@ -7,6 +7,21 @@ same dict as HTML (Jinja2, autoescaped) or JSON (the page path + ``.json``).
 
 from __future__ import annotations
 
-from crosscheck.web.app import create_app
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 __all__ = ["create_app"]
+
+
+def create_app(db_path: str | Path) -> FastAPI:
+    """The web UI over the ledger at ``db_path`` (see :func:`crosscheck.web.app.create_app`).
+
+    Imported lazily so that ``crosscheck report``, which renders the same templates through
+    :mod:`crosscheck.web.render`, does not load FastAPI.
+    """
+    from crosscheck.web.app import create_app as build
+
+    return build(db_path)

@@ -9,7 +9,6 @@ page (or JSON, for ``.json`` paths), never a traceback.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,11 +17,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
 from crosscheck import __version__
 from crosscheck.web.db import Ledger
+from crosscheck.web.render import STATIC, environment, web_href
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -36,17 +36,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-STATIC = Path(__file__).parent / "static"
 
 
 def templates() -> Environment:
-    """The Jinja2 environment: autoescape on for every template, whatever its name."""
-    env = Environment(loader=PackageLoader("crosscheck.web", "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters["u"] = lambda s: quote(str(s), safe="")
-    env.globals["version"] = __version__
-    env.globals["timeline_chart"] = timeline_chart
-    return env
+    """The Jinja2 environment of the UI (links to pages, autoescape on for every template)."""
+    return environment(web_href)
 
 
 def wants_json(request: Request) -> bool:
@@ -64,7 +58,8 @@ def render(request: Request, template: str, data: dict[str, Any], status: int = 
     json_url = "/.json" if path == "/" else path + ".json"
     if request.url.query:
         json_url += "?" + request.url.query
-    html = env.get_template(template).render(json_url=json_url, **data)
+    params = dict(request.query_params)
+    html = env.get_template(template).render(json_url=json_url, params=params, **data)
     return HTMLResponse(html, status_code=status)
 
 
@@ -73,35 +68,6 @@ def error(request: Request, status: int, message: str) -> Response:
     titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 503: "Not available"}
     return render(request, "error.html", {"status": status, "title": titles.get(status, "Error"),
                                           "error": message}, status)
-
-
-def timeline_chart(events: list[dict[str, Any]], report_dates: list[str], width: int = 760) -> dict[str, Any]:
-    """SVG layout of a story timeline: event dates on one row, report (publication) dates on another."""
-
-    def day(s: str | None) -> date | None:
-        try:
-            return date.fromisoformat(s[:10]) if s else None
-        except ValueError:
-            return None
-
-    points = [(day(e.get("date")), e) for e in events]
-    reports = [(day(d), d) for d in report_dates]
-    days = [d for d, _ in points + reports if d]
-    if not days:
-        return {"width": width, "events": [], "reports": [], "ticks": []}
-    lo, hi = min(days), max(days)
-    span = max((hi - lo).days, 1)
-
-    def x(d: date) -> int:
-        return 30 + round((d - lo).days / span * (width - 60))
-
-    ticks = [{"x": x(d), "label": d.isoformat()} for d in sorted({lo, hi})]
-    return {
-        "width": width,
-        "events": [{"x": x(d), "date": e.get("date"), "what": e.get("what", "")} for d, e in points if d],
-        "reports": [{"x": x(d), "date": s} for d, s in reports if d],
-        "ticks": ticks,
-    }
 
 
 def create_app(db_path: str | Path) -> FastAPI:

@@ -22,6 +22,7 @@ PER_PAGE = 50
 MAX_PAGE = 100_000
 LINK_MIGRATION = "0002_link_layer"
 SEARCH_MIGRATION = "0003_search_index"
+STATS_MIGRATION = "0004_story_stats"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Features:
 
     links: bool
     search: bool
+    stats: bool  # story_stats and story_outlets, kept by triggers (else counted per request)
 
 
 class Ledger:
@@ -44,7 +46,8 @@ class Ledger:
             applied = set(self.store().applied_migrations())
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path} is not a crosscheck ledger: {exc}") from exc
-        self.features = Features(links=LINK_MIGRATION in applied, search=SEARCH_MIGRATION in applied)
+        self.features = Features(links=LINK_MIGRATION in applied, search=SEARCH_MIGRATION in applied,
+                                 stats=STATS_MIGRATION in applied)
 
     def store(self) -> SQLiteStore:
         """This thread's read-only store (opened on first use)."""
@@ -68,6 +71,15 @@ def loads(value: str | None, default: Any) -> Any:
 def page_slice(rows: list[Any], page: int, per: int = PER_PAGE) -> dict[str, Any]:
     """Pagination facts for a list fetched with ``LIMIT per + 1``."""
     return {"page": page, "per_page": per, "has_next": len(rows) > per, "has_prev": page > 1}
+
+
+def paged(rows: list[Any], page: int, total: int | None = None, per: int = PER_PAGE) -> dict[str, Any]:
+    """Pagination facts of one of several paged lists on a page (``total`` when it is cheap to know)."""
+    out = page_slice(rows, page, per)
+    if total is not None:
+        out["total"] = total
+        out["pages"] = max(1, -(-total // per))
+    return out
 
 
 def marks(n: int) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from typing import Any
 
-from crosscheck.web.db import PER_PAGE, loads, page_slice
+from crosscheck.web.db import PER_PAGE, loads, page_slice, paged
 from crosscheck.web.spans import Span, claim_spans, runs, sentence_runs
 from crosscheck.web.stories import claim_dict
 
@@ -55,24 +56,35 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
     times = [dict(r) for r in conn.execute("SELECT * FROM times WHERE article_id = ? ORDER BY start", (article_id,))]
     quantities = [dict(r) for r in conn.execute(
         "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article_id,))]
+    mentions = conn.execute(
+        "SELECT start, end, text, label, entity FROM entity_mentions WHERE article_id = ? ORDER BY start",
+        (article_id,)).fetchall()
+    entities: dict[str, dict[str, Any]] = {}
+    for m in mentions:
+        if m["entity"]:
+            e = entities.setdefault(m["entity"], {"key": m["entity"], "name": m["text"], "label": m["label"],
+                                                  "mentions": 0})
+            e["mentions"] += 1
     spans: list[Span] = []
     for c in claims:
         spans += claim_spans(c, link=True)
     spans += [Span(t["start"], t["end"], "time") for t in times]
     spans += [Span(q["start"], q["end"], "quantity") for q in quantities]
+    spans += [Span(m["start"], m["end"], "entity") for m in mentions if m["entity"]]
     meta = {k: row[k] for k in _ARTICLE_META}
     meta["published_how"] = PUBLISHED_HOW.get(row["published_source"], row["published_source"])
     return {
         "article": meta,
-        "paragraphs": [runs(text[a:b], spans, offset=a) for a, b in _paragraphs(text)],
+        "paragraphs": [runs(text[a:b], spans, offset=a) for a, b in paragraphs(text)],
         "removed_lines": loads(row["removed_lines"], []),
         "claims": claims,
         "times": times,
         "quantities": quantities,
+        "entities": sorted(entities.values(), key=lambda e: (-e["mentions"], e["key"])),
     }
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
+def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each paragraph (blank-line separated) of the clean text."""
     out, pos = [], 0
     while pos < len(text):
@@ -100,15 +112,53 @@ def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: in
     return out, rows
 
 
+def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]], *,
+               by_stance: bool = False) -> dict[str, Any]:
+    """Claims per day (by publication date) for each named ``WHERE`` clause, over all pages.
+
+    Returns the day counts (per series, or per stance with ``by_stance``) for the chart, the
+    outlets, the number of claims per series and how many have no date.
+    """
+    days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    outlets: set[str] = set()
+    totals: dict[str, int] = {}
+    undated = 0
+    for name, (where, args) in series.items():
+        total = 0
+        for r in conn.execute(
+                f"""SELECT substr(a.published, 1, 10) AS day, a.outlet, c.polarity, count(*) AS n
+                    FROM claims c JOIN articles a ON a.id = c.article_id
+                    WHERE a.superseded_by IS NULL AND ({where})
+                    GROUP BY day, a.outlet, c.polarity""", args):
+            kind = r["polarity"] if by_stance else name
+            if r["day"]:
+                days[r["day"]][kind] += r["n"]
+            else:
+                undated += r["n"]
+            if r["outlet"]:
+                outlets.add(r["outlet"])
+            total += r["n"]
+        totals[name] = total
+    return {"days": {d: dict(v) for d, v in sorted(days.items())}, "outlets": sorted(outlets),
+            "totals": totals, "undated": undated}
+
+
+_SPEAKER = "c.speaker = ? OR (c.speaker IS NULL AND c.speaker_text = ?)"
+_ENTITY_SAID = "c.speaker_entity = ?"
+# claims whose span holds a mention of the entity, found from the entity's mentions (indexed)
+_ENTITY_ABOUT = """c.id IN (SELECT c2.id FROM entity_mentions m JOIN claims c2 ON c2.article_id = m.article_id
+                            AND m.start >= c2.start AND m.end <= c2.end WHERE m.entity = ?)"""
+
+
 def speaker(conn: sqlite3.Connection, name: str, *, page: int = 1) -> dict[str, Any] | None:
     """Everything said by a speaker (resolved name or as written) across outlets, over time."""
-    where = "c.speaker = ? OR (c.speaker IS NULL AND c.speaker_text = ?)"
-    said, rows = _claims_page(conn, where, [name, name], page)
+    said, rows = _claims_page(conn, _SPEAKER, [name, name], page)
     if not said and page == 1:
         return None
-    outlets = sorted({c["outlet"] for c in said if c["outlet"]})
+    timeline = _over_time(conn, {"said": (_SPEAKER, [name, name])}, by_stance=True)
     entity = next((c["speaker_entity"] for c in said if c["speaker_entity"]), None)
-    return {"speaker": name, "entity": entity, "outlets": outlets, "said": said, **page_slice(rows, page)}
+    return {"speaker": name, "entity": entity, "outlets": timeline["outlets"], "over_time": timeline,
+            "said": said, **paged(rows, page, timeline["totals"]["said"])}
 
 
 def entity(conn: sqlite3.Connection, key: str, *, page: int = 1) -> dict[str, Any] | None:
@@ -117,14 +167,11 @@ def entity(conn: sqlite3.Connection, key: str, *, page: int = 1) -> dict[str, An
         "SELECT text, count(*) AS n FROM entity_mentions WHERE entity = ? GROUP BY text ORDER BY n DESC LIMIT 20",
         (key,),
     ).fetchall()
-    said, rows_said = _claims_page(conn, "c.speaker_entity = ?", [key], page)
-    about, rows_about = _claims_page(
-        conn,
-        """EXISTS (SELECT 1 FROM entity_mentions m WHERE m.article_id = c.article_id AND m.entity = ?
-                   AND m.start >= c.start AND m.end <= c.end)""",
-        [key], page)
+    said, rows_said = _claims_page(conn, _ENTITY_SAID, [key], page)
+    about, rows_about = _claims_page(conn, _ENTITY_ABOUT, [key], page)
     if not names and not said and page == 1:
         return None
+    timeline = _over_time(conn, {"said": (_ENTITY_SAID, [key]), "about": (_ENTITY_ABOUT, [key])})
     more = page_slice(rows_said if len(rows_said) > len(rows_about) else rows_about, page)
     return {"entity": key, "names": [{"text": r["text"], "mentions": r["n"]} for r in names],
-            "said": said, "about": about, **more}
+            "outlets": timeline["outlets"], "over_time": timeline, "said": said, "about": about, **more}

@@ -30,10 +30,10 @@ class NotFound(Exception):
     """An unknown or malformed id (-> 404)."""
 
 
-def _page(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
+def _page(request: Request, name: str = "page") -> int:
+    raw = request.query_params.get(name, "1")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise BadRequest(f"page must be a whole number from 1 to {MAX_PAGE}")
+        raise BadRequest(f"{name} must be a whole number from 1 to {MAX_PAGE}")
     return int(raw)
 
 
@@ -76,13 +76,16 @@ class Unavailable(Exception):
 def index(request: Request) -> tuple[str, dict[str, Any]]:
     """The story list, with a title filter (``q``) and pages."""
     _need_links(request)
-    return "stories.html", stories.story_list(_ledger(request).conn, q=_q(request), page=_page(request))
+    ledger = _ledger(request)
+    return "stories.html", stories.story_list(ledger.conn, q=_q(request), page=_page(request),
+                                              stats=ledger.features.stats)
 
 
 def story(request: Request) -> tuple[str, dict[str, Any]]:
     """One story."""
     _need_links(request)
-    data = stories.story(_ledger(request).conn, _id(request, "story_id"), page=_page(request))
+    pages = {name: _page(request, name) for name in ("page", "apage", "qpage")}
+    data = stories.story(_ledger(request).conn, _id(request, "story_id"), **pages)
     if data is None:
         raise NotFound("no such story")
     return "story.html", data
@@ -91,7 +94,7 @@ def story(request: Request) -> tuple[str, dict[str, Any]]:
 def group(request: Request) -> tuple[str, dict[str, Any]]:
     """One claim group."""
     _need_links(request)
-    data = stories.group(_ledger(request).conn, _id(request, "group_id"))
+    data = stories.group(_ledger(request).conn, _id(request, "group_id"), page=_page(request))
     if data is None:
         raise NotFound("no such claim group")
     return "group.html", data
@@ -162,8 +165,8 @@ PAGES: list[tuple[str, Callable[[Request], tuple[str, dict[str, Any]]]]] = [
     ("/group/{group_id}", group),
     ("/claim/{claim_id}", claim),
     ("/article/{article_id}", article),
-    ("/speaker/{name}", speaker),
-    ("/entity/{key}", entity),
+    ("/speaker/{name:path}", speaker),  # a name may hold "/" ("</script>", "AC/DC")
+    ("/entity/{key:path}", entity),
     ("/search", search_page),
 ]
 

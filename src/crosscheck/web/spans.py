@@ -25,7 +25,9 @@ class Span:
 def runs(text: str, spans: list[Span], *, offset: int = 0) -> list[dict[str, Any]]:
     """Flat runs of ``text`` (which starts at ``offset`` of the article) with their span kinds.
 
-    Each run: ``{"text", "start", "kinds": [...], "ref"}``; ``ref`` is the first claim covering it.
+    Each run: ``{"text", "start", "kinds": [...], "ref", "anchors": [...]}``; ``ref`` is the first
+    claim covering it, ``anchors`` the claims (spans with a ``ref``) that start where it starts, so
+    a link to ``#c-CLAIM`` lands on the first character of the claim's highlighted span.
     """
     end_all = offset + len(text)
     inside = [s for s in spans if s.end > offset and s.start < end_all and s.end > s.start]
@@ -41,11 +43,12 @@ def runs(text: str, spans: list[Span], *, offset: int = 0) -> list[dict[str, Any
         cover = [s for s in inside if s.start <= a and s.end >= b]
         kinds = sorted({s.kind for s in cover})
         ref = next((s.ref for s in sorted(cover, key=lambda s: (s.start, -s.end)) if s.ref), None)
+        anchors = sorted({s.ref for s in cover if s.ref and s.start == a})
         piece = text[a - offset : b - offset]
-        if out and out[-1]["kinds"] == kinds and out[-1]["ref"] == ref:
+        if out and out[-1]["kinds"] == kinds and out[-1]["ref"] == ref and not anchors:
             out[-1]["text"] += piece
         else:
-            out.append({"text": piece, "start": a, "kinds": kinds, "ref": ref})
+            out.append({"text": piece, "start": a, "kinds": kinds, "ref": ref, "anchors": anchors})
     return out
 
 

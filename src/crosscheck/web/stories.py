@@ -10,7 +10,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from crosscheck.web.db import PER_PAGE, loads, marks, page_slice
+from crosscheck.web.db import PER_PAGE, loads, marks, page_slice, paged
 from crosscheck.web.spans import sentence_runs
 
 STATUSES = ("corroborated", "single_source", "disputed", "conflicting", "updated")
@@ -29,54 +29,88 @@ def _like(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def story_list(conn: sqlite3.Connection, *, q: str = "", page: int = 1) -> dict[str, Any]:
-    """Stories with article count, outlets, date range and number of disputed groups."""
+def story_list(conn: sqlite3.Connection, *, q: str = "", page: int = 1, stats: bool = True) -> dict[str, Any]:
+    """Stories with article count, outlets, date range and number of disputed groups, largest first.
+
+    With ``stats`` (migration 0004) the counts come from ``story_stats``, kept by triggers, and
+    the largest stories are read off its index; without, they are counted per request.
+    """
     where, args = "", []
     if q:
         where, args = "WHERE s.title LIKE ? ESCAPE '\\'", [_like(q)]
-    rows = conn.execute(
-        f"""SELECT s.id, s.title,
-                   (SELECT count(*) FROM story_articles sa WHERE sa.story_id = s.id) AS n_articles,
-                   (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id
-                        AND g.status LIKE '%"disputed"%') AS n_disputed,
-                   (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id) AS n_groups
-            FROM stories s {where} ORDER BY n_articles DESC, s.rowid LIMIT ? OFFSET ?""",
-        [*args, PER_PAGE + 1, (page - 1) * PER_PAGE],
-    ).fetchall()
+    limit = [*args, PER_PAGE + 1, (page - 1) * PER_PAGE]
+    if stats:
+        rows = conn.execute(
+            f"""SELECT s.id, s.title, st.n_articles, st.n_groups, st.n_disputed,
+                       st.first_published AS first, st.last_published AS last
+                FROM story_stats st JOIN stories s ON s.id = st.story_id {where}
+                ORDER BY st.n_articles DESC, st.story_id LIMIT ? OFFSET ?""", limit).fetchall()
+        ids = [r["id"] for r in rows[:PER_PAGE]]
+        outlets: dict[str, list[str]] = defaultdict(list)
+        for o in conn.execute(f"SELECT story_id, outlet FROM story_outlets WHERE story_id IN ({marks(len(ids))}) "
+                              "ORDER BY outlet", ids):
+            outlets[o["story_id"]].append(o["outlet"])
+        meta = {r["id"]: (r["first"], r["last"], outlets.get(r["id"], [])) for r in rows[:PER_PAGE]}
+    else:
+        rows = conn.execute(
+            f"""SELECT s.id, s.title,
+                       (SELECT count(*) FROM story_articles sa WHERE sa.story_id = s.id) AS n_articles,
+                       (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id
+                            AND g.status LIKE '%"disputed"%') AS n_disputed,
+                       (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id) AS n_groups
+                FROM stories s {where} ORDER BY n_articles DESC, s.id LIMIT ? OFFSET ?""", limit).fetchall()
+        meta = {}
+        for r in rows[:PER_PAGE]:
+            m = conn.execute(
+                """SELECT min(a.published) AS first, max(a.published) AS last,
+                          json_group_array(DISTINCT a.outlet) AS outlets
+                   FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+                   WHERE sa.story_id = ? AND a.outlet IS NOT NULL""", (r["id"],)).fetchone()
+            meta[r["id"]] = (m["first"], m["last"], sorted(loads(m["outlets"], [])))
     stories = []
     for r in rows[:PER_PAGE]:
-        meta = conn.execute(
-            """SELECT min(a.published) AS first, max(a.published) AS last,
-                      json_group_array(DISTINCT a.outlet) AS outlets
-               FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-               WHERE sa.story_id = ? AND a.outlet IS NOT NULL""",
-            (r["id"],),
-        ).fetchone()
+        first, last, outs = meta[r["id"]]
         stories.append({
             "id": r["id"], "title": r["title"], "n_articles": r["n_articles"], "n_groups": r["n_groups"],
-            "n_disputed": r["n_disputed"], "outlets": sorted(loads(meta["outlets"], [])),
-            "date_range": [meta["first"], meta["last"]] if meta["first"] else None,
+            "n_disputed": r["n_disputed"], "outlets": outs, "date_range": [first, last] if first else None,
         })
     return {"q": q, "stories": stories, **page_slice(rows, page)}
 
 
+_MEMBER_COLS = """m.group_id, c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity,
+                  a.outlet, a.published"""
+
+
 def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Member claims of some groups, with their article's outlet, title and date."""
+    """Member claims of some groups (who, stance, outlet; no text), oldest first."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not group_ids:
         return out
     rows = conn.execute(
-        f"""SELECT m.group_id, m.origin, m.publisher, c.*, a.outlet, a.title AS article_title,
-                   a.published, a.text AS article_text
+        f"""SELECT {_MEMBER_COLS}
             FROM group_members m JOIN claims c ON c.id = m.claim_id JOIN articles a ON a.id = c.article_id
             WHERE m.group_id IN ({marks(len(group_ids))}) ORDER BY a.published, m.rowid""",
         group_ids,
     ).fetchall()
     for r in rows:
+        out[r["group_id"]].append(dict(r))
+    return out
+
+
+def _member_page(conn: sqlite3.Connection, group_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+    """One page of a group's members with everything the claim card shows (sentence in context)."""
+    rows = conn.execute(
+        """SELECT m.group_id, m.origin, m.publisher, c.*, a.outlet, a.title AS article_title,
+                  a.published, a.text AS article_text
+           FROM group_members m JOIN claims c ON c.id = m.claim_id JOIN articles a ON a.id = c.article_id
+           WHERE m.group_id = ? ORDER BY a.published, m.rowid LIMIT ? OFFSET ?""",
+        (group_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
+    out = []
+    for r in rows[:PER_PAGE]:
         c = claim_dict(r)
         c["context"] = sentence_runs(c.pop("article_text"), c)
-        out[r["group_id"]].append(c)
-    return out
+        out.append(c)
+    return out, rows
 
 
 def _relations(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
@@ -91,27 +125,58 @@ def _relations(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]
              "evidence": loads(r["evidence"], {})} for r in rows]
 
 
-def _label(conn: sqlite3.Connection, item_id: str) -> dict[str, Any]:
-    """What a relation end shows: a group's first claim, or a claim."""
-    row = conn.execute(
-        """SELECT c.id, c.content, c.speaker, c.speaker_text, c.polarity, m.group_id FROM group_members m
-           JOIN claims c ON c.id = m.claim_id WHERE m.group_id = ? ORDER BY m.rowid LIMIT 1""",
-        (item_id,),
-    ).fetchone()
+def _label(conn: sqlite3.Connection, item_id: str, claim_id: str | None = None) -> dict[str, Any]:
+    """What a relation end shows: the claim the evidence names, else the group's first claim, else a claim."""
+    cols = "c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity, m.group_id"
+    row = None
+    if claim_id:
+        row = conn.execute(f"""SELECT {cols} FROM claims c LEFT JOIN group_members m ON m.claim_id = c.id
+                               WHERE c.id = ?""", (claim_id,)).fetchone()
     if row is None:
-        row = conn.execute(
-            """SELECT c.id, c.content, c.speaker, c.speaker_text, c.polarity, m.group_id FROM claims c
-               LEFT JOIN group_members m ON m.claim_id = c.id WHERE c.id = ?""",
-            (item_id,),
-        ).fetchone()
+        row = conn.execute(f"""SELECT {cols} FROM group_members m JOIN claims c ON c.id = m.claim_id
+                               WHERE m.group_id = ? ORDER BY m.rowid LIMIT 1""", (item_id,)).fetchone()
     if row is None:
-        return {"id": item_id, "content": item_id, "group_id": None, "claim_id": None, "speaker": None}
+        row = conn.execute(f"""SELECT {cols} FROM claims c LEFT JOIN group_members m ON m.claim_id = c.id
+                               WHERE c.id = ?""", (item_id,)).fetchone()
+    if row is None:
+        return {"id": item_id, "content": item_id, "group_id": None, "claim_id": None, "article_id": None,
+                "speaker": None, "polarity": None}
     return {"id": item_id, "content": row["content"], "group_id": row["group_id"], "claim_id": row["id"],
-            "speaker": row["speaker"] or row["speaker_text"], "polarity": row["polarity"]}
+            "article_id": row["article_id"], "speaker": row["speaker"] or row["speaker_text"],
+            "polarity": row["polarity"]}
+
+
+def contradiction_items(conn: sqlite3.Connection, rels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Relations with both ends labelled (the claims the evidence names, with their spans)."""
+    out = []
+    for r in rels:
+        ev = r["evidence"] if isinstance(r["evidence"], dict) else {}
+        out.append({**r, "a_item": _label(conn, r["a"], _str(ev.get("a_claim"))),
+                    "b_item": _label(conn, r["b"], _str(ev.get("b_claim")))})
+    return out
+
+
+def conflicting_numbers(contradictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The contradictions that rest on different numbers, with the values on each side."""
+    return [{**r, "a_values": r["evidence"].get("a_values") or [], "b_values": r["evidence"].get("b_values") or []}
+            for r in contradictions if r["evidence"].get("conflict") == "number"]
+
+
+def _str(v: Any) -> str | None:
+    return v if isinstance(v, str) and v else None
 
 
 def _speakers(members: list[dict[str, Any]]) -> list[str]:
     return sorted({m["speaker"] or m["speaker_text"] for m in members if m["speaker"] or m["speaker_text"]})
+
+
+def _sources(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One member per outlet (the first), so each outlet named links to its own span."""
+    seen: dict[str, dict[str, Any]] = {}
+    for m in members:
+        outlet = m["outlet"] or "unknown outlet"
+        seen.setdefault(outlet, {"outlet": outlet, "claim_id": m["id"], "article_id": m["article_id"]})
+    return sorted(seen.values(), key=lambda s: str(s["outlet"]))
 
 
 def _group_summary(g: sqlite3.Row, members: list[dict[str, Any]], rels: list[dict[str, Any]],
@@ -132,20 +197,26 @@ def _group_summary(g: sqlite3.Row, members: list[dict[str, Any]], rels: list[dic
         "status": loads(g["status"], []), "outlets": loads(g["outlets"], []),
         "independent_origins": loads(g["independent_origins"], []), "first_seen": g["first_seen"],
         "why": loads(g["why"], {}), "claim": members[0]["content"] if members else "",
-        "claim_id": members[0]["id"] if members else None, "n_members": len(members),
-        "asserters": sorted(asserters), "deniers": sorted(deniers),
+        "claim_id": members[0]["id"] if members else None,
+        "article_id": members[0]["article_id"] if members else None, "n_members": len(members),
+        "asserters": sorted(asserters), "deniers": sorted(deniers), "sources": _sources(members),
     }
 
 
-def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1) -> dict[str, Any] | None:
-    """One story: groups (paged), coverage matrix, timeline, contradictions, quantities."""
+def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int = 1, qpage: int = 1) -> dict[str, Any] | None:
+    """One story: groups, articles and quantities (each paged), coverage, timeline, contradictions."""
     s = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     if s is None:
         return None
-    articles = [dict(r) for r in conn.execute(
+    n_articles = conn.execute("SELECT count(*) FROM story_articles WHERE story_id = ?", (story_id,)).fetchone()[0]
+    arows = conn.execute(
         """SELECT a.id, a.title, a.outlet, a.published, a.published_source FROM story_articles sa
-           JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? ORDER BY a.published, sa.rowid""",
-        (story_id,))]
+           JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? ORDER BY a.published, sa.rowid
+           LIMIT ? OFFSET ?""",
+        (story_id, PER_PAGE + 1, (apage - 1) * PER_PAGE)).fetchall()
+    status_rows = conn.execute("SELECT status, count(*) AS n FROM claim_groups WHERE story_id = ? GROUP BY status",
+                               (story_id,)).fetchall()
+    n_groups = sum(r["n"] for r in status_rows)
     grows = conn.execute(
         "SELECT * FROM claim_groups WHERE story_id = ? ORDER BY first_seen, rowid LIMIT ? OFFSET ?",
         (story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
@@ -156,42 +227,58 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1) -> dict[str
     members_of = _members(conn, ids + other_ids)
     groups = [_group_summary(g, members_of.get(g["id"], []), rels, members_of) for g in shown]
     outlets = sorted({m["outlet"] or "unknown" for gid in ids for m in members_of.get(gid, [])})
-    matrix = [{"group_id": gid, "cells": [sum(1 for m in members_of.get(gid, []) if (m["outlet"] or "unknown") == o)
-                                          for o in outlets]} for gid in ids]
-    contradictions = []
-    for r in rels:
-        contradictions.append({**r, "a_item": _label(conn, r["a"]), "b_item": _label(conn, r["b"])})
+    matrix = []
+    for g in groups:
+        per: dict[str, int] = defaultdict(int)
+        for m in members_of.get(g["id"], []):
+            per[m["outlet"] or "unknown"] += 1
+        matrix.append({"group_id": g["id"], "claim": g["claim"], "cells": [per.get(o, 0) for o in outlets]})
+    contradictions = contradiction_items(conn, rels)
+    report_dates = [r[0] for r in conn.execute(
+        """SELECT DISTINCT a.published FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+           WHERE sa.story_id = ? AND a.published IS NOT NULL ORDER BY 1""", (story_id,))]
+    quantities, qrows, n_quantities = _quantities(conn, story_id, qpage)
+    status_counts = dict.fromkeys(STATUSES, 0)
+    for r in status_rows:
+        for st in loads(r["status"], []):
+            status_counts[st] = status_counts.get(st, 0) + r["n"]
     return {
-        "story": {"id": s["id"], "title": s["title"]},
-        "articles": articles,
+        "story": {"id": s["id"], "title": s["title"], "n_articles": n_articles, "n_groups": n_groups},
+        "articles": [dict(r) for r in arows[:PER_PAGE]],
+        "articles_page": paged(arows, apage, n_articles),
         "groups": groups,
-        "status_counts": {st: sum(st in g["status"] for g in groups) for st in STATUSES},
+        "status_counts": status_counts,
         "matrix": {"outlets": outlets, "rows": matrix},
         "events": loads(s["events"], []),
-        "report_dates": sorted({a["published"] for a in articles if a["published"]}),
+        "report_dates": report_dates,
         "contradictions": contradictions,
-        "quantities": _quantities(conn, [a["id"] for a in articles]),
+        "conflicting_numbers": conflicting_numbers(contradictions),
+        "quantities": quantities,
+        "quantities_page": paged(qrows, qpage, n_quantities),
         **page_slice(grows, page),
+        "groups_page": paged(grows, page, n_groups),
     }
 
 
-def _quantities(conn: sqlite3.Connection, article_ids: list[str], limit: int = 200) -> list[dict[str, Any]]:
-    """A story's quantities; a unit given with different values across articles is flagged."""
-    if not article_ids:
-        return []
+def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any], int]:
+    """One page of a story's counted quantities; a unit given with different values in the story is flagged."""
     rows = conn.execute(
-        f"""SELECT q.*, a.outlet, a.published FROM quantities q JOIN articles a ON a.id = q.article_id
-            WHERE q.article_id IN ({marks(len(article_ids))}) AND q.unit IS NOT NULL
-            ORDER BY q.unit, a.published LIMIT ?""",
-        [*article_ids, limit]).fetchall()
-    values: dict[str, set[tuple[float, float | None]]] = defaultdict(set)
-    for r in rows:
-        values[r["unit"]].add((r["value"], r["value_max"]))
-    return [{**dict(r), "conflict": len(values[r["unit"]]) > 1} for r in rows]
+        """SELECT q.*, a.outlet, a.published FROM story_articles sa
+           JOIN quantities q ON q.article_id = sa.article_id JOIN articles a ON a.id = sa.article_id
+           WHERE sa.story_id = ? AND q.unit IS NOT NULL
+           ORDER BY q.unit, a.published, q.rowid LIMIT ? OFFSET ?""",
+        (story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
+    per_unit = conn.execute(
+        """SELECT q.unit, count(*) AS n, count(DISTINCT q.value || '/' || ifnull(q.value_max, '')) AS v
+           FROM story_articles sa JOIN quantities q ON q.article_id = sa.article_id
+           WHERE sa.story_id = ? AND q.unit IS NOT NULL GROUP BY q.unit""", (story_id,)).fetchall()
+    conflicting = {r["unit"] for r in per_unit if r["v"] > 1}
+    total = sum(r["n"] for r in per_unit)
+    return [{**dict(r), "conflict": r["unit"] in conflicting} for r in rows[:PER_PAGE]], rows, total
 
 
-def group(conn: sqlite3.Connection, group_id: str) -> dict[str, Any] | None:
-    """One claim group: every member with speaker, cue, stance, hedges and its sentence in context."""
+def group(conn: sqlite3.Connection, group_id: str, *, page: int = 1) -> dict[str, Any] | None:
+    """One claim group: its members (paged) with speaker, cue, stance, hedges and sentence in context."""
     g = conn.execute("SELECT * FROM claim_groups WHERE id = ?", (group_id,)).fetchone()
     if g is None:
         return None
@@ -199,10 +286,14 @@ def group(conn: sqlite3.Connection, group_id: str) -> dict[str, Any] | None:
     other_ids = sorted({x for r in rels for x in (r["a"], r["b"])} - {group_id})
     members_of = _members(conn, [group_id, *other_ids])
     summary = _group_summary(g, members_of.get(group_id, []), rels, members_of)
+    members, rows = _member_page(conn, group_id, page)
     story_row = conn.execute("SELECT id, title FROM stories WHERE id = ?", (g["story_id"],)).fetchone()
+    contradictions = contradiction_items(conn, rels)
     return {
         "group": summary,
         "story": dict(story_row) if story_row else None,
-        "members": members_of.get(group_id, []),
-        "contradictions": [{**r, "a_item": _label(conn, r["a"]), "b_item": _label(conn, r["b"])} for r in rels],
+        "members": members,
+        "contradictions": contradictions,
+        "conflicting_numbers": conflicting_numbers(contradictions),
+        **paged(rows, page, summary["n_members"]),
     }

@@ -173,6 +173,20 @@ def test_the_year_current_years_in_words(nlp) -> None:  # type: ignore[no-untype
     assert not [t for t in ts if t.text.startswith("Two thousand")]
 
 
+def test_measures_fractions_and_sets(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The talks lasted 2 1/2 years and the last session 5 1/2 hours. A few days later the deal fell apart. "
+        "Fishermen sail each July. Imports cover three-quarters of demand. Profit rose in the second half of 2009."
+    )
+    _, ts = _times(nlp, text, published="2010-03-01")
+    assert _value(ts, "2 1/2 years") == "P2Y6M"
+    assert _value(ts, "5 1/2 hours") == "PT5H30M"
+    assert _value(ts, "A few days later") == "PXD"  # a measure, with no date to give
+    assert _value(ts, "each July") == "XXXX-07"
+    assert _value(ts, "the second half of 2009") == "2009-H2"
+    assert not [t for t in ts if "quarters" in t.text]
+
+
 def test_approximate_ago(nlp) -> None:  # type: ignore[no-untyped-def]
     _, ts = _times(nlp, "The dam was built nearly two years ago.", published="2012-04-01")
     t = next(t for t in ts if "ago" in t.text)

@@ -32,6 +32,13 @@ _UNIT = {
 }
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 _POD = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
+# half of a unit in the next smaller one, appended to the whole-unit value
+_HALF = {
+    "Y": lambda v: v + "6M",
+    "D": lambda v: v + "T12H",
+    "TH": lambda v: v + "30M",
+    "TM": lambda v: v + "30S",
+}
 NO_REF = "no reference date: the article states no publication date and none could be inferred from its dates"
 
 
@@ -69,6 +76,7 @@ class RelativeRules:
     ref: date | None
     ref_s: str | None
     weekdays: dict[str, int]
+    months: dict[str, int]
     named_weekdays: dict[int, tuple[date, str]]
 
     def _anchor(self, m: Match, grans: set[str]) -> tuple[date, str] | None:
@@ -247,7 +255,9 @@ class RelativeRules:
         if n is None or unit.startswith("T") or n != int(n):
             if direction in {"ago", "back", "from", "hence"}:
                 return Resolved("PAST_REF" if sign < 0 else "FUTURE_REF", resolution="reference", reason=reason)
-            return Resolved(None, resolution="relative", reason="vague or sub-day offset from an earlier date")
+            # "a few days later", "an hour later": no date to give, but the expression names a length of
+            # time (TimeML annotates the measure as a DURATION and "later" as a signal)
+            return Resolved(_duration(_num(g["num"]), unit), "DURATION", reason=reason)
         k = int(n)
         if direction in {"ago", "back", "from", "hence"}:
             if self.ref is None:
@@ -277,7 +287,10 @@ class RelativeRules:
         if unit == "WE":
             return Resolved(f"P{n}WE", "DURATION")
         approx = g.get("approx")
-        return Resolved(_duration(n, unit), "DURATION", reason=f"approximate ({approx.lower()})" if approx else None)
+        value = _duration(n, unit)
+        if (g.get("half") or g.get("half2")) and unit in _HALF:
+            value = _HALF[unit](value)  # "2 1/2 years" -> P2Y6M, "5 1/2 hours" -> PT5H30M
+        return Resolved(value, "DURATION", reason=f"approximate ({approx.lower()})" if approx else None)
 
     def _r_plural(self, m: Match, g: dict[str, str]) -> Resolved:
         rel = (g.get("rel") or "").lower()
@@ -293,6 +306,8 @@ class RelativeRules:
             return Resolved(f"XXXX-WXX-{self.weekdays[word]}", "SET")
         if word in _POD:
             return Resolved(f"XXXX-XX-XXT{_POD[word]}", "SET")
+        if word in self.months:  # "every July"
+            return Resolved(f"XXXX-{self.months[word]:02d}", "SET")
         n = g.get("num")
         count = "2" if n and n.lower() == "other" else (_num(n) if n else "1")
         unit = load("timex.json")["duration_units"][word]

@@ -306,6 +306,9 @@ class Resolver(RelativeRules):
         return Resolved(f"{y}-{s}", resolution="year_inferred" if how == "reference" else how, anchor=anchor)
 
     def _r_year(self, m: Match, g: dict[str, str]) -> Resolved:
+        half = re.sub(r"\s+", " ", (g.get("pmod") or "").lower())
+        if half.endswith("half of"):  # "the second half of 1989" -> 1989-H2
+            return Resolved(f"{g['y']}-H{1 if half.startswith('the first') else 2}")
         return Resolved(g["y"])
 
     def _r_decade(self, m: Match, g: dict[str, str]) -> Resolved:
@@ -323,6 +326,8 @@ class Resolver(RelativeRules):
         qo = g["qo"].lower().split()[-1]
         n = load("timex.json")["ordinals"].get(qo)
         year = g.get("yq") or g.get("yq2")
+        if qo in {"last", "final"} and year:
+            n = 2 if half else 4  # "the last half of 1989": the second half of that year
         poss = (g.get("poss") or g.get("relyear") or "").lower().split()
         if n is None or n < 0 or (qo in {"last"} and not year):
             return self._rel_quarter(m, qo, half)

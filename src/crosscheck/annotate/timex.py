@@ -92,7 +92,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     approx = r"(?:(?P<approx>" + alternation(tx["approx_mods"]) + r")\s+)?"
     pmod = (
         r"(?:(?P<pmod>early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|"
-        r"the\s+first\s+half\s+of|the\s+second\s+half\s+of)[\s-]+)?"
+        r"the\s+first\s+half\s+of|the\s+second\s+half\s+of|the\s+last\s+half\s+of|the\s+latter\s+half\s+of)[\s-]+)?"
     )
     year = r"(?:(?P<y>(?:1[5-9]|20)\d{2})(?![\d,.]\d)|(?P<yw>" + _year_words() + r"))"
     pod = r"(?P<pod>morning|afternoon|evening|night|overnight)"
@@ -127,7 +127,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
             "year",
             rf"(?<![\d$£€.,/-]){pmod}(?:(?P<fiscal>fiscal(?:\s+year)?|(?:the\s+)?year)\s+)?{year}\b(?!\s*%|-)",
         ),
-        ("decade", rf"(?:the\s+)?{pmod}(?:(?P<dec>(?:1[5-9]|20)\d)0|'(?P<dec2>\d)0)'?s\b"),
+        ("decade", rf"(?:the\s+)?{pmod}(?:the\s+)?(?:(?P<dec>(?:1[5-9]|20)\d)0|'(?P<dec2>\d)0)'?s\b"),
         ("century", rf"(?:the\s+)?{pmod}{cent}[\s-]+century"),
         (
             "quarter",
@@ -177,7 +177,8 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         (
             "duration",
             rf"(?:(?P<det>the)\s+)?{approx}(?:(?P<rel>past|last|next|first|coming|previous|following|latest|"
-            rf"final|full|entire|whole|remaining|recent)\s+)?{num}[\s-]+{unit}(?P<adj>-long|-old|\s+old)?\b",
+            rf"final|full|entire|whole|remaining|recent)\s+)?{num}(?P<half>\s+1/2|\s+and\s+a\s+half)?[\s-]+{unit}"
+            rf"(?P<half2>\s+and\s+a\s+half)?(?P<adj>-long|-old|\s+old)?\b",
         ),
         (
             "plural",
@@ -188,7 +189,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
             "set",
             rf"(?P<every>every|each|per|twice\s+a|once\s+a|(?:{number_pattern()})\s+times\s+a)\s+"
             rf"(?:(?P<num>other|{number_pattern()})\s+)?(?P<unit>day|week|month|year|morning|night|evening|weekend|"
-            rf"days|weeks|months|years|{_names(full_days, dot=False)})\b",
+            rf"days|weeks|months|years|{_names(full_days, dot=False)}|{_names(tx['months'], dot=False)})\b",
         ),
         (
             "yearago",
@@ -248,6 +249,13 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
         and prev not in {"in", "the", "for"}
     ):
         return False
+    if (
+        m.kind in {"duration", "plural"}
+        and g["unit"].lower().startswith("quarter")
+        and not g.get("rel")
+        and re.match(r"\s+of\s+(?!(?:fiscal\s+)?\d{4}|the\s+(?:fiscal\s+)?year|this|last|next)", text[m.end :])
+    ):
+        return False  # "three-quarters of its food": a fraction
     if m.kind == "duration" and g.get("num", "").lower() in {"some", "many", "few"} and not g.get("rel"):
         return False
     if (
@@ -289,6 +297,8 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
         and (tok.tag_ == "MD" or tok.i == tok.sent.start)
     ):
         return False
+    if m.kind == "month" and not g.get("y") and re.match(r"\s+of\s+(?:the|a)\b", text[m.end :]):
+        return False  # "the March of the Mothers": a name
     if m.kind == "month" and g["mon"].lower().startswith("march") and not g.get("y") and tok.pos_ == "VERB":
         return False
     if (

@@ -98,12 +98,14 @@ def publisher_of(article: Article) -> str:
 
 
 def outlet_of(article: Article) -> str | None:
-    """The outlet an article appeared in, as shown: its outlet, else its URL's host, else None.
+    """The outlet an article appeared in, as shown: its outlet, else the source it credits
+    (a page of unknown outlet crediting "Le Parisien"), else its URL's host, else None.
 
     None is never printed as a name; counting treats such an article as its own publisher.
     """
-    if article.outlet and article.outlet.strip():
-        return article.outlet.strip()
+    for name in (article.outlet, article.original_source):
+        if name and name.strip():
+            return name.strip()
     host = urlparse(article.source or "").netloc
     return host.removeprefix("www.") or None
 

@@ -20,17 +20,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from crosscheck.link.entities import hints
+from crosscheck.link.proposition import Signature, compatible, shared_core
 
 KEY_CAP = 300  # groups per key beyond which the key is too common to block on
 JOIN = 0.58  # combined score at or above which a claim joins a group
 W_COS, W_LEX = 0.6, 0.4
-DATE_AGREE, DATE_DISAGREE = 0.12, -0.3
+DATE_AGREE, DATE_DISAGREE, DATE_ONE_SIDED = 0.12, -0.3, -0.1
 SAME_DENIER = 0.15
 MEAN_FLOOR = 0.15
 GROUP_MIX = 0.5
 MERGE_MARGIN = 0.1  # a claim bridges two groups (merging them) only when it matches both this clearly
+CORE_BONUS = 0.08  # the two signatures share a predicate or an argument: more than the same topic
+VERB_MISS = 0.05
+VETO = -1.0  # score of two claims whose signatures cannot be one proposition
+CONFLICT_MIN, CONFLICT_COS = 0.36, 0.5  # a different figure for the same thing: close enough to compare
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^(?:\d{4}|XXXX)-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -44,7 +49,7 @@ class ClaimInfo:
     vec: np.ndarray
     stems: frozenset[str]
     entities: frozenset[str]
-    dates: frozenset[str]  # day-level ISO dates inside the claim's sentence
+    dates: frozenset[str]  # day-level ISO dates inside the claim ("XXXX-MM-DD" when the year is unknown)
     quantities: tuple[tuple[float, str], ...]  # (value, unit) inside the claim
     origin: str
     publisher: str
@@ -52,6 +57,7 @@ class ClaimInfo:
     speaker: str | None = None
     contest: bool = False  # an assertion that contests another ("false information")
     story_id: str | None = None
+    sig: Signature = field(default_factory=Signature)
     extra: dict[str, object] = field(default_factory=dict)
 
     def block_keys(self) -> set[str]:
@@ -98,6 +104,11 @@ def day_dates(values: Iterable[str | None]) -> frozenset[str]:
     return frozenset(v for v in values if v and _DAY.match(v))
 
 
+def same_day(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when the two date sets share a day; a day without its year meets the same month-day."""
+    return bool(a & b) or any(x[5:] == y[5:] and "XXXX" in (x[:4], y[:4]) for x in a for y in b)
+
+
 def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None = None,
                ) -> tuple[float, dict[str, float], str | None]:
     """(score, parts, conflict) of two claims; conflict is "number" or "date" when they disagree.
@@ -106,17 +117,26 @@ def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None
     shares ("missile" in a missile story) say little about being the same proposition.
     """
     cos = float(np.dot(a.vec, b.vec))
+    ok, why_not = compatible(a.sig, b.sig)
+    if not ok:
+        return VETO, {"cosine": round(cos, 3), "veto": why_not}, None  # type: ignore[dict-item]
     w = weight or (lambda _s: 1.0)
     small = min(sum(w(x) for x in a.stems), sum(w(x) for x in b.stems))
     lex = sum(w(x) for x in a.stems & b.stems) / small if small else 0.0
     if min(len(a.stems), len(b.stems)) < 3:
         lex *= 0.5  # two-word contents share words by accident
     score = W_COS * cos + W_LEX * lex
+    if shared_core(a.sig, b.sig):
+        score += CORE_BONUS
+    elif a.sig.verbs and b.sig.verbs:
+        score -= VERB_MISS  # two different predicates: more likely two statements about one topic
     conflict = None
     if a.polarity == "deny" and b.polarity == "deny" and a.origin == b.origin:
         score += SAME_DENIER  # the same party denying twice is most likely one denial reported twice
+    if bool(a.dates) != bool(b.dates):
+        score += DATE_ONE_SIDED  # a dated event against an undated generalisation
     if a.dates and b.dates:
-        if a.dates & b.dates:
+        if same_day(a.dates, b.dates):
             score += DATE_AGREE
         else:
             score += DATE_DISAGREE
@@ -150,13 +170,14 @@ def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]], weight: Ca
         for other in claims:
             s, parts, conflict = pair_score(claim, other, weight)
             scores.append(s)
-            if conflict and s - DATE_DISAGREE * (conflict == "date") >= JOIN:
+            if (conflict == "date" and s - DATE_DISAGREE >= JOIN) or \
+                    (conflict == "number" and s >= CONFLICT_MIN and parts["cosine"] >= CONFLICT_COS):
                 conflicts.append((other, conflict, parts))
                 g_conflict = conflict
             if s > g_best:
                 g_best, g_parts, g_with = s, parts, other.id
-        if g_conflict:
-            continue  # joining would put a contradiction inside the group
+        if g_conflict or min(scores) <= VETO:
+            continue  # joining would put a contradiction, or another actor's deed, inside the group
         mean = sum(scores) / len(scores)
         if mean < JOIN - MEAN_FLOOR:
             continue
@@ -172,3 +193,16 @@ def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]], weight: Ca
     if best_s < JOIN + MERGE_MARGIN:
         also = []  # only a claim that clearly belongs to both groups bridges them
     return best, why, conflicts, [g for g in also if g != best]
+
+
+def groups_agree(a: list[ClaimInfo], b: list[ClaimInfo], weight: Callable[[str], float] | None = None) -> bool:
+    """True when two groups' members read as one proposition: no veto or conflict between
+    them, and their mean cross score clears the join floor."""
+    scores = []
+    for x in a:
+        for y in b:
+            s, _, conflict = pair_score(x, y, weight)
+            if s <= VETO or conflict:
+                return False
+            scores.append(s)
+    return bool(scores) and sum(scores) / len(scores) >= JOIN - MEAN_FLOOR

@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from crosscheck.link import dedupe, embed, groups, origins, relations, stories, timeline
+from crosscheck.link import dedupe, embed, groups, origins, proposition, relations, stories, timeline
 from crosscheck.link.entities import article_keys, fold, keys_in
 from crosscheck.link.groups import ClaimInfo
-from crosscheck.model import Article, Claim
+from crosscheck.model import Article, Claim, TimeExpr
 
+_MERGE_SAMPLE = 30  # members per side compared before two groups merge (bounds a merge's cost)
 _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge groups
 
 
@@ -36,6 +37,14 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
     hi_c = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
     return lo, (min(hi_c) + 1 if hi_c else len(text))
+
+
+def _day_value(t: TimeExpr) -> str | None:
+    """A time's day, or "XXXX-MM-DD" for a month-day whose year is not known yet ("Dec. 30")."""
+    if t.value:
+        return t.value
+    md = timeline.month_day(t.text)
+    return f"XXXX-{md[0]:02d}-{md[1]:02d}" if md else None
 
 
 class ArticleLinker:
@@ -75,7 +84,8 @@ class ArticleLinker:
             vec=embed.from_blob(row["vec"]), stems=frozenset(k["stems"]), entities=frozenset(k["entities"]),
             dates=frozenset(k["dates"]), quantities=tuple((q[0], q[1]) for q in k["quantities"]),
             origin=row["origin"], publisher=row["publisher"] or f"article:{row['article_id']}", published=k.get("published"),
-            speaker=k.get("speaker"), contest=k.get("contest", False), story_id=row["story_id"])
+            speaker=k.get("speaker"), contest=k.get("contest", False), story_id=row["story_id"],
+            sig=proposition.Signature.from_json(k.get("sig")))
 
     # the steps ---------------------------------------------------------------------------
 
@@ -155,8 +165,9 @@ class ArticleLinker:
             else:
                 texts.append(c.content)
         vecs = self.emb.encode(texts)
+        sigs = proposition.signatures(claims, spans)
         out = []
-        for c, v in zip(claims, vecs, strict=True):
+        for c, v, sig in zip(claims, vecs, sigs, strict=True):
             s0 = c.sentence_start if c.sentence_start is not None else c.start
             s1 = c.sentence_end if c.sentence_end is not None else c.end
             lo, hi = min(s0, c.start), max(s1, c.end)
@@ -164,8 +175,9 @@ class ArticleLinker:
             info = ClaimInfo(
                 id=c.id, article_id=article.id, polarity=c.polarity, content=c.content, vec=v,
                 stems=groups.stems(c.content) | {"@" + k for k in keys_in(spans, c.start, c.end)}, entities=frozenset(keys_in(spans, lo, hi)),
-                dates=groups.day_dates(t.value for t in times if t.start >= lo and t.end <= hi),
-                quantities=tuple((q.value, q.unit or "") for q in quants if q.start >= c.start and q.end <= c.end),
+                # the date of the event the claim states, not the day it was said ("X said on Tuesday that")
+                dates=groups.day_dates(_day_value(t) for t in times if t.start >= c.start and t.end <= c.end),
+                quantities=proposition.figures(c, article.text, quants), sig=sig,
                 origin=origins.resolve(ref, ctx), publisher=publisher or f"article:{article.id}",
                 published=article.published, speaker=c.speaker or c.speaker_text,
                 contest=c.polarity == "assert" and relations.is_contest(c.content), story_id=sid)
@@ -212,7 +224,8 @@ class ArticleLinker:
             keys = {"polarity": info.polarity, "content": info.content, "stems": sorted(info.stems),
                     "entities": sorted(info.entities), "dates": sorted(info.dates),
                     "quantities": [list(q) for q in info.quantities], "published": info.published,
-                    "speaker": info.speaker, "contest": info.contest, "origin_ref": info.extra.get("origin_ref")}
+                    "speaker": info.speaker, "contest": info.contest, "origin_ref": info.extra.get("origin_ref"),
+                    "sig": info.sig.to_json()}
             cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (c.id, gid, article.id, why.get("score"), embed.to_blob(info.vec), _j(keys),
                          info.origin, publisher))
@@ -238,12 +251,20 @@ class ArticleLinker:
             (keep, drop, drop, keep)).fetchone()
         if between:
             return False
+        rows = self.store.group_member_rows([keep, drop])
+        a = [self._info_from_row(r) for r in rows if r["group_id"] == keep][:_MERGE_SAMPLE]
+        b = [self._info_from_row(r) for r in rows if r["group_id"] == drop][:_MERGE_SAMPLE]
+        if not groups.groups_agree(a, b):
+            return False  # the bridge is one loose claim: the two groups' members are not one proposition
         cur.execute("UPDATE group_members SET group_id = ? WHERE group_id = ?", (keep, drop))
         cur.execute("INSERT OR IGNORE INTO group_keys SELECT key, ? FROM group_keys WHERE group_id = ?", (keep, drop))
         cur.execute("DELETE FROM group_keys WHERE group_id = ?", (drop,))
         cur.execute("UPDATE relations SET a = ? WHERE a = ?", (keep, drop))
         cur.execute("UPDATE relations SET b = ? WHERE b = ?", (keep, drop))
         cur.execute("DELETE FROM relations WHERE a = b")
+        # the same relation reached through both groups: keep one row per (kind, type, pair)
+        cur.execute("DELETE FROM relations WHERE rowid NOT IN (SELECT min(rowid) FROM relations "
+                    "GROUP BY kind, coalesce(type, ''), min(a, b), max(a, b))")
         w = json.loads(self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (keep,)).fetchone()[0])
         w.setdefault("merged", []).append(drop)
         cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(w), keep))

@@ -187,6 +187,21 @@ def test_measures_fractions_and_sets(nlp) -> None:  # type: ignore[no-untyped-de
     assert not [t for t in ts if "quarters" in t.text]
 
 
+def test_more_durations_and_vague_future(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The lease runs for at least 20 more years, after a decades-long feud and a day-long hearing. "
+        "Over the next couple of years prices may fall, and a sale is likely in the near future. "
+        "The temple dates from the 11th century."
+    )
+    _, ts = _times(nlp, text, published="2003-06-01")
+    assert _value(ts, "at least 20 more years") == "P20Y"
+    assert _value(ts, "decades-long") == "PXY"
+    assert _value(ts, "day-long") == "P1D"
+    assert _value(ts, "the next couple of years") == "P2Y"
+    assert _value(ts, "the near future") == "FUTURE_REF"
+    assert _value(ts, "the 11th century") == "10"
+
+
 def test_approximate_ago(nlp) -> None:  # type: ignore[no-untyped-def]
     _, ts = _times(nlp, "The dam was built nearly two years ago.", published="2012-04-01")
     t = next(t for t in ts if "ago" in t.text)

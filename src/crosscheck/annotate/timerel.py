@@ -292,6 +292,11 @@ class RelativeRules:
             value = _HALF[unit](value)  # "2 1/2 years" -> P2Y6M, "5 1/2 hours" -> PT5H30M
         return Resolved(value, "DURATION", reason=f"approximate ({approx.lower()})" if approx else None)
 
+    def _r_long(self, m: Match, g: dict[str, str]) -> Resolved:
+        word = g["unit"].lower()
+        unit = load("timex.json")["duration_units"][word]
+        return Resolved(_duration("X" if word.endswith("s") else "1", unit), "DURATION")
+
     def _r_plural(self, m: Match, g: dict[str, str]) -> Resolved:
         rel = (g.get("rel") or "").lower()
         # "in recent years" is a vague stretch of years (TimeML: PXY), not the vague past point PAST_REF

@@ -318,7 +318,8 @@ class Resolver(RelativeRules):
         return Resolved(century + g["dec2"], reason=None if self.ref else "century assumed 19xx")
 
     def _r_century(self, m: Match, g: dict[str, str]) -> Resolved:
-        n = load("timex.json")["centuries"][g["cent"].lower()]
+        word = g["cent"].lower()
+        n = int(word[:-2]) if word[:1].isdigit() else load("timex.json")["centuries"][word]
         return Resolved(f"{n - 1:02d}")
 
     def _r_quarter(self, m: Match, g: dict[str, str]) -> Resolved:

@@ -87,7 +87,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     full_days = [w for w in tx["weekdays"] if len(w) > 4]
     wd = r"(?P<wd>" + _names(full_days, dot=False) + r")"
     wd2 = r"(?P<wd2>" + _names(full_days, dot=False) + r"|today|yesterday|tomorrow)"
-    num = r"(?P<num>" + number_pattern() + r"|an?|several|a\s+few|few|many|some|a\s+couple\s+of)"
+    num = r"(?P<num>" + number_pattern() + r"|an?|several|a\s+few|few|many|some|a\s+couple\s+of|couple\s+of)"
     unit = r"(?P<unit>" + alternation(tx["duration_units"]) + r")"
     approx = r"(?:(?P<approx>" + alternation(tx["approx_mods"]) + r")\s+)?"
     pmod = (
@@ -99,7 +99,7 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     tz = alternation(tx["time_zones"])
     season = r"(?P<season>" + alternation(tx["seasons"]) + r")"
     holiday = r"(?P<hol>" + "(?-i:" + alternation({h.title() for h in tx["holidays"]}).replace("'S", "'s") + "))"
-    cent = r"(?P<cent>" + alternation(tx["centuries"]) + r")"
+    cent = r"(?P<cent>" + alternation(tx["centuries"]) + r"|[12]?\d(?:st|nd|rd|th))"
     refs = alternation([*tx["present_ref"], *tx["past_ref"], *tx["future_ref"]])
     sets = alternation(tx["sets"])
     qord = (
@@ -177,9 +177,12 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         (
             "duration",
             rf"(?:(?P<det>the)\s+)?{approx}(?:(?P<rel>past|last|next|first|coming|previous|following|latest|"
-            rf"final|full|entire|whole|remaining|recent)\s+)?{num}(?P<half>\s+1/2|\s+and\s+a\s+half)?[\s-]+{unit}"
+            rf"final|full|entire|whole|remaining|recent)\s+)?{num}(?P<half>\s+1/2|\s+and\s+a\s+half)?"
+            rf"(?:\s+(?:more|additional|further|extra))?[\s-]+{unit}"
             rf"(?P<half2>\s+and\s+a\s+half)?(?P<adj>-long|-old|\s+old)?\b",
         ),
+        # "a decades-long feud", "a day-long meeting"
+        ("long", r"\b(?P<unit>day|week|month|year|decade|century|days|weeks|months|years|decades|centuries)-long\b"),
         (
             "plural",
             r"(?:(?P<det>the)\s+)?(?:(?P<rel>past|last|next|coming|recent|several|many|few)\s+)?"
@@ -241,6 +244,8 @@ def _keep(m: Match, text: str, toks: _Tokens | None) -> bool:
     prev = before[-1] if before else ""
     if m.kind == "duration" and g.get("adj", "").strip().endswith("old"):
         return False  # "20-year-old": an age
+    if m.kind == "duration" and g.get("adj") == "-long" and g["num"].lower() in {"a", "an"}:
+        return False  # "a day-long meeting": the article belongs to the noun ("long" pattern takes "day-long")
     if m.kind == "plural" and not g.get("rel") and prev not in _PLURAL_OK:
         return False
     if (

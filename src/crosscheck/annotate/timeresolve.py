@@ -4,12 +4,16 @@ Rules, in the order they are tried (each result says which one in ``resolution``
 
 - explicit: the text carries the whole value ("December 30, 2023", "September 2023", "three years").
 - year_inferred: a month and day without a year take the year of the same month-day written with a
-  year elsewhere in the article, else the year that puts them nearest the reference date ("Dec. 30" in
-  a January article is the previous year), else nearest a dated mention earlier in the same paragraph.
+  year elsewhere in the article, else the next such day when it is at most ``MONTHS_AHEAD`` months after
+  the reference date (or the clause is future), else the last one before it ("Dec. 30" in a January
+  article is the previous year), else nearest a dated mention earlier in the same paragraph. A month
+  without a day ("in January") likewise: the coming one up to ``MONTHS_AHEAD`` months ahead unless the
+  clause is past tense ("In January, it bought ..."), else the last one. News reports the past far more
+  than the future, and what it does say of the future is near.
 - weekday: a weekday with a month-day ("Wednesday, February 7") takes the year in which that day is that
   weekday, nearest the latest year the article mentions; a bare weekday ("on Tuesday") is the day named
   with that weekday earlier in the article, else the nearest such weekday before the reference date
-  (after it when the sentence speaks of the future).
+  (after it when the clause is future: "will", "would", "is to", "set to", "until", "as soon as").
 - reference: deictic expressions ("today", "last week", "this year", "two years ago") count from the
   article's reference date.
 - relative: anaphoric ones ("the previous day", "that day", "a year earlier") count from the latest

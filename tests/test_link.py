@@ -164,3 +164,106 @@ def test_story_clusterer_and_helpers() -> None:
     assert month_day("Dec. 30") == (12, 30) and month_day("Dec. 30, 2023") is None
     assert relation_id("contradicts", "dispute", "g1", "g2") == relation_id("contradicts", "dispute", "g2", "g1")
     assert json.loads(json.dumps(month_day("30 January"))) == [1, 30]
+
+
+# --- the demo corpus (written for crosscheck, in the repo): syndication, revisions, conflicts ---------------
+
+DEMO = Path(__file__).resolve().parents[1] / "src" / "crosscheck" / "data" / "demo"
+
+
+def _demo_inputs() -> list[str]:
+    return sorted(str(p) for p in (DEMO / "articles").iterdir() if p.suffix in {".txt", ".html", ".jsonl"})
+
+
+def _analyze(store: SQLiteStore, paths: list[str]) -> None:
+    from crosscheck.engines.local import LocalEngine
+    from crosscheck.pipeline import analyze
+
+    analyze(paths, store, engine=LocalEngine(workers=1))
+
+
+def _link_view(store: SQLiteStore) -> dict[str, object]:
+    """What linking decided, without ids that name the run's first article or timestamps."""
+    groups = sorted(sorted(g["claim_ids"]) for g in store.link_records("claim_groups"))
+    origins = sorted((sorted(g["claim_ids"]), g["independent_origins"], g["status"], g["outlets"])
+                     for g in store.link_records("claim_groups"))
+    stories = sorted(sorted(s["article_ids"]) for s in store.link_records("stories"))
+    member = {c: tuple(sorted(g["claim_ids"])) for g in store.link_records("claim_groups") for c in g["claim_ids"]}
+    by_gid = {g["id"]: tuple(sorted(g["claim_ids"])) for g in store.link_records("claim_groups")}
+    rels = sorted((r["kind"], r["type"] or "", *sorted((str(by_gid.get(r["a"], r["a"])), str(by_gid.get(r["b"], r["b"])))))
+                  for r in store.link_records("relations"))
+    times = sorted((t.id, t.value, t.resolved_by) for t in store.times())
+    return {"groups": groups, "origins": origins, "stories": stories, "relations": rels, "times": times,
+            "members": len(member)}
+
+
+@pytest.fixture(scope="module")
+def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
+    s = SQLiteStore(tmp_path_factory.mktemp("demo") / "demo.db")
+    _analyze(s, _demo_inputs())
+    link_store(s)
+    yield s
+    s.close()
+
+
+def _doc_ids(store: SQLiteStore) -> dict[str, str]:
+    """Demo doc key (file stem, or the last URL segment of a wire record) -> article id."""
+    out = {}
+    for a in store.articles():
+        src = a.source.rstrip("/")
+        key = src.rsplit("/", 1)[-1]
+        out[key.rsplit(".", 1)[0] if "." in key and "#" not in key else key] = a.id
+    return out
+
+
+def test_demo_syndicated_copy_revision_and_number_conflict_come_out(demo_ledger: SQLiteStore) -> None:
+    gold = json.loads((DEMO / "demo.gold.json").read_text(encoding="utf-8"))
+    ids = _doc_ids(demo_ledger)
+    rels = list(demo_ledger.link_records("relations"))
+    dups = {frozenset((r["a"], r["b"])) for r in rels if r["kind"] == "duplicate_of"}
+    for d in gold["duplicates"]:
+        assert frozenset((ids[d["a"]], ids[d["b"]])) in dups, d["why"]
+    # the typed contradictions between figures: the revised figure (update) and the number conflict
+    claims = list(demo_ledger.claims())
+    group_of = {c: g["id"] for g in demo_ledger.link_records("claim_groups") for c in g["claim_ids"]}
+    typed = {(frozenset((r["a"], r["b"])), r["type"]) for r in rels if r["kind"] == "contradicts"}
+    gc = {c["id"]: c for c in gold["claims"]}
+
+    def groups_of(cid: str) -> set[str]:
+        c = gc[cid]
+        anchor = " ".join(c["anchor"].lower().split())
+        return {group_of[p.id] for p in claims if p.article_id == ids[c["doc"]]
+                and anchor in " ".join(p.content.lower().replace("’", "'").split()) and p.id in group_of}
+
+    wanted = [lk for lk in gold["links"] if lk.get("type") in ("update", "factual_conflict")]
+    assert wanted
+    for lk in wanted:
+        assert any((frozenset((x, y)), lk["type"]) in typed for x in groups_of(lk["a"]) for y in groups_of(lk["b"])), lk["why"]
+
+
+def test_demo_outlets_never_show_internal_keys(demo_ledger: SQLiteStore) -> None:
+    for g in demo_ledger.link_records("claim_groups"):
+        assert not any(o.startswith(("source:", "article:")) for o in g["outlets"])
+        assert g["outlet_count"] >= len(g["outlets"])
+
+
+def test_linking_twice_changes_nothing_and_is_deterministic(demo_ledger: SQLiteStore, tmp_path: Path) -> None:
+    before = _link_view(demo_ledger)
+    assert link_store(demo_ledger).articles == 0
+    assert _link_view(demo_ledger) == before
+    again = SQLiteStore(tmp_path / "again.db")
+    _analyze(again, _demo_inputs())
+    link_store(again)
+    assert _link_view(again) == before
+    again.close()
+
+
+def test_incremental_linking_gives_what_one_run_gives(demo_ledger: SQLiteStore, tmp_path: Path) -> None:
+    inputs = _demo_inputs()
+    inc = SQLiteStore(tmp_path / "inc.db")
+    _analyze(inc, inputs[:5])
+    link_store(inc)
+    _analyze(inc, inputs[5:])
+    assert link_store(inc).articles == len(list(inc.articles())) - 5
+    assert _link_view(inc) == _link_view(demo_ledger)
+    inc.close()

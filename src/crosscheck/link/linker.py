@@ -7,6 +7,7 @@ only those: the cost of a run follows the new articles, not the corpus.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections import Counter
@@ -21,6 +22,7 @@ from crosscheck.link.groups import ClaimInfo
 from crosscheck.model import Article, Claim, TimeExpr
 
 _MERGE_SAMPLE = 30  # members per side compared before two groups merge (bounds a merge's cost)
+_PROPOSITIONAL = 4  # content stems from which a denial states what it denies (not a bare "these claims")
 _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge groups
 
 
@@ -173,7 +175,8 @@ class ArticleLinker:
             lo, hi = min(s0, c.start), max(s1, c.end)
             ref = origins.describe(c, article, mentions, claims)
             info = ClaimInfo(
-                id=c.id, article_id=article.id, polarity=c.polarity, content=c.content, vec=v,
+                # a content that is itself a denial ("X denies that ...") is linked as one
+                id=c.id, article_id=article.id, polarity="deny" if sig.denial else c.polarity, content=c.content, vec=v,
                 stems=groups.stems(c.content) | {"@" + k for k in keys_in(spans, c.start, c.end)}, entities=frozenset(keys_in(spans, lo, hi)),
                 # the date of the event the claim states, not the day it was said ("X said on Tuesday that")
                 dates=groups.day_dates(_day_value(t) for t in times if t.start >= c.start and t.end <= c.end),
@@ -244,7 +247,7 @@ class ArticleLinker:
         self.store.bump_key_df(cur, ("c:" + x for _, i in pairs for x in i.stems))
         self._link_denials(cur, pairs, group_of, spans)
 
-    def _merge(self, cur: sqlite3.Cursor, keep: str, drop: str) -> bool:
+    def _merge(self, cur: sqlite3.Cursor, keep: str, drop: str, *, check: bool = True) -> bool:
         """Fold group ``drop`` into ``keep`` when a new claim bridges them (never across a contradiction)."""
         between = self.conn.execute(
             "SELECT 1 FROM relations WHERE kind = 'contradicts' AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
@@ -254,7 +257,7 @@ class ArticleLinker:
         rows = self.store.group_member_rows([keep, drop])
         a = [self._info_from_row(r) for r in rows if r["group_id"] == keep][:_MERGE_SAMPLE]
         b = [self._info_from_row(r) for r in rows if r["group_id"] == drop][:_MERGE_SAMPLE]
-        if not groups.groups_agree(a, b):
+        if check and not groups.groups_agree(a, b):
             return False  # the bridge is one loose claim: the two groups' members are not one proposition
         cur.execute("UPDATE group_members SET group_id = ? WHERE group_id = ?", (keep, drop))
         cur.execute("INSERT OR IGNORE INTO group_keys SELECT key, ? FROM group_keys WHERE group_id = ?", (keep, drop))
@@ -293,12 +296,45 @@ class ArticleLinker:
                     fold(n.split(":", 1)[-1].replace("-", " ")) in
                     {fold(i.origin), fold(origins.affiliation(i.origin) or "")}
                     for n in named for cc, i in pairs if cc.id == t.claim_id)] if named else []
-            for t in targets:
-                tg = group_of.get(t.claim_id)
+            hits = [(group_of.get(t.claim_id), t.claim_id, t.score, t.how) for t in targets]
+            if info.polarity == "deny":
+                hits += self._story_targets(info)
+            for tg, tclaim, score, how in hits:
                 if tg and tg != group_of[c.id]:
                     self._relate(cur, "contradicts", "dispute", group_of[c.id], tg,
-                                 {"a_claim": c.id, "b_claim": t.claim_id, "pointer": c.points_at,
-                                  "score": t.score, "how": t.how})
+                                 {"a_claim": c.id, "b_claim": tclaim, "pointer": c.points_at,
+                                  "score": score, "how": how})
+            if info.polarity == "deny":
+                self._join_same_denials(cur, c.id, info, group_of, {h[0] for h in hits if h[0]})
+
+    def _story_targets(self, info: ClaimInfo) -> list[tuple[str | None, str, float, str]]:
+        """Assertion groups of the story that a denial stating its proposition denies, in any article.
+
+        "denied the accusations that drones launched from its territory struck the dam": the
+        clause is compared, negation set aside, with the story's assertion groups (blocked).
+        """
+        if len(info.stems) < _PROPOSITIONAL:
+            return []  # a bare pointer ("these claims") is resolved in its own article only
+        asserted = dataclasses.replace(info, polarity="assert", sig=dataclasses.replace(info.sig, negated=False))
+        gid, why, _, _ = groups.best_group(asserted, self._candidates(asserted, "assert"))
+        if gid is None:
+            return []
+        return [(gid, str(why.get("joined_via")), float(str(why.get("score", 0.0))), "proposition across articles")]
+
+    def _join_same_denials(self, cur: sqlite3.Cursor, cid: str, info: ClaimInfo, group_of: dict[str, str],
+                           targets: set[str]) -> None:
+        """One origin denying the same thing twice is one denial: fold its other denial groups into this one."""
+        mine = group_of[cid]
+        for r in self.store.relations_touching(targets):
+            other = r["a"]
+            if r["type"] != "dispute" or r["b"] not in targets or other == mine:
+                continue
+            rows = self.store.group_member_rows([other])
+            same = rows and rows[0]["polarity"] == "deny" and any(origins.same_origin(m["origin"], info.origin) for m in rows)
+            if same and self._merge(cur, mine, other, check=False):
+                for k, v in list(group_of.items()):
+                    if v == other:
+                        group_of[k] = mine
 
     def _relate(self, cur: sqlite3.Cursor, kind: str, rtype: str, a: str, b: str, evidence: dict[str, Any]) -> None:
         rid = relations.relation_id(kind, rtype, a, b)

@@ -47,11 +47,12 @@ class Signature:
     agents: frozenset[str] = frozenset()
     patients: frozenset[str] = frozenset()
     negated: bool = False
+    denial: bool = False  # the content itself denies ("Dravonia denies that any drone was launched ...")
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able copy."""
         return {"verbs": sorted(self.verbs), "agents": sorted(self.agents), "patients": sorted(self.patients),
-                "negated": self.negated}
+                "negated": self.negated, "denial": self.denial}
 
     @classmethod
     def from_json(cls, v: dict[str, Any] | None) -> Signature:
@@ -59,7 +60,7 @@ class Signature:
         if not v:
             return cls()
         return cls(frozenset(v.get("verbs", ())), frozenset(v.get("agents", ())), frozenset(v.get("patients", ())),
-                   bool(v.get("negated")))
+                   bool(v.get("negated")), bool(v.get("denial")))
 
 
 @cache
@@ -100,8 +101,10 @@ def from_doc(doc: Doc, base: int, spans: dict[tuple[int, int], str]) -> Signatur
         return Signature()
     root = roots[0]
     ccomp = [c for c in root.children if c.dep_ == "ccomp"]
-    if ccomp and not any(c.dep_ in _SUBJ for c in root.children):
-        root = ccomp[0]  # "alleges that Russia used ...": the content is the clause
+    denial = bool(ccomp) and root.lemma_.lower() in _deny_verbs()
+    if ccomp and (denial or not any(c.dep_ in _SUBJ for c in root.children)):
+        # "alleges that Russia used ...": the content is the clause; "X denies that ...": its negation
+        root = ccomp[0]
     verbs: set[str] = set()
     agents: set[str] = set()
     patients: set[str] = set()
@@ -131,7 +134,20 @@ def from_doc(doc: Doc, base: int, spans: dict[tuple[int, int], str]) -> Signatur
                 patients |= _span_keys(_head_phrase(c), base, spans)
             elif c.dep_ == "neg":
                 negated = True
-    return Signature(frozenset(verbs), frozenset(agents), frozenset(patients), negated)
+    return Signature(frozenset(verbs), frozenset(agents), frozenset(patients), negated != denial, denial)
+
+
+@cache
+def _deny_verbs() -> frozenset[str]:
+    """Lemmas of the cue lexicon's denial verbs (``data/cues.json``): a content led by one denies its clause."""
+    import json
+    from importlib import resources
+
+    try:
+        verbs = json.loads(resources.files("crosscheck.data").joinpath("cues.json").read_text("utf-8"))["verbs"]
+    except (OSError, ValueError, KeyError):  # pragma: no cover - shipped with the package
+        return frozenset()
+    return frozenset(k for k, v in verbs.items() if isinstance(v, dict) and v.get("polarity") == "deny")
 
 
 def signatures(claims: list[Claim], spans: dict[tuple[int, int], str]) -> list[Signature]:

@@ -13,8 +13,10 @@ longer span); relations cue+content and cue+content+source (each part overlap50;
 without a source needs no source); speaker accuracy = among gold relations whose content is
 matched, the share whose predicted speaker overlaps the gold source or names the same entity.
 
-``--tune`` scores the last 10 % of *train* (our tuning slice) instead of dev: rules were tuned
-there and on the seeds, never on dev.
+``--tune`` scores every tenth article of *train* (our tuning slice, all seven outlets) instead of
+dev: rules were tuned there and on the seeds, never on dev. (Until round 2 the slice was the last
+10 % of train by name, which holds only two outlets.) A span made only of punctuation (a colon
+cue, "Source: content") is kept as it is rather than normalised away.
 """
 
 from __future__ import annotations
@@ -89,10 +91,17 @@ def load_split(shared: Path, split: str, limit: int | None = None, tune: bool = 
         anns.setdefault(p.stem.rsplit("_", 1)[0], p)
     names = sorted(anns)
     if tune:
-        names = names[int(len(names) * 0.9) :]
+        names = names[9::10]
     if limit:
         names = names[:limit]
-    return [Doc(n, (base / "text" / f"{n}.txt").read_text("utf-8"), read_ann(anns[n])) for n in names]
+    out = []
+    for n in names:
+        try:
+            gold = read_ann(anns[n])
+        except ValueError:  # one train file has a span without offsets: skip the article
+            continue
+        out.append(Doc(n, (base / "text" / f"{n}.txt").read_text("utf-8"), gold))
+    return out
 
 
 # --- matching -----------------------------------------------------------------------------------
@@ -110,7 +119,9 @@ def norm(text: str, span: Span | None) -> Span | None:
         e -= 1
     if text[s : s + 5].lower() == "that ":
         s += 5
-    return (s, e) if e > s else None
+    if e <= s:  # a colon cue: keep it rather than lose the relation
+        return span if span[1] > span[0] else None
+    return s, e
 
 
 def overlap50(a: Span | None, b: Span | None) -> bool:

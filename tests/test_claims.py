@@ -255,3 +255,17 @@ def test_described_unnamed_group_stays_as_written(nlp) -> None:  # type: ignore[
     )
     c = one(claims_of(nlp, text), "deal was nearly done")
     assert "diplomats" in (c.speaker or "")
+
+
+def test_doubled_apostrophe_quotes(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "''The harbour will not close this winter,'' the port manager said. ''We have enough tugs.''"
+    qs = find_quotes(text)
+    assert [text[q.start : q.end] for q in qs][1] == "''We have enough tugs.''"
+    found = claims_of(nlp, text)
+    assert one(found, "harbour will not close").direct
+    assert one(found, "enough tugs").direct
+
+
+def test_endorse_a_named_candidate(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "The state's largest union endorsed Harmon on Friday."), "Harmon")
+    assert c.cue == "endorse"

@@ -72,7 +72,7 @@ def quote_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], found: list[Cand]) 
             continue
         last = max(prev, key=lambda c: c.end)
         gap = doc.text[max(last.end, last.sent_end) : q.start]
-        if last.kind not in ("direct", "mixed") or gap.count("\n") > 2 or len(gap.strip(" \n.,;:" + QUOTE_MARKS)) > 0:
+        if last.kind not in ("direct", "mixed") or gap.count("\n") > 2 or len(gap.strip(" \n.,;:'`" + QUOTE_MARKS)) > 0:
             continue
         out.append(Cand(q.start, q.end, last.cue, "direct", True, sent0.start_char, after_sent.end_char,
                          None, inherit=True, order=q.start))

@@ -79,8 +79,11 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
             hi = tok.i
         toks = [t for t in toks if t.i not in (tok.i, subj.i) and not lo <= t.i <= hi]
         span = trim(doc, toks)
-        if span is None or (len(doc.text[span[0]:span[1]].split()) < 2 and polarity != "deny"):
+        if span is None:
             continue
+        if len(doc.text[span[0]:span[1]].split()) < 2 and polarity != "deny" and not (
+                how == "dobj" and all(t.pos_ == "PROPN" for t in toks if not t.is_punct)):
+            continue  # one word is no claim, unless it names whom the speaker endorses or attacks
         points = doc.text[span[0]:span[1]] if polarity == "deny" and how == "dobj" else None
         out.append(Cand(span[0], span[1], cue_name, "indirect", False, sent.start_char, sent.end_char,
                          speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text), polarity,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crosscheck.annotate.cues import QUOTE_MARKS, Lexicon, VerbCue, lexicon
+from crosscheck.annotate.cues import Lexicon, VerbCue, is_quote_mark, lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -56,9 +56,9 @@ class Cand:
 def trim(doc: Doc, toks: list[Token]) -> tuple[int, int] | None:
     """Character span of a token run without a leading complementizer and trailing punctuation."""
     toks = sorted((t for t in toks if not t.is_space), key=lambda t: t.i)
-    while toks and (toks[0].lower_ in _LEAD_TRIM or (toks[0].is_punct and toks[0].text not in QUOTE_MARKS)):
+    while toks and (toks[0].lower_ in _LEAD_TRIM or (toks[0].is_punct and not is_quote_mark(toks[0].text))):
         toks = toks[1:]
-    while toks and toks[-1].is_punct and toks[-1].text not in QUOTE_MARKS and toks[-1].text not in ").":
+    while toks and toks[-1].is_punct and not is_quote_mark(toks[-1].text) and toks[-1].text not in ").":
         toks = toks[:-1]
     while toks and toks[-1].text == "." and len(toks) > 1 and toks[-1].idx == toks[-2].idx + len(toks[-2].text):
         toks = toks[:-1]  # a sentence-final period is not part of an indirect clause

@@ -18,6 +18,12 @@ OPEN_MARKS = "\u201c\u00ab\u201e"
 CLOSE_MARKS = "\u201d\u00bb"
 EITHER_MARKS = '"'
 QUOTE_MARKS = OPEN_MARKS + CLOSE_MARKS + EITHER_MARKS
+DOUBLED_MARKS = ("''", "``")  # archive and wire copy: ''like this'' or ``like this''
+
+
+def is_quote_mark(text: str) -> bool:
+    """Is this token a quotation mark (one character, or a doubled apostrophe/backtick)?"""
+    return text in DOUBLED_MARKS or (len(text) == 1 and text in QUOTE_MARKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +106,7 @@ def lexicon() -> Lexicon:
     words |= {p.split()[0] for p in data["according"]}
     words |= {n + s for n in data["speech_nouns"] for s in ("", "s")}
     prefilter = re.compile(
-        r"[" + QUOTE_MARKS + r"]|\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b",
+        r"[" + QUOTE_MARKS + r"]|''|``|\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b",
         re.IGNORECASE,
     )
     return Lexicon(

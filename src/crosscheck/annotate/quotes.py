@@ -1,6 +1,7 @@
 """Quotation spans found on characters alone, paragraph by paragraph.
 
-Curly and straight marks; a closing mark with no opening one opens the quote at the paragraph
+Curly and straight marks, and the doubled apostrophes of archive and wire copy (''like this'');
+a closing mark with no opening one opens the quote at the paragraph
 start (news copy loses opening marks); an opening mark with no closing one runs to the paragraph
 end and is flagged ``open_end`` (a quote continued in the next paragraph).
 """
@@ -22,10 +23,10 @@ class Quote:
     open_end: bool = False  # no closing mark: runs to the paragraph end
 
 
-def _is_opening(text: str, i: int) -> bool:
+def _is_opening(text: str, i: int, width: int = 1) -> bool:
     """Decide a straight quote by its neighbours: opening when after space/start and before a non-space."""
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[i + width] if i + width < len(text) else " "
     if before.isspace() or before in "([{\u2014-:;,/" or i == 0:
         return not after.isspace()
     return False
@@ -46,8 +47,17 @@ def _paragraph_quotes(para: str, base: int) -> list[Quote]:
     start: int | None = None
     last_end = 0
     stripped_start = len(para) - len(para.lstrip())
+    skip = False
     for i, ch in enumerate(para):
-        if ch in OPEN_MARKS:
+        if skip:  # the second character of a doubled mark
+            skip = False
+            continue
+        width = 1
+        if para.startswith(("''", "``"), i):
+            width, skip = 2, True
+            kind = "open" if ch == "`" else (
+                "close" if start is not None else ("open" if _is_opening(para, i, 2) else "close"))
+        elif ch in OPEN_MARKS:
             kind = "open"
         elif ch in CLOSE_MARKS:
             kind = "close"
@@ -60,14 +70,14 @@ def _paragraph_quotes(para: str, base: int) -> list[Quote]:
                 start = i
             continue  # a nested or repeated opening mark stays inside the open quote
         if start is not None:
-            out.append(Quote(base + start, base + i + 1))
+            out.append(Quote(base + start, base + i + width))
             start = None
-            last_end = i + 1
+            last_end = i + width
         elif not out and i - stripped_start > 1:
             # a closing mark with nothing open: the opening mark was lost; the quote starts with
             # the paragraph (only for the first quote of the paragraph, never after another one)
-            out.append(Quote(base + stripped_start, base + i + 1, open_start=True))
-            last_end = i + 1
+            out.append(Quote(base + stripped_start, base + i + width, open_start=True))
+            last_end = i + width
     if start is not None:
         end = len(para.rstrip())
         if end - start > 1:

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
 export CROSSCHECK_SHARED := $(abspath $(SHARED))
 
-.PHONY: setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium
+.PHONY: setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
 
 help:
 	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make serve  - the web UI over the demo ledger on http://127.0.0.1:8000/"
 	@echo "make screenshots - regenerate docs/screenshots/*.png (needs /usr/bin/chromium)"
+	@echo "make bench-web - p50/p95 of crosscheck serve on a 100k-article ledger (docs/PERFORMANCE.md)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,10 @@ chromium:
 
 screenshots: setup chromium
 	$(BIN)/python scripts/screenshots.py
+
+# Builds a 100k-article ledger under /tmp (Reuters-21578 analyzed, then cloned in SQL), deletes it after.
+bench-web: setup
+	$(BIN)/python benchmarks/bench_web.py
 
 lint: setup
 	$(BIN)/ruff check src tests eval benchmarks scripts

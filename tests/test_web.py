@@ -378,3 +378,70 @@ def test_story_list_without_the_stats_migration(tmp_path: Path) -> None:
         data = c.get("/.json").json()
     assert [(s["id"], s["n_articles"], s["n_disputed"]) for s in data["stories"]] == [
         (webledger.BULK_STORY, webledger.N_BULK, 0), (webledger.STORY_ID, 2, 1)]
+
+
+FACETS = """SELECT 'speaker', coalesce(c.speaker, c.speaker_text), coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+    FROM claims c JOIN articles a ON a.id = c.article_id
+    WHERE a.superseded_by IS NULL AND coalesce(c.speaker, c.speaker_text) IS NOT NULL
+    UNION SELECT 'said', c.speaker_entity, coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+    FROM claims c JOIN articles a ON a.id = c.article_id WHERE a.superseded_by IS NULL AND c.speaker_entity IS NOT NULL
+    UNION SELECT 'about', m.entity, coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+    FROM entity_mentions m JOIN claims c ON c.article_id = m.article_id AND m.start >= c.start AND m.end <= c.end
+    JOIN articles a ON a.id = c.article_id WHERE m.entity IS NOT NULL AND a.superseded_by IS NULL
+    ORDER BY 1, 2, 3, 4, 5, 6"""
+
+
+def test_claim_facets_follow_every_write(tmp_path: Path) -> None:
+    """The index the speaker and entity pages read (migration 0005) matches a recount after writes."""
+    from crosscheck.store import open_store
+
+    path = tmp_path / "f.db"
+    webledger.build(path)
+    with open_store(path) as store:
+        def check() -> None:
+            assert ([tuple(r) for r in store.conn.execute("SELECT * FROM claim_facets ORDER BY 1, 2, 3, 4, 5, 6")]
+                    == [tuple(r) for r in store.conn.execute(FACETS)])
+
+        check()
+        claim = f"{webledger.ARTICLE_ID}:c1"
+        with store.transaction() as cur:
+            cur.execute("UPDATE claims SET speaker = 'Someone Else', speaker_entity = NULL WHERE id = ?", (claim,))
+            cur.execute("UPDATE entity_mentions SET entity = 'place:elsewhere' WHERE article_id = ?",
+                        (webledger.ARTICLE_ID,))
+            cur.execute("INSERT INTO entity_mentions VALUES (?, 1, 3, 'x', 'ORG', 'org:x')", ("abulk0000000000003",))
+        check()
+        with store.transaction() as cur:
+            cur.execute("DELETE FROM entity_mentions WHERE entity = 'place:elsewhere'")
+            cur.execute("UPDATE articles SET superseded_by = 'anewer' WHERE id = 'abulk0000000000003'")
+            cur.execute("DELETE FROM claims WHERE id = 'abulk0000000000004:c1'")
+        check()
+
+
+def test_speaker_and_entity_pages_without_the_facets_migration(tmp_path: Path, client: TestClient,
+                                                               ids: dict[str, str]) -> None:
+    path = tmp_path / "old.db"
+    webledger.build(path)
+    with sqlite3.connect(path) as conn:  # a ledger written before migration 0005
+        conn.executescript("DROP TABLE claim_facets; DELETE FROM migrations WHERE name = '0005_claim_facets';")
+    conn.close()
+    paths = ["/speaker/Filler%20Speaker.json", "/speaker/Filler%20Speaker.json?page=2",
+             "/entity/" + quote(ids["entity"], safe="") + ".json", "/speaker/" + quote(webledger.SPEAKER, safe="") + ".json"]
+    with TestClient(create_app(path)) as old:
+        for p in paths:
+            a, b = old.get(p).json(), client.get(p).json()
+            assert a["over_time"] == b["over_time"], p
+            for key in ("said", "about"):  # same claims in the same order: date, article, offset
+                assert [c["id"] for c in a.get(key, [])] == [c["id"] for c in b.get(key, [])], p
+
+
+def test_common_words_are_ranked_among_the_newest_matches(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crosscheck.web.search as search_module
+
+    everything = client.get("/search.json?q=Filler").json()
+    assert len(everything["claims"]) == 50 and everything["windowed"] == {"claims": False, "articles": False}
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 10)
+    data = client.get("/search.json?q=Filler").json()
+    assert data["windowed"]["claims"] and len(data["claims"]) == 10 and not data["has_next"]
+    newest = {f"{webledger.ARTICLE_ID}:f{i}" for i in range(webledger.N_FILLER - 10, webledger.N_FILLER)}
+    assert {c["id"] for c in data["claims"]} == newest
+    assert "most recently added" in client.get("/search?q=Filler").text

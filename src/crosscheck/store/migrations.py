@@ -305,3 +305,111 @@ MIGRATIONS.append(
         """,
     )
 )
+
+
+MIGRATIONS.append(
+    (
+        # Who said what, and about whom, in date order, for the web UI's speaker and entity pages:
+        # one row per (facet, value, claim) where facet is 'speaker' (the resolved name, else as
+        # written), 'said' (the speaker's entity) or 'about' (an entity mentioned inside the
+        # claim's span). Rows carry the article's date and outlet, so a page and its over-time
+        # chart read one index range instead of joining and sorting every claim of a busy
+        # speaker. Kept by triggers on claims, entity_mentions and articles (a superseded
+        # version's claims leave the index), whatever order the writer inserts in.
+        "0005_claim_facets",
+        """
+            CREATE TABLE claim_facets (
+                facet TEXT NOT NULL, value TEXT NOT NULL, published TEXT NOT NULL,
+                article_rowid INTEGER NOT NULL, start INTEGER NOT NULL, claim_id TEXT NOT NULL,
+                outlet TEXT, polarity TEXT,
+                PRIMARY KEY (facet, value, published, article_rowid, start, claim_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX claim_facets_claim ON claim_facets(claim_id);
+            CREATE INDEX entity_mentions_entity_text ON entity_mentions(entity, text);
+
+            CREATE TRIGGER claim_facets_c_ai AFTER INSERT ON claims BEGIN
+                INSERT OR IGNORE INTO claim_facets
+                SELECT 'speaker', coalesce(new.speaker, new.speaker_text), coalesce(a.published, ''), a.rowid, new.start, new.id, a.outlet, new.polarity
+                FROM articles a WHERE a.id = new.article_id AND a.superseded_by IS NULL
+                    AND coalesce(new.speaker, new.speaker_text) IS NOT NULL;
+                INSERT OR IGNORE INTO claim_facets
+                SELECT 'said', new.speaker_entity, coalesce(a.published, ''), a.rowid, new.start, new.id, a.outlet, new.polarity
+                FROM articles a WHERE a.id = new.article_id AND a.superseded_by IS NULL
+                    AND new.speaker_entity IS NOT NULL;
+                INSERT OR IGNORE INTO claim_facets
+                SELECT DISTINCT 'about', m.entity, coalesce(a.published, ''), a.rowid, new.start, new.id, a.outlet, new.polarity
+                FROM entity_mentions m JOIN articles a ON a.id = new.article_id
+                WHERE m.article_id = new.article_id AND m.entity IS NOT NULL AND a.superseded_by IS NULL
+                    AND m.start >= new.start AND m.end <= new.end;
+            END;
+            CREATE TRIGGER claim_facets_c_ad AFTER DELETE ON claims BEGIN
+                DELETE FROM claim_facets WHERE claim_id = old.id;
+            END;
+            CREATE TRIGGER claim_facets_c_au AFTER UPDATE OF speaker, speaker_text, speaker_entity, polarity,
+                    start, end ON claims BEGIN
+                DELETE FROM claim_facets WHERE claim_id = old.id;
+                INSERT OR IGNORE INTO claim_facets
+                SELECT 'speaker', coalesce(new.speaker, new.speaker_text), coalesce(a.published, ''), a.rowid, new.start, new.id, a.outlet, new.polarity
+                FROM articles a WHERE a.id = new.article_id AND a.superseded_by IS NULL
+                    AND coalesce(new.speaker, new.speaker_text) IS NOT NULL;
+                INSERT OR IGNORE INTO claim_facets
+                SELECT 'said', new.speaker_entity, coalesce(a.published, ''), a.rowid, new.start, new.id, a.outlet, new.polarity
+                FROM articles a WHERE a.id = new.article_id AND a.superseded_by IS NULL
+                    AND new.speaker_entity IS NOT NULL;
+                INSERT OR IGNORE INTO claim_facets
+                SELECT DISTINCT 'about', m.entity, coalesce(a.published, ''), a.rowid, new.start, new.id, a.outlet, new.polarity
+                FROM entity_mentions m JOIN articles a ON a.id = new.article_id
+                WHERE m.article_id = new.article_id AND m.entity IS NOT NULL AND a.superseded_by IS NULL
+                    AND m.start >= new.start AND m.end <= new.end;
+            END;
+
+            CREATE TRIGGER claim_facets_m_ai AFTER INSERT ON entity_mentions WHEN new.entity IS NOT NULL BEGIN
+                INSERT OR IGNORE INTO claim_facets
+                SELECT 'about', new.entity, coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+                FROM claims c JOIN articles a ON a.id = c.article_id
+                WHERE c.article_id = new.article_id AND a.superseded_by IS NULL
+                    AND new.start >= c.start AND new.end <= c.end;
+            END;
+            CREATE TRIGGER claim_facets_m_ad AFTER DELETE ON entity_mentions WHEN old.entity IS NOT NULL BEGIN
+                DELETE FROM claim_facets WHERE facet = 'about' AND value = old.entity
+                    AND claim_id IN (SELECT id FROM claims WHERE article_id = old.article_id);
+                INSERT OR IGNORE INTO claim_facets
+                SELECT DISTINCT 'about', m.entity, coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+                FROM entity_mentions m JOIN claims c ON c.article_id = m.article_id
+                    AND m.start >= c.start AND m.end <= c.end
+                JOIN articles a ON a.id = c.article_id
+                WHERE m.article_id = old.article_id AND m.entity = old.entity AND a.superseded_by IS NULL;
+            END;
+            CREATE TRIGGER claim_facets_m_au AFTER UPDATE OF entity, start, end ON entity_mentions BEGIN
+                DELETE FROM claim_facets WHERE facet = 'about' AND value IN (old.entity, new.entity)
+                    AND claim_id IN (SELECT id FROM claims WHERE article_id IN (old.article_id, new.article_id));
+                INSERT OR IGNORE INTO claim_facets
+                SELECT DISTINCT 'about', m.entity, coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+                FROM entity_mentions m JOIN claims c ON c.article_id = m.article_id
+                    AND m.start >= c.start AND m.end <= c.end
+                JOIN articles a ON a.id = c.article_id
+                WHERE m.article_id IN (old.article_id, new.article_id) AND m.entity IN (old.entity, new.entity)
+                    AND a.superseded_by IS NULL;
+            END;
+
+            CREATE TRIGGER claim_facets_a_au AFTER UPDATE OF superseded_by ON articles
+                    WHEN new.superseded_by IS NOT NULL BEGIN
+                DELETE FROM claim_facets WHERE claim_id IN (SELECT id FROM claims WHERE article_id = new.id);
+            END;
+
+            INSERT OR IGNORE INTO claim_facets
+            SELECT 'speaker', coalesce(c.speaker, c.speaker_text), coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+            FROM claims c JOIN articles a ON a.id = c.article_id
+            WHERE a.superseded_by IS NULL AND coalesce(c.speaker, c.speaker_text) IS NOT NULL;
+            INSERT OR IGNORE INTO claim_facets
+            SELECT 'said', c.speaker_entity, coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+            FROM claims c JOIN articles a ON a.id = c.article_id
+            WHERE a.superseded_by IS NULL AND c.speaker_entity IS NOT NULL;
+            INSERT OR IGNORE INTO claim_facets
+            SELECT DISTINCT 'about', m.entity, coalesce(a.published, ''), a.rowid, c.start, c.id, a.outlet, c.polarity
+            FROM entity_mentions m JOIN claims c ON c.article_id = m.article_id AND m.start >= c.start AND m.end <= c.end
+            JOIN articles a ON a.id = c.article_id
+            WHERE m.entity IS NOT NULL AND a.superseded_by IS NULL
+        """,
+    )
+)

@@ -23,6 +23,7 @@ MAX_PAGE = 100_000
 LINK_MIGRATION = "0002_link_layer"
 SEARCH_MIGRATION = "0003_search_index"
 STATS_MIGRATION = "0004_story_stats"
+FACETS_MIGRATION = "0005_claim_facets"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Features:
     links: bool
     search: bool
     stats: bool  # story_stats and story_outlets, kept by triggers (else counted per request)
+    facets: bool  # claim_facets: speakers' and entities' claims in date order (else joined and sorted)
 
 
 class Ledger:
@@ -47,7 +49,7 @@ class Ledger:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path} is not a crosscheck ledger: {exc}") from exc
         self.features = Features(links=LINK_MIGRATION in applied, search=SEARCH_MIGRATION in applied,
-                                 stats=STATS_MIGRATION in applied)
+                                 stats=STATS_MIGRATION in applied, facets=FACETS_MIGRATION in applied)
 
     def store(self) -> SQLiteStore:
         """This thread's read-only store (opened on first use)."""

@@ -101,7 +101,7 @@ def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: in
         f"""SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
             FROM claims c JOIN articles a ON a.id = c.article_id
             WHERE a.superseded_by IS NULL AND ({where})
-            ORDER BY a.published, a.rowid, c.start LIMIT ? OFFSET ?""",
+            ORDER BY a.published, a.rowid, c.start, c.id LIMIT ? OFFSET ?""",
         [*args, PER_PAGE + 1, (page - 1) * PER_PAGE],
     ).fetchall()
     out = []
@@ -143,6 +143,48 @@ def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]
             "totals": totals, "undated": undated}
 
 
+def _facet_page(conn: sqlite3.Connection, facet: str, value: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+    """One page of a speaker's or entity's claims, oldest first, read off ``claim_facets`` (0005)."""
+    rows = conn.execute(
+        """SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
+           FROM (SELECT claim_id, published, article_rowid, start FROM claim_facets WHERE facet = ? AND value = ?
+                 ORDER BY published, article_rowid, start, claim_id LIMIT ? OFFSET ?) f
+           JOIN claims c ON c.id = f.claim_id JOIN articles a ON a.id = c.article_id
+           ORDER BY f.published, f.article_rowid, f.start, f.claim_id""",
+        (facet, value, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
+    out = []
+    for r in rows[:PER_PAGE]:
+        c = claim_dict(r)
+        c["context"] = sentence_runs(c.pop("article_text"), c)
+        out.append(c)
+    return out, rows
+
+
+def _facet_over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, str]], *,
+                     by_stance: bool = False) -> dict[str, Any]:
+    """:func:`_over_time` from ``claim_facets``: one index range per series, no join."""
+    days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    outlets: set[str] = set()
+    totals: dict[str, int] = {}
+    undated = 0
+    for name, (facet, value) in series.items():
+        total = 0
+        for r in conn.execute(
+                """SELECT published, outlet, polarity, count(*) AS n FROM claim_facets
+                   WHERE facet = ? AND value = ? GROUP BY published, outlet, polarity""", (facet, value)):
+            kind = r["polarity"] if by_stance else name
+            if r["published"]:
+                days[r["published"][:10]][kind] += r["n"]
+            else:
+                undated += r["n"]
+            if r["outlet"]:
+                outlets.add(r["outlet"])
+            total += r["n"]
+        totals[name] = total
+    return {"days": {d: dict(v) for d, v in sorted(days.items())}, "outlets": sorted(outlets),
+            "totals": totals, "undated": undated}
+
+
 _SPEAKER = "c.speaker = ? OR (c.speaker IS NULL AND c.speaker_text = ?)"
 _ENTITY_SAID = "c.speaker_entity = ?"
 # claims whose span holds a mention of the entity, found from the entity's mentions (indexed)
@@ -150,28 +192,45 @@ _ENTITY_ABOUT = """c.id IN (SELECT c2.id FROM entity_mentions m JOIN claims c2 O
                             AND m.start >= c2.start AND m.end <= c2.end WHERE m.entity = ?)"""
 
 
-def speaker(conn: sqlite3.Connection, name: str, *, page: int = 1) -> dict[str, Any] | None:
-    """Everything said by a speaker (resolved name or as written) across outlets, over time."""
-    said, rows = _claims_page(conn, _SPEAKER, [name, name], page)
+def speaker(conn: sqlite3.Connection, name: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
+    """Everything said by a speaker (resolved name or as written) across outlets, over time.
+
+    With ``facets`` (migration 0005) the page and the chart read ``claim_facets``; without,
+    the speaker's claims are joined to their articles and sorted per request.
+    """
+    if facets:
+        said, rows = _facet_page(conn, "speaker", name, page)
+    else:
+        said, rows = _claims_page(conn, _SPEAKER, [name, name], page)
     if not said and page == 1:
         return None
-    timeline = _over_time(conn, {"said": (_SPEAKER, [name, name])}, by_stance=True)
+    if facets:
+        timeline = _facet_over_time(conn, {"said": ("speaker", name)}, by_stance=True)
+    else:
+        timeline = _over_time(conn, {"said": (_SPEAKER, [name, name])}, by_stance=True)
     entity = next((c["speaker_entity"] for c in said if c["speaker_entity"]), None)
     return {"speaker": name, "entity": entity, "outlets": timeline["outlets"], "over_time": timeline,
             "said": said, **paged(rows, page, timeline["totals"]["said"])}
 
 
-def entity(conn: sqlite3.Connection, key: str, *, page: int = 1) -> dict[str, Any] | None:
+def entity(conn: sqlite3.Connection, key: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
     """An entity: its mentions' names, claims it made, and claims about it, over time."""
     names = conn.execute(
         "SELECT text, count(*) AS n FROM entity_mentions WHERE entity = ? GROUP BY text ORDER BY n DESC LIMIT 20",
         (key,),
     ).fetchall()
-    said, rows_said = _claims_page(conn, _ENTITY_SAID, [key], page)
-    about, rows_about = _claims_page(conn, _ENTITY_ABOUT, [key], page)
+    if facets:
+        said, rows_said = _facet_page(conn, "said", key, page)
+        about, rows_about = _facet_page(conn, "about", key, page)
+    else:
+        said, rows_said = _claims_page(conn, _ENTITY_SAID, [key], page)
+        about, rows_about = _claims_page(conn, _ENTITY_ABOUT, [key], page)
     if not names and not said and page == 1:
         return None
-    timeline = _over_time(conn, {"said": (_ENTITY_SAID, [key]), "about": (_ENTITY_ABOUT, [key])})
+    if facets:
+        timeline = _facet_over_time(conn, {"said": ("said", key), "about": ("about", key)})
+    else:
+        timeline = _over_time(conn, {"said": (_ENTITY_SAID, [key]), "about": (_ENTITY_ABOUT, [key])})
     more = page_slice(rows_said if len(rows_said) > len(rows_about) else rows_about, page)
     return {"entity": key, "names": [{"text": r["text"], "mentions": r["n"]} for r in names],
             "outlets": timeline["outlets"], "over_time": timeline, "said": said, "about": about, **more}

@@ -119,7 +119,8 @@ def article(request: Request) -> tuple[str, dict[str, Any]]:
 def speaker(request: Request) -> tuple[str, dict[str, Any]]:
     """Everything said by one speaker."""
     page = _page(request)
-    data = items.speaker(_ledger(request).conn, _name(request, "name"), page=page)
+    ledger = _ledger(request)
+    data = items.speaker(ledger.conn, _name(request, "name"), page=page, facets=ledger.features.facets)
     if data is None:
         raise NotFound("no such speaker")
     return "speaker.html", data
@@ -128,7 +129,8 @@ def speaker(request: Request) -> tuple[str, dict[str, Any]]:
 def entity(request: Request) -> tuple[str, dict[str, Any]]:
     """Everything said by or about one entity."""
     page = _page(request)
-    data = items.entity(_ledger(request).conn, _name(request, "key"), page=page)
+    ledger = _ledger(request)
+    data = items.entity(ledger.conn, _name(request, "key"), page=page, facets=ledger.features.facets)
     if data is None:
         raise NotFound("no such entity")
     return "entity.html", data

@@ -138,6 +138,8 @@ def article_keys(mentions: Iterable[EntityMention]) -> dict[tuple[int, int], str
         if m.label == "PERSON":
             # the longest full name of the article ending with this one ("Kirby" -> "john kirby")
             name = next((p for p in persons if p == name or p.endswith(" " + name)), name)
+            out[(m.start, m.end)] = "person:" + slug(name)
+            continue
         out[(m.start, m.end)] = name_key(name)
     return out
 

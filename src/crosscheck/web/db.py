@@ -48,8 +48,11 @@ class Ledger:
             applied = set(self.store().applied_migrations())
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path} is not a crosscheck ledger: {exc}") from exc
+        # a pre-release claim_facets (no article_rowid) lived in the working tree for minutes: not used
+        facet_cols = {r[1] for r in self.conn.execute("PRAGMA table_info(claim_facets)")}
         self.features = Features(links=LINK_MIGRATION in applied, search=SEARCH_MIGRATION in applied,
-                                 stats=STATS_MIGRATION in applied, facets=FACETS_MIGRATION in applied)
+                                 stats=STATS_MIGRATION in applied,
+                                 facets=FACETS_MIGRATION in applied and "article_rowid" in facet_cols)
 
     def store(self) -> SQLiteStore:
         """This thread's read-only store (opened on first use)."""

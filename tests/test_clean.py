@@ -75,6 +75,22 @@ def test_sentences_are_never_boilerplate(line: str) -> None:
     assert boilerplate_reason(line) is None
 
 
+def test_outlet_and_author_from_prompts_bios_and_credits() -> None:
+    cases = {
+        "Follow Harbour Daily News on Telegram: join our channel for updates\n": "Harbour Daily News",
+        "Valley Voice app: read the news offline. Download now\n": "Valley Voice",
+    }
+    body = "The council met on Monday and approved the plan for the bridge after a long debate.\n"
+    for prompt, outlet in cases.items():
+        assert clean(RawDoc(source="p.txt", raw=prompt + body, fmt="text")).outlet == outlet
+    raw = body + "By Ana Ruiz\nAna Ruiz is the Valley Times's transport correspondent. She lives in Springfield.\n"
+    assert clean(RawDoc(source="b.txt", raw=raw, fmt="text")).outlet == "Valley Times"
+    raw = body + "Ana Ruiz is the transport editor of the Valley Times. She lives in Springfield.\n"
+    assert clean(RawDoc(source="c.txt", raw="By Ana Ruiz\n" + raw, fmt="text")).outlet == "Valley Times"
+    credit = clean(RawDoc(source="w.txt", raw=body + "(Reporting by Jon Berg; Editing by Mia Holt)\n", fmt="text"))
+    assert credit.author == "Jon Berg" and "(Reporting by" not in credit.text
+
+
 def test_untitled_article_keeps_no_title() -> None:
     raw = "On Tuesday the council met again. It approved the plan after a long debate about roads and bridges.\n"
     assert clean(RawDoc(source="t.txt", raw=raw, fmt="text")).title is None

@@ -52,18 +52,33 @@ _SOURCE_LINE = re.compile(
     r"(?:appeared|published) (?:in|on|by))\s*:?\s*(?P<name>[^.:]{2,80}?)\.?$"
 )
 _WIRE_CREDIT = re.compile(r"(?i)^\(?\s*(?:reporting|writing|editing|additional reporting)( by)?\b.{0,200}\)?$")
+_CREDIT_AUTHOR = re.compile(r"(?i:reporting|writing)\s+(?i:by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})")
 _WIRE_DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,60}\((?P<agency>[A-Z][A-Za-z]{1,20})\)\s*[-–—]")
 _PHOTO_CREDIT = re.compile(r"(?i)^(?:photo|image|picture|file photo)(?: credit)?\s*:.{0,120}$")
 _CITY = re.compile(r"^[A-Z][\w.'-]*(?:[ -][A-Z][\w.'-]*){0,3}(?:,\s*[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*)?)?$")
+_NAME = r"[A-Z][\w&'’-]*(?:\.[A-Za-z]+)?(?:\s[A-Z][\w&'’-]*(?:\.[A-Za-z]+)?){0,3}"  # "Korea Daily", "Globe.com"
+_CHANNEL = r"(?i:whatsapp|telegram|google news|instagram|youtube|facebook|x|twitter|threads)"
+# An outlet names itself in its own prompts: "X is now on WhatsApp", "Follow X on Telegram", "X app: ..."
 _PROMO_OUTLET = re.compile(
-    r"^(?:.{0,40}?[!.]\s+)?(?P<name>[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*){0,3}) is (?:now )?on "
-    r"(?:whatsapp|telegram|google news|instagram|youtube|facebook|x|twitter)",
-    re.I,
+    rf"^(?:.{{0,40}}?[!.]\s+)?(?P<a>{_NAME}) (?i:is (?:now )?on) {_CHANNEL}"
+    rf"|^(?i:follow|join|find) (?P<b>{_NAME}) (?i:on) {_CHANNEL}"
+    rf"|^(?P<c>{_NAME}) (?i:app)\s*:"
 )
+# ... and in its journalists' bios: "editor of the Korea Daily", "is the Lissek Herald's correspondent"
 _BIO_OUTLET = re.compile(
-    r"\b(?:editor|reporter|correspondent|writer|columnist|journalist|contributor)\b[\w ]{0,30}?\b(?:of|at|for|with)\s+"
-    r"(?:the\s+)?(?P<name>[A-Z][\w&.'-]*(?:\s[A-Z][\w&.'-]*){0,3})"
+    rf"\b(?:editor|reporter|correspondent|writer|columnist|journalist|contributor)\b[\w ]{{0,30}}?\b(?:of|at|for|with)\s+"
+    rf"(?:the\s+)?(?P<a>{_NAME})"
+    rf"|\b(?:is|was) (?:the|a|an) (?P<b>{_NAME})['’]s? (?:[a-z]+ ){{0,3}}"
+    r"(?:editor|reporter|correspondent|writer|columnist|journalist|contributor)\b"
 )
+
+
+def _outlet(m: re.Match[str] | None) -> str | None:
+    if m is None:
+        return None
+    return next((g for g in m.groups() if g), None)
+
+
 _BIO_VERB = r"(?:is|was|has been|joined|writes|covers|reports)\b"
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
@@ -223,19 +238,20 @@ def _line_reason(
     if m and meta.original_source is None and m.group("agency").lower() in _WIRES:
         meta.original_source = m.group("agency")
     reason = boilerplate_reason(ln)
+    if reason == "wire_credit" and meta.author is None:
+        m = _CREDIT_AUTHOR.search(ln)
+        meta.author = m.group("name") if m else None
     if reason:
-        m = _PROMO_OUTLET.match(ln)
-        if m and meta.outlet is None:
-            meta.outlet = m.group("name")
+        if meta.outlet is None:
+            meta.outlet = _outlet(_PROMO_OUTLET.match(ln))
         return reason
     if meta.author:
         surname = meta.author.split()[-1]
         if ln == meta.author or ln.lower() == f"by {meta.author}".lower():
             return "author_name"
         if re.match(rf"^(?:{re.escape(meta.author)}|{re.escape(surname)}),?\s+{_BIO_VERB}", ln) and i > first_prose:
-            m = _BIO_OUTLET.search(ln)
-            if m and meta.outlet is None:
-                meta.outlet = m.group("name")
+            if meta.outlet is None:
+                meta.outlet = _outlet(_BIO_OUTLET.search(ln))
             return "author_bio"
     return None
 

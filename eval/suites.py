@@ -58,36 +58,23 @@ def seedscore(export: Path, gold: Path, parts: list[str], shared: Path) -> dict[
 
 
 def export_of(paths: list[str], workdir: Path) -> Path:
-    """Analyze ``paths`` into a fresh ledger (linking included) and export it as JSON."""
-    from crosscheck.cli import _linker
+    """Analyze and link ``paths`` into a fresh ledger and export it as JSON."""
     from crosscheck.export import write_json
-    from crosscheck.pipeline import analyze
+    from crosscheck.pipeline import analyze_and_link
     from crosscheck.store import open_store
 
     db, out = workdir / "eval.db", workdir / "export.json"
     with open_store(db) as store:
-        analyze(paths, store)
-        linker = _linker()
-        if linker is not None:
-            linker(store)
+        analyze_and_link(paths, store)
         with out.open("w", encoding="utf-8") as fh:
             write_json(store, fh)
     return out
 
 
-def _parts() -> list[str]:
-    parts = ["ledger"]
-    try:
-        importlib.import_module("crosscheck.link")
-    except ImportError:
-        return parts
-    return [*parts, "links"]
-
-
 def run_seeds(shared: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         export = export_of([str(shared / "corpus" / "seeds")], Path(tmp))
-        return seedscore(export, shared / "corpus" / "seeds.gold.json", _parts(), shared)
+        return seedscore(export, shared / "corpus" / "seeds.gold.json", ["ledger", "links"], shared)
 
 
 def demo_dir() -> Path:
@@ -98,7 +85,7 @@ def demo_dir() -> Path:
 def run_demo(shared: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         export = export_of([str(demo_dir() / "articles")], Path(tmp))
-        return seedscore(export, demo_dir() / "demo.gold.json", _parts(), shared)
+        return seedscore(export, demo_dir() / "demo.gold.json", ["ledger", "links"], shared)
 
 
 def run_extraction(shared: Path) -> dict[str, float]:

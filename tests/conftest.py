@@ -44,24 +44,23 @@ def store(tmp_path: Path) -> Iterator[object]:
     s.close()
 
 
+def _export(paths: list[str], tmp: Path) -> dict[str, object]:
+    """Analyze and link ``paths`` into a fresh ledger under ``tmp``; the JSON export as a dict."""
+    from crosscheck.export import write_json
+    from crosscheck.pipeline import analyze_and_link
+    from crosscheck.store import open_store
+
+    with open_store(tmp / "ledger.db") as s:
+        analyze_and_link(paths, s)
+        with (tmp / "export.json").open("w", encoding="utf-8") as fh:
+            write_json(s, fh)
+    return json.loads((tmp / "export.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
 @pytest.fixture(scope="session")
 def seeds_export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """The JSON export of the five seed articles (analyzed once per session)."""
-    from crosscheck.cli import _linker
-    from crosscheck.export import write_json
-    from crosscheck.pipeline import analyze
-    from crosscheck.store import open_store
-
-    seeds = need_shared("corpus", "seeds")
-    tmp = tmp_path_factory.mktemp("seeds")
-    with open_store(tmp / "s.db") as s:
-        analyze([str(seeds)], s)
-        linker = _linker()
-        if linker is not None:
-            linker(s)
-        with (tmp / "s.json").open("w", encoding="utf-8") as fh:
-            write_json(s, fh)
-    return json.loads((tmp / "s.json").read_text(encoding="utf-8"))
+    return _export([str(need_shared("corpus", "seeds"))], tmp_path_factory.mktemp("seeds"))
 
 
 @pytest.fixture(scope="session")
@@ -69,18 +68,5 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """The JSON export of the demo corpus shipped in the package."""
     from importlib import resources
 
-    from crosscheck.cli import _linker
-    from crosscheck.export import write_json
-    from crosscheck.pipeline import analyze
-    from crosscheck.store import open_store
-
     corpus = Path(str(resources.files("crosscheck.data").joinpath("demo/articles")))
-    tmp = tmp_path_factory.mktemp("demo")
-    with open_store(tmp / "d.db") as s:
-        analyze([str(corpus)], s)
-        linker = _linker()
-        if linker is not None:
-            linker(s)
-        with (tmp / "d.json").open("w", encoding="utf-8") as fh:
-            write_json(s, fh)
-    return json.loads((tmp / "d.json").read_text(encoding="utf-8"))
+    return _export([str(corpus)], tmp_path_factory.mktemp("demo"))

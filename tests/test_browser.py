@@ -198,17 +198,12 @@ def test_unknown_id_is_a_404_page(page: Any, hostile_server: tuple[Server, dict[
 @pytest.fixture(scope="module")
 def seeds_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     seeds = need_shared("corpus", "seeds")
-    from crosscheck.cli import _linker
-    from crosscheck.pipeline import analyze
+    from crosscheck.pipeline import analyze_and_link
     from crosscheck.store import open_store
 
-    linker = _linker()
-    if linker is None:
-        _missing("the cross-source layer (crosscheck.link) is not installed in this build")
     db = tmp_path_factory.mktemp("seeds-web") / "seeds.db"
     with open_store(db) as store:
-        analyze([str(seeds)], store)
-        linker(store)  # type: ignore[misc]
+        analyze_and_link([str(seeds)], store)
     server = Server(db)
     yield server
     server.stop()

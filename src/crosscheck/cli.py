@@ -8,16 +8,12 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from crosscheck import __version__
-
-if TYPE_CHECKING:
-    from crosscheck.store import SQLiteStore
 
 app = typer.Typer(
     add_completion=False,
@@ -68,6 +64,7 @@ def analyze(
     from crosscheck.engines.local import LocalEngine
     from crosscheck.pipeline import analyze as run
     from crosscheck.pipeline import count_inputs
+    from crosscheck.pipeline import link as link_store
     from crosscheck.store import open_store
 
     console = Console(stderr=True)
@@ -92,11 +89,7 @@ def analyze(
             bar.update(task, completed=done, rate=done / max(time.perf_counter() - started, 1e-9))
 
         summary = run(paths, store, engine=LocalEngine(workers=workers), on_event=on_event)
-        linked = ""
-        if link:
-            linker = _linker()
-            if linker is not None:
-                linked = " " + linker(store)
+        linked = " " + link_store(store) if link else ""
         counts = store.counts()
     elapsed = time.perf_counter() - started
     typer.echo(
@@ -113,29 +106,19 @@ def analyze(
     raise typer.Exit(summary.exit_code)
 
 
-def _linker() -> Callable[[SQLiteStore], str] | None:
-    """The cross-source layer's entry point, when it is installed."""
-    try:
-        from crosscheck.link import link_store
-    except ImportError:
-        return None
-    return lambda store: link_store(store).describe()
+def _require_db(db: Path) -> None:
+    _require_db(db)
 
 
 @app.command()
 def link(db: DbOption = Path("crosscheck.db")) -> None:
     """Run the cross-source layer alone: duplicates, stories, claim groups, relations, timeline."""
+    from crosscheck.pipeline import link as link_store
     from crosscheck.store import open_store
 
-    linker = _linker()
-    if linker is None:
-        _err("the cross-source layer is not installed in this build")
-        raise typer.Exit(2)
-    if not db.exists():
-        _err(f"no ledger at {db}: run `crosscheck analyze` first")
-        raise typer.Exit(2)
+    _require_db(db)
     with open_store(db) as store:
-        typer.echo(linker(store))
+        typer.echo(link_store(store))
 
 
 @app.command()
@@ -153,9 +136,7 @@ def export(
     if fmt not in (*writers, "csv"):
         _err(f"unknown format {fmt!r}: use json, jsonl or csv")
         raise typer.Exit(2)
-    if not db.exists():
-        _err(f"no ledger at {db}: run `crosscheck analyze` first")
-        raise typer.Exit(2)
+    _require_db(db)
     with open_store(db) as store:
         out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
@@ -182,9 +163,7 @@ def report(
     if output.suffix.lower() not in (".md", ".html", ".htm"):
         _err("the briefing is written as .md or .html")
         raise typer.Exit(2)
-    if not db.exists():
-        _err(f"no ledger at {db}: run `crosscheck analyze` first")
-        raise typer.Exit(2)
+    _require_db(db)
     with open_store(db) as store:
         write_report(store, output)
     typer.echo(f"wrote {output}")
@@ -198,7 +177,7 @@ def demo(
     from importlib import resources
 
     from crosscheck.engines.local import LocalEngine
-    from crosscheck.pipeline import analyze as run
+    from crosscheck.pipeline import analyze_and_link
     from crosscheck.report import write_report
     from crosscheck.store import open_store
 
@@ -206,9 +185,7 @@ def demo(
     out.mkdir(parents=True, exist_ok=True)
     db = out / "crosscheck.db"
     with open_store(db) as store:
-        summary = run([str(corpus)], store, engine=LocalEngine())
-        linker = _linker()
-        linked = linker(store) if linker else ""
+        summary, linked = analyze_and_link([str(corpus)], store, engine=LocalEngine())
         write_report(store, out / "briefing.md")
         write_report(store, out / "briefing.html")
         counts = store.counts()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from crosscheck.clean import clean, raw_sha
-from crosscheck.engines.local import LocalEngine
+from crosscheck.engines.local import LocalEngine, batched
 from crosscheck.errors import InputRejected
 from crosscheck.ingest.files import JSONL_SUFFIXES, KNOWN_SUFFIXES, Rejected, read_inputs
 from crosscheck.model import Article
@@ -87,7 +87,9 @@ def analyze(
         store.record_reject(source, reason)
         emit("rejected", {"source": source, "reason": reason})
 
-    for chunk in _chunks(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit)):
+    # Materialise a bounded chunk before handing it to the engine: the store is read while
+    # cleaning, and must not be used from a process pool's feeder thread.
+    for chunk in batched(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit), CHUNK):
         for article, found, error in engine.map(chunk):
             if error is not None or found is None:
                 reject(article.source, f"annotation failed: {error}")
@@ -136,14 +138,21 @@ def _cleaned(
         yield article
 
 
-def _chunks(articles: Iterator[Article]) -> Iterator[list[Article]]:
-    # Materialise a bounded chunk before handing it to the engine: the store is read while
-    # cleaning, and must not be used from the pool's feeder thread.
-    chunk: list[Article] = []
-    for article in articles:
-        chunk.append(article)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def link(store: Store) -> str:
+    """Run the cross-source layer over what is new in the store; returns a one-line summary."""
+    from crosscheck.link import link_store
+
+    return link_store(store).describe()
+
+
+def analyze_and_link(
+    paths: Iterable[str],
+    store: Store,
+    *,
+    engine: LocalEngine | None = None,
+    on_event: Event | None = None,
+    stdin: BinaryIO | None = None,
+) -> tuple[RunSummary, str]:
+    """The main job: ``analyze`` then ``link``; returns the run summary and the link summary."""
+    summary = analyze(paths, store, engine=engine, on_event=on_event, stdin=stdin)
+    return summary, link(store)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import multiprocessing as mp
 import traceback
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from crosscheck.model import Annotations, Article
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
+T = TypeVar("T")
 Result = tuple[Article, Annotations | None, str | None]
 
 _worker_nlp: Language | None = None
@@ -71,7 +72,7 @@ class LocalEngine:
 
     def map(self, articles: Iterable[Article]) -> Iterator[Result]:
         """Yield (article, annotations or None, error or None) for every article, in order."""
-        batches = _batched(articles, self.batch_size)
+        batches = batched(articles, self.batch_size)
         if self.workers == 1:
             from crosscheck.annotate.nlp import load
 
@@ -85,8 +86,9 @@ class LocalEngine:
                 yield from results
 
 
-def _batched(items: Iterable[Article], n: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
+def batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most ``n`` items (itertools.batched arrives in Python 3.12)."""
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= n:

@@ -99,6 +99,13 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Rough sentence bounds around a span (for embedding context, not for offsets shown)."""
+    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    hi_c = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return lo, (min(hi_c) + 1 if hi_c else len(text))
+
+
 def day_dates(values: Iterable[str | None]) -> frozenset[str]:
     """The day-level ISO dates among TIMEX3 values."""
     return frozenset(v for v in values if v and _DAY.match(v))

@@ -7,7 +7,6 @@ only those: the cost of a run follows the new articles, not the corpus.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from collections import Counter
@@ -16,13 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from crosscheck.link import dedupe, embed, groups, origins, proposition, relations, stories, timeline
-from crosscheck.link.entities import article_keys, fold, keys_in
+from crosscheck.link import dedupe, denials, derived, embed, groups, origins, proposition, relations, stories, timeline
+from crosscheck.link.entities import article_keys, keys_in
 from crosscheck.link.groups import ClaimInfo
 from crosscheck.model import Article, Claim, TimeExpr
 
 _MERGE_SAMPLE = 30  # members per side compared before two groups merge (bounds a merge's cost)
-_PROPOSITIONAL = 4  # content stems from which a denial states what it denies (not a bare "these claims")
 _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge groups
 
 
@@ -32,13 +30,6 @@ def _now() -> str:
 
 def _j(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Rough sentence bounds around a span (for embedding context, not for offsets shown)."""
-    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    hi_c = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    return lo, (min(hi_c) + 1 if hi_c else len(text))
 
 
 def _day_value(t: TimeExpr) -> str | None:
@@ -61,21 +52,21 @@ class ArticleLinker:
         self.touched_groups: set[str] = set()
         self.touched_stories: set[str] = set()
         self.n_articles = self.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0]
-        self._texts: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
         self.facts = origins.Facts.from_json(store.link_state("facts"))
-        self._facts_before = _j(self.facts.to_json())
+        self.facts_before = _j(self.facts.to_json())
 
     # helpers ---------------------------------------------------------------------------
 
     def _text(self, aid: str) -> str:
-        if aid not in self._texts:
+        if aid not in self.texts:
             a = self.store.article(aid)
-            self._texts[aid] = a.text if a else ""
-        return self._texts[aid]
+            self.texts[aid] = a.text if a else ""
+        return self.texts[aid]
 
     def _sentence_vec(self, aid: str, start: int, end: int) -> np.ndarray:
         text = self._text(aid)
-        lo, hi = _sentence(text, start, end)
+        lo, hi = groups.sentence_bounds(text, start, end)
         vec: np.ndarray = self.emb.encode([text[lo:hi]])[0]
         return vec
 
@@ -94,7 +85,7 @@ class ArticleLinker:
     def link_article(self, aid: str) -> None:
         """Link one stored article (one transaction)."""
         article: Article = self.store.article(aid)
-        self._texts[aid] = article.text
+        self.texts[aid] = article.text
         mentions = list(self.store.mentions(aid))
         sig = dedupe.signature(article.text)
         buckets = dedupe.bands(sig)
@@ -162,7 +153,7 @@ class ArticleLinker:
         texts = []
         for c in claims:
             if c.polarity == "deny":
-                lo, hi = _sentence(article.text, c.start, c.end)
+                lo, hi = groups.sentence_bounds(article.text, c.start, c.end)
                 texts.append(article.text[lo:hi])
             else:
                 texts.append(c.content)
@@ -188,7 +179,7 @@ class ArticleLinker:
             out.append((c, info))
         return out
 
-    def _candidates(self, info: ClaimInfo, kind: str) -> dict[str, list[ClaimInfo]]:
+    def candidates(self, info: ClaimInfo, kind: str) -> dict[str, list[ClaimInfo]]:
         gids = self.store.groups_for_keys(info.block_keys(), cap=groups.KEY_CAP)
         out: dict[str, list[ClaimInfo]] = {}
         for row in self.store.group_member_rows(gids):
@@ -209,9 +200,9 @@ class ArticleLinker:
 
         for c, info in pairs:
             kind = "deny" if info.polarity == "deny" else ("contest" if info.contest else "assert")
-            gid, why, conflicts, also = groups.best_group(info, self._candidates(info, kind), weight)
+            gid, why, conflicts, also = groups.best_group(info, self.candidates(info, kind), weight)
             for other_gid in also:
-                if gid is not None and self._merge(cur, gid, other_gid):
+                if gid is not None and self.merge(cur, gid, other_gid):
                     group_of = {k: (gid if v == other_gid else v) for k, v in group_of.items()}
             if gid is None:
                 gid = groups.group_id(c.id)
@@ -240,14 +231,14 @@ class ArticleLinker:
                 if og is None or og[0] == gid:
                     continue
                 rtype = relations.conflict_type(info, other)
-                self._relate(cur, "contradicts", rtype, gid, og[0],
+                self.relate(cur, "contradicts", rtype, gid, og[0],
                              {"a_claim": c.id, "b_claim": other.id, "conflict": what, **conflict_parts,
                               "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],
                               "a_dates": sorted(info.dates), "b_dates": sorted(other.dates)})
         self.store.bump_key_df(cur, ("c:" + x for _, i in pairs for x in i.stems))
-        self._link_denials(cur, pairs, group_of, spans)
+        denials.link_denials(self, cur, pairs, group_of, spans)
 
-    def _merge(self, cur: sqlite3.Cursor, keep: str, drop: str, *, check: bool = True) -> bool:
+    def merge(self, cur: sqlite3.Cursor, keep: str, drop: str, *, check: bool = True) -> bool:
         """Fold group ``drop`` into ``keep`` when a new claim bridges them (never across a contradiction)."""
         between = self.conn.execute(
             "SELECT 1 FROM relations WHERE kind = 'contradicts' AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
@@ -276,67 +267,7 @@ class ArticleLinker:
         self.touched_groups.add(keep)
         return True
 
-    def _link_denials(self, cur: sqlite3.Cursor, pairs: list[tuple[Claim, ClaimInfo]], group_of: dict[str, str],
-                      spans: dict[tuple[int, int], str]) -> None:
-        text = self._texts[pairs[0][1].article_id] if pairs else ""
-        for c, info in pairs:
-            if info.polarity != "deny" and not info.contest:
-                continue
-            if info.polarity == "deny" and c.speaker_start is not None and c.speaker_end is not None:
-                parties = keys_in(spans, c.speaker_start, c.speaker_end)
-            else:
-                # a contest accuses someone of spreading falsehoods: its targets are that someone's claims
-                parties = set()
-            lo, hi = _sentence(text, c.start, c.end)
-            d_vec = self.emb.encode([text[lo:hi]])[0]
-            targets = relations.resolve_targets(c, info, d_vec, parties, pairs)
-            if info.contest:
-                named = keys_in(spans, c.start, c.end)
-                targets = [t for t in targets if any(
-                    fold(n.split(":", 1)[-1].replace("-", " ")) in
-                    {fold(i.origin), fold(origins.affiliation(i.origin) or "")}
-                    for n in named for cc, i in pairs if cc.id == t.claim_id)] if named else []
-            hits = [(group_of.get(t.claim_id), t.claim_id, t.score, t.how) for t in targets]
-            if info.polarity == "deny":
-                hits += self._story_targets(info)
-            for tg, tclaim, score, how in hits:
-                if tg and tg != group_of[c.id]:
-                    self._relate(cur, "contradicts", "dispute", group_of[c.id], tg,
-                                 {"a_claim": c.id, "b_claim": tclaim, "pointer": c.points_at,
-                                  "score": score, "how": how})
-            if info.polarity == "deny":
-                self._join_same_denials(cur, c.id, info, group_of, {h[0] for h in hits if h[0]})
-
-    def _story_targets(self, info: ClaimInfo) -> list[tuple[str | None, str, float, str]]:
-        """Assertion groups of the story that a denial stating its proposition denies, in any article.
-
-        "denied the accusations that drones launched from its territory struck the dam": the
-        clause is compared, negation set aside, with the story's assertion groups (blocked).
-        """
-        if len(info.stems) < _PROPOSITIONAL:
-            return []  # a bare pointer ("these claims") is resolved in its own article only
-        asserted = dataclasses.replace(info, polarity="assert", sig=dataclasses.replace(info.sig, negated=False))
-        gid, why, _, _ = groups.best_group(asserted, self._candidates(asserted, "assert"))
-        if gid is None:
-            return []
-        return [(gid, str(why.get("joined_via")), float(str(why.get("score", 0.0))), "proposition across articles")]
-
-    def _join_same_denials(self, cur: sqlite3.Cursor, cid: str, info: ClaimInfo, group_of: dict[str, str],
-                           targets: set[str]) -> None:
-        """One origin denying the same thing twice is one denial: fold its other denial groups into this one."""
-        mine = group_of[cid]
-        for r in self.store.relations_touching(targets):
-            other = r["a"]
-            if r["type"] != "dispute" or r["b"] not in targets or other == mine:
-                continue
-            rows = self.store.group_member_rows([other])
-            same = rows and rows[0]["polarity"] == "deny" and any(origins.same_origin(m["origin"], info.origin) for m in rows)
-            if same and self._merge(cur, mine, other, check=False):
-                for k, v in list(group_of.items()):
-                    if v == other:
-                        group_of[k] = mine
-
-    def _relate(self, cur: sqlite3.Cursor, kind: str, rtype: str, a: str, b: str, evidence: dict[str, Any]) -> None:
+    def relate(self, cur: sqlite3.Cursor, kind: str, rtype: str, a: str, b: str, evidence: dict[str, Any]) -> None:
         rid = relations.relation_id(kind, rtype, a, b)
         if self.conn.execute("SELECT 1 FROM relations WHERE id = ?", (rid,)).fetchone():
             return
@@ -344,107 +275,6 @@ class ArticleLinker:
         self.relations[rtype] += 1
         self.touched_groups |= {a, b}
 
-    # derived fields ----------------------------------------------------------------------
-
     def finish(self) -> None:
-        """Recompute origins (when new facts arrived), outlets, status and events of what this run touched."""
-        with self.store.transaction() as cur:
-            if _j(self.facts.to_json()) != self._facts_before:
-                self.store.set_link_state(cur, "facts", self.facts.to_json())
-                self._reresolve(cur)
-            rows = self.store.group_member_rows(self.touched_groups)
-            by_group: dict[str, list[sqlite3.Row]] = {}
-            for r in rows:
-                by_group.setdefault(r["group_id"], []).append(r)
-            rels = self.store.relations_touching(self.touched_groups)
-            sources = self._sources({r["article_id"] for r in rows})
-            for gid, members in by_group.items():
-                outlets = sorted({m["publisher"] for m in members if m["publisher"]})
-                seen: dict[str, str] = {}
-                for m in members:
-                    seen.setdefault(fold(m["origin"]), m["origin"])
-                types = {r["type"] for r in rels if r["b"] == gid or (r["a"] == gid and r["type"] != "dispute")}
-                dates = [json.loads(m["keys"]).get("published") for m in members]
-                first = min((d for d in dates if d), default=None)
-                w = json.loads(self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (gid,)).fetchone()[0])
-                # an article without a known outlet is its own publisher: counted, never named
-                w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
-                               "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
-                cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "
-                            "why = ?, updated_at = ? WHERE id = ?",
-                            (_j(outlets), _j(sorted(seen.values())), _j(relations.group_status(len(seen), types)),
-                             first, _j(w), _now(), gid))
-            for sid in self.touched_stories:
-                self._story_events(cur, sid)
-
-    def _sources(self, article_ids: set[str]) -> dict[str, str]:
-        """Article -> the publisher it comes from (a syndicated copy: its original's)."""
-        out = {}
-        for aid in article_ids:
-            row = self.store.linked_article(aid)
-            if row is not None:
-                out[aid] = row["publisher"] or aid
-        return out
-
-    def _reresolve(self, cur: sqlite3.Cursor) -> None:
-        """Resolve the origins of the touched stories' claims again with the facts learned since.
-
-        A person's country or a capital may be stated only in an article linked after the one
-        quoting them; resolving again here makes the result independent of arrival order.
-        """
-        ctxs: dict[str, origins.Context] = {}
-        for sid in sorted(self.touched_stories):
-            for r in self.store.group_member_rows(self.store.story_group_ids(sid)):
-                ref = json.loads(r["keys"]).get("origin_ref")
-                if not ref:
-                    continue
-                aid = r["article_id"]
-                if aid not in ctxs:
-                    article = self.store.article(aid)
-                    if article is None:
-                        continue
-                    ctxs[aid] = origins.context(article, list(self.store.mentions(aid)), self.facts, sid)
-                origin = origins.resolve(ref, ctxs[aid])
-                if origin != r["origin"]:
-                    cur.execute("UPDATE group_members SET origin = ? WHERE claim_id = ?", (origin, r["claim_id"]))
-                    self.touched_groups.add(r["group_id"])
-        self._retype(cur)
-
-    def _retype(self, cur: sqlite3.Cursor) -> None:
-        """update or factual_conflict again, from the origins as now resolved."""
-        for r in self.store.relations_touching(self.touched_groups):
-            if r["type"] not in ("update", "factual_conflict"):
-                continue
-            ev = json.loads(r["evidence"])
-            got = {row["claim_id"]: row for row in self.conn.execute(
-                "SELECT claim_id, origin FROM group_members WHERE claim_id IN (?, ?)", (ev.get("a_claim"), ev.get("b_claim")))}
-            if len(got) < 2:
-                continue
-            rtype = "update" if origins.same_origin(got[ev["a_claim"]]["origin"], got[ev["b_claim"]]["origin"]) \
-                else "factual_conflict"
-            if rtype != r["type"]:
-                cur.execute("DELETE FROM relations WHERE id = ?", (r["id"],))
-                self.store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
-                                        rtype, r["a"], r["b"], ev)
-
-    def _story_events(self, cur: sqlite3.Cursor, sid: str) -> None:
-        rows = self.store.group_member_rows(self.store.story_group_ids(sid))
-        claims = []
-        for r in rows:
-            k = json.loads(r["keys"])
-            c = self.conn.execute("SELECT start, end, sentence_start, sentence_end FROM claims WHERE id = ?",
-                                  (r["claim_id"],)).fetchone()
-            if c is None:
-                continue
-            lo = min(c["start"], c["sentence_start"] if c["sentence_start"] is not None else c["start"])
-            hi = max(c["end"], c["sentence_end"] if c["sentence_end"] is not None else c["end"])
-            trows = self.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ?",
-                                      (r["article_id"], lo, hi)).fetchall()
-            dates = groups.day_dates(t["value"] for t in trows)
-            claims.append({"claim_id": r["claim_id"], "group_id": r["group_id"], "article_id": r["article_id"],
-                           "content": k["content"], "speaker": k.get("speaker"), "origin": r["origin"],
-                           "publisher": r["publisher"], "published": k.get("published"), "dates": sorted(dates),
-                           "time_ids": [t["id"] for t in trows if t["value"] in dates],
-                           "start": c["start"], "end": c["end"]})
-        cur.execute("UPDATE stories SET events = ?, updated_at = ? WHERE id = ?",
-                    (_j(timeline.build_events(claims)), _now(), sid))
+        """Recompute the derived fields of what this run touched (:func:`crosscheck.link.derived.finish`)."""
+        derived.finish(self)

@@ -1,0 +1,132 @@
+"""Derived fields of what a linking run touched: origins again, outlets, status, events, reference dates.
+
+Groups, stories and relations touched by the run get their derived fields (outlets, origins,
+status, story events) recomputed at the end, and only those: the cost of a run follows the
+new articles, not the corpus. Undated articles of the touched stories get their reference
+date from the other articles (:mod:`crosscheck.link.refdates`) before the events are built.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from crosscheck.link import groups, origins, relations, timeline
+from crosscheck.link.entities import fold
+
+if TYPE_CHECKING:
+    from crosscheck.link.linker import ArticleLinker
+
+
+def _j(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def finish(lk: ArticleLinker) -> None:
+    """Recompute origins (when new facts arrived), outlets, status and events of what this run touched."""
+    with lk.store.transaction() as cur:
+        if _j(lk.facts.to_json()) != lk.facts_before:
+            lk.store.set_link_state(cur, "facts", lk.facts.to_json())
+            _reresolve(lk, cur)
+        rows = lk.store.group_member_rows(lk.touched_groups)
+        by_group: dict[str, list[sqlite3.Row]] = {}
+        for r in rows:
+            by_group.setdefault(r["group_id"], []).append(r)
+        rels = lk.store.relations_touching(lk.touched_groups)
+        sources = _sources(lk, {r["article_id"] for r in rows})
+        for gid, members in by_group.items():
+            outlets = sorted({m["publisher"] for m in members if m["publisher"]})
+            seen: dict[str, str] = {}
+            for m in members:
+                seen.setdefault(fold(m["origin"]), m["origin"])
+            types = {r["type"] for r in rels if r["b"] == gid or (r["a"] == gid and r["type"] != "dispute")}
+            dates = [json.loads(m["keys"]).get("published") for m in members]
+            first = min((d for d in dates if d), default=None)
+            w = json.loads(lk.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (gid,)).fetchone()[0])
+            # an article without a known outlet is its own publisher: counted, never named
+            w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
+                           "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
+            cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "
+                        "why = ?, updated_at = ? WHERE id = ?",
+                        (_j(outlets), _j(sorted(seen.values())), _j(relations.group_status(len(seen), types)),
+                         first, _j(w), _now(), gid))
+        for sid in lk.touched_stories:
+            _story_events(lk, cur, sid)
+
+def _sources(lk: ArticleLinker, article_ids: set[str]) -> dict[str, str]:
+    """Article -> the publisher it comes from (a syndicated copy: its original's)."""
+    out = {}
+    for aid in article_ids:
+        row = lk.store.linked_article(aid)
+        if row is not None:
+            out[aid] = row["publisher"] or aid
+    return out
+
+def _reresolve(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
+    """Resolve the origins of the touched stories' claims again with the facts learned since.
+
+    A person's country or a capital may be stated only in an article linked after the one
+    quoting them; resolving again here makes the result independent of arrival order.
+    """
+    ctxs: dict[str, origins.Context] = {}
+    for sid in sorted(lk.touched_stories):
+        for r in lk.store.group_member_rows(lk.store.story_group_ids(sid)):
+            ref = json.loads(r["keys"]).get("origin_ref")
+            if not ref:
+                continue
+            aid = r["article_id"]
+            if aid not in ctxs:
+                article = lk.store.article(aid)
+                if article is None:
+                    continue
+                ctxs[aid] = origins.context(article, list(lk.store.mentions(aid)), lk.facts, sid)
+            origin = origins.resolve(ref, ctxs[aid])
+            if origin != r["origin"]:
+                cur.execute("UPDATE group_members SET origin = ? WHERE claim_id = ?", (origin, r["claim_id"]))
+                lk.touched_groups.add(r["group_id"])
+    _retype(lk, cur)
+
+def _retype(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
+    """update or factual_conflict again, from the origins as now resolved."""
+    for r in lk.store.relations_touching(lk.touched_groups):
+        if r["type"] not in ("update", "factual_conflict"):
+            continue
+        ev = json.loads(r["evidence"])
+        got = {row["claim_id"]: row for row in lk.conn.execute(
+            "SELECT claim_id, origin FROM group_members WHERE claim_id IN (?, ?)", (ev.get("a_claim"), ev.get("b_claim")))}
+        if len(got) < 2:
+            continue
+        rtype = "update" if origins.same_origin(got[ev["a_claim"]]["origin"], got[ev["b_claim"]]["origin"]) \
+            else "factual_conflict"
+        if rtype != r["type"]:
+            cur.execute("DELETE FROM relations WHERE id = ?", (r["id"],))
+            lk.store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
+                                    rtype, r["a"], r["b"], ev)
+
+def _story_events(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
+    rows = lk.store.group_member_rows(lk.store.story_group_ids(sid))
+    claims = []
+    for r in rows:
+        k = json.loads(r["keys"])
+        c = lk.conn.execute("SELECT start, end, sentence_start, sentence_end FROM claims WHERE id = ?",
+                              (r["claim_id"],)).fetchone()
+        if c is None:
+            continue
+        lo = min(c["start"], c["sentence_start"] if c["sentence_start"] is not None else c["start"])
+        hi = max(c["end"], c["sentence_end"] if c["sentence_end"] is not None else c["end"])
+        trows = lk.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ?",
+                                  (r["article_id"], lo, hi)).fetchall()
+        dates = groups.day_dates(t["value"] for t in trows)
+        claims.append({"claim_id": r["claim_id"], "group_id": r["group_id"], "article_id": r["article_id"],
+                       "content": k["content"], "speaker": k.get("speaker"), "origin": r["origin"],
+                       "publisher": r["publisher"], "published": k.get("published"), "dates": sorted(dates),
+                       "time_ids": [t["id"] for t in trows if t["value"] in dates],
+                       "start": c["start"], "end": c["end"]})
+    cur.execute("UPDATE stories SET events = ?, updated_at = ? WHERE id = ?",
+                (_j(timeline.build_events(claims)), _now(), sid))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crosscheck.annotate.claims_spans import Cand, find_subject, in_quote, is_source, speaker_span
+from crosscheck.annotate.claims_spans import Cand, doc_text, find_subject, in_quote, is_source, speaker_span
 from crosscheck.annotate.cues import QUOTE_MARKS
 
 if TYPE_CHECKING:
@@ -62,16 +62,16 @@ def quote_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], found: list[Cand]) 
             claimed.append((q.start, q.end))
             continue
         # a quote-only sentence or paragraph continues the previous direct quote
-        before = doc.text[sent0.start_char : q.start].strip()
+        before = doc_text(doc)[sent0.start_char : q.start].strip()
         after_sent = span[-1].sent
-        after = doc.text[q.end : after_sent.end_char].strip()
+        after = doc_text(doc)[q.end : after_sent.end_char].strip()
         if before or (after and not all(ch in ".,;:!?)" for ch in after)):
             continue
         prev = [c for c in [*found, *out] if c.end <= q.start]
         if not prev:
             continue
         last = max(prev, key=lambda c: c.end)
-        gap = doc.text[max(last.end, last.sent_end) : q.start]
+        gap = doc_text(doc)[max(last.end, last.sent_end) : q.start]
         if last.kind not in ("direct", "mixed") or gap.count("\n") > 2 or len(gap.strip(" \n.,;:'`" + QUOTE_MARKS)) > 0:
             continue
         out.append(Cand(q.start, q.end, last.cue, "direct", True, sent0.start_char, after_sent.end_char,

@@ -14,6 +14,7 @@ from crosscheck.annotate.claims_spans import (
     Cand,
     clause,
     content_tokens,
+    doc_text,
     drop_trailing_dates,
     find_subject,
     in_quote,
@@ -81,10 +82,10 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
         span = trim(doc, toks)
         if span is None:
             continue
-        if len(doc.text[span[0]:span[1]].split()) < 2 and polarity != "deny" and not (
+        if len(doc_text(doc)[span[0]:span[1]].split()) < 2 and polarity != "deny" and not (
                 how == "dobj" and all(t.pos_ == "PROPN" for t in toks if not t.is_punct)):
             continue  # one word is no claim, unless it names whom the speaker endorses or attacks
-        points = doc.text[span[0]:span[1]] if polarity == "deny" and how == "dobj" else None
+        points = doc_text(doc)[span[0]:span[1]] if polarity == "deny" and how == "dobj" else None
         out.append(Cand(span[0], span[1], cue_name, "indirect", False, sent.start_char, sent.end_char,
                          speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text), polarity,
                          hedges, points, order=tok.idx))
@@ -110,7 +111,7 @@ def _called(doc: Doc, sent: Span, tok: Token, lex: Lexicon, quotes: list[Quote])
     deny = says_false(lex, pred_toks)
     return Cand(span[0], span[1], "call", "indirect", False, sent.start_char, sent.end_char,
                  speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text), "deny" if deny else "assert",
-                 points_at=doc.text[obj[0]:obj[1]] if deny else None, order=tok.idx)
+                 points_at=doc_text(doc)[obj[0]:obj[1]] if deny else None, order=tok.idx)
 
 
 # --- according to --------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def noun_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
                 toks = [t for g in c.children if g.dep_ == "pobj" for t in g.subtree]
                 break
         span = trim(doc, toks) if toks else None
-        if span is None or len(doc.text[span[0]:span[1]].split()) < 2:
+        if span is None or len(doc_text(doc)[span[0]:span[1]].split()) < 2:
             continue
         out.append(Cand(span[0], span[1], tok.lemma_.lower(), "indirect", False, sent.start_char, sent.end_char,
                          speaker_span(doc, src), tok.idx, tok.idx + len(tok.text), polarity,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from crosscheck.annotate.cues import Lexicon, VerbCue, is_quote_mark, lexicon
@@ -72,12 +73,23 @@ def subtree(tok: Token) -> list[Token]:
     return list(tok.subtree)
 
 
+@lru_cache(maxsize=4)
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per document (spaCy rebuilds it from the tokens on every access)."""
+    return doc.text
+
+
+@lru_cache(maxsize=4)
+def _datelines(doc: Doc) -> tuple[tuple[int, int], ...]:
+    text = doc_text(doc)
+    starts = [0, *(m.end() for m in re.finditer(r"\n+", text))]
+    found = (_DATELINE.match(text, s) for s in starts)
+    return tuple((m.start(), m.end()) for m in found if m is not None)
+
+
 def in_dateline(tok: Token) -> bool:
     """Is ``tok`` part of a wire dateline at the start of its paragraph? (never a speaker)"""
-    text = tok.doc.text
-    start = text.rfind("\n", 0, tok.idx) + 1
-    m = _DATELINE.match(text, start)
-    return m is not None and tok.idx < m.end()
+    return any(s <= tok.idx < e for s, e in _datelines(tok.doc))
 
 
 def in_quote(quotes: list[Quote], pos: int) -> Quote | None:

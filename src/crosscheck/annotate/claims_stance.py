@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crosscheck.annotate.claims_spans import Cand, in_quote
+from crosscheck.annotate.claims_spans import Cand, doc_text, in_quote
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -28,7 +28,7 @@ def find_hedges(doc: Doc, c: Cand, lex: Lexicon, quotes: list[Quote]) -> tuple[s
     lo = min(c.start, c.cue_start if c.cue_start is not None else c.start)
     hi = max(c.end, c.cue_end or c.end)
     span = doc.char_span(lo, hi, alignment_mode="expand")
-    region = doc.text[lo:hi].lower()
+    region = doc_text(doc)[lo:hi].lower()
     for phrase in lex.hedge_phrases:
         if phrase in region and phrase not in found:
             found.append(phrase)

@@ -53,7 +53,7 @@ def _paragraph_quotes(para: str, base: int) -> list[Quote]:
             skip = False
             continue
         width = 1
-        if para.startswith(("''", "``"), i):
+        if ch in "'`" and para.startswith(("''", "``"), i):
             width, skip = 2, True
             kind = "open" if ch == "`" else (
                 "close" if start is not None else ("open" if _is_opening(para, i, 2) else "close"))

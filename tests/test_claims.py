@@ -269,3 +269,9 @@ def test_doubled_apostrophe_quotes(nlp) -> None:  # type: ignore[no-untyped-def]
 def test_endorse_a_named_candidate(nlp) -> None:  # type: ignore[no-untyped-def]
     c = one(claims_of(nlp, "The state's largest union endorsed Harmon on Friday."), "Harmon")
     assert c.cue == "endorse"
+
+
+def test_according_to_around_a_weak_cue_stays_a_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The city reportedly asked the builder to pause the work, according to two engineers on the site."
+    c = one(claims_of(nlp, text), "asked the builder")
+    assert c.kind == "according_to" and "engineers" in (c.speaker or "")

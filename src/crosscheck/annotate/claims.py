@@ -128,10 +128,13 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
 def _nest(claims: list[Claim]) -> list[Claim]:
     """Nested reporting ("..., Reuters writes"): the inner claim records who reported it. An
     "according to X" / "as reported by X" wrapper around another attribution is not a claim of its
-    own: it only says who relayed the inner one."""
+    own: it only says who relayed the inner one. An inner weak cue ("according to two diplomats, X
+    asked Y to ...") reports an act, not words: the wrapper stays a claim."""
+    verbs = lexicon().verbs
     out = []
     for c in claims:
-        inner = [o for o in claims if o is not c and o.cue_start is not None and c.start <= o.cue_start < c.end]
+        inner = [o for o in claims if o is not c and o.cue_start is not None and c.start <= o.cue_start < c.end
+                 and not (o.cue in verbs and verbs[o.cue].weak)]
         if c.kind == "according_to" and inner:
             continue
         outer = [o for o in claims if o is not c and o.cue_start is not None and c.cue_start is not None

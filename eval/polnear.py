@@ -15,7 +15,7 @@ matched, the share whose predicted speaker overlaps the gold source or names the
 
 ``--tune`` scores every tenth article of *train* (our tuning slice, all seven outlets) instead of
 dev: rules were tuned there and on the seeds, never on dev. (Until round 2 the slice was the last
-10 % of train by name, which holds only two outlets.) A span made only of punctuation (a colon
+10 % of train by name: West Journal articles only.) A span made only of punctuation (a colon
 cue, "Source: content") is kept as it is rather than normalised away.
 """
 

@@ -107,7 +107,10 @@ def analyze(
 
 
 def _require_db(db: Path) -> None:
-    _require_db(db)
+    """Stop with exit code 2 and a hint when there is no ledger to read."""
+    if not db.exists():
+        _err(f"no ledger at {db}: run `crosscheck analyze` first")
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -106,11 +106,18 @@ def write_json(store: Store, out: IO[str]) -> None:
     out.write("\n}\n")
 
 
+SINGULAR = {"articles": "article", "claims": "claim", "times": "time", "quantities": "quantity",
+            "entities": "entity", "stories": "story", "claim_groups": "claim_group", "relations": "relation"}
+
+
 def write_jsonl(store: Store, out: IO[str]) -> None:
-    """One record a line, each with its ``kind``."""
+    """One record a line, each with ``record`` naming its kind ("claim", "story", ...).
+
+    Not ``kind``: claims and relations carry a ``kind`` field of their own.
+    """
     for kind in all_kinds(store):
         for rec in iter_kind(store, kind):
-            out.write(json.dumps({"kind": kind[:-1] if kind.endswith("s") else kind, **rec}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"record": SINGULAR.get(kind, kind), **rec}, ensure_ascii=False) + "\n")
 
 
 def write_csv(store: Store, out: IO[str], kind: str = "claims") -> None:

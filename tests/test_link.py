@@ -155,6 +155,85 @@ def test_cross_article_date_resolved_from_the_same_story(ledger: SQLiteStore) ->
     assert any(e["date"] == "2024-03-03" for e in events)
 
 
+def _real_times(aid: str, text: str, published: str | None) -> tuple[TimeExpr, ...]:
+    """Times as the times stage finds them (the link layer re-resolves them against the same parse)."""
+    from crosscheck.annotate.nlp import load, parse
+    from crosscheck.annotate.times import extract_times
+
+    art = Article(id=aid, source=f"{aid}.txt", text=text, published=published or None)
+    return tuple(extract_times(parse(load(), text), art))
+
+
+def test_undated_copy_takes_its_originals_date_for_relative_expressions(ledger: SQLiteStore) -> None:
+    text = ("Officials in Valdoria said on Monday that the Marren bridge collapsed last week during a storm. "
+            "Engineers from the Ostrava Group said heavy rain had weakened the foundations a month ago.")
+    copy = text.replace("heavy rain", "very heavy rain") + " Source: Valdoria Times"
+    claims = [("the Marren bridge collapsed last week during a storm", "Officials in Valdoria")]
+    _save(ledger, "e1", text, "Valdoria Times", "2024-06-12", claims, times=_real_times("e1", text, "2024-06-12"))
+    _save(ledger, "e2", copy, "Aggregator Daily", "", claims, times=_real_times("e2", copy, None))
+    before = {t.text: t for t in ledger.times("e2")}
+    assert before["last week"].value is None and before["last week"].reason
+    link_store(ledger)
+    orig = {t.text: t.value for t in ledger.times("e1")}
+    got = {t.text: t for t in ledger.times("e2")}
+    for expr in ("Monday", "last week", "a month ago"):
+        t = got[expr]
+        assert t.value == orig[expr] and t.resolution == "cross_article"
+        assert t.resolved_by is not None and "e1" in t.resolved_by
+        assert t.reason == before[expr].reason  # what the article itself lacked stays on record
+    assert not ledger.article("e2").published  # the articles table says what the article says
+    assert ledger.link_state("references")["e2"]["date"] == "2024-06-12"
+    link_store(ledger)  # nothing new: nothing changes
+    assert {t.text: t.value for t in ledger.times("e2")} == {k: v.value for k, v in got.items()}
+
+
+def test_undated_article_without_evidence_keeps_null_dates(ledger: SQLiteStore) -> None:
+    text = "Officials in Valdoria said on Tuesday that the Marren bridge would reopen next month."
+    _save(ledger, "f1", text, "Kestrel Post", "", [("the Marren bridge would reopen next month", "Officials in Valdoria")],
+          times=_real_times("f1", text, None))
+    link_store(ledger)
+    assert all(t.value is None and t.resolution != "cross_article" for t in ledger.times("f1"))
+    assert "f1" not in (ledger.link_state("references") or {})
+
+
+def test_paraphrases_group_and_different_propositions_stay_apart(ledger: SQLiteStore) -> None:
+    t1 = ("Kestrel said on Monday that the drones which hit the Marren dam were launched from a military airfield "
+          "inside Valdoria. Officials in Valdoria said rescuers had evacuated the villages below the dam.")
+    t2 = ("The Kestrel foreign minister told reporters that the drones took off from an airbase in Valdoria. "
+          "Residents said four drones were shot down over the Marren valley before dawn.")
+    _save(ledger, "g1", t1, "Valdoria Times", "2024-05-06",
+          [("the drones which hit the Marren dam were launched from a military airfield inside Valdoria", "Kestrel"),
+           ("rescuers had evacuated the villages below the dam", "Officials in Valdoria")])
+    _save(ledger, "g2", t2, "Kestrel Post", "2024-05-07",
+          [("the drones took off from an airbase in Valdoria", "The Kestrel foreign minister"),
+           ("four drones were shot down over the Marren valley before dawn", "Residents")])
+    link_store(ledger)
+    assert _group_of(ledger, "g1-c0") == _group_of(ledger, "g2-c0")  # launched ~ took off, airfield ~ airbase
+    assert len({_group_of(ledger, c) for c in ("g1-c0", "g1-c1", "g2-c1")}) == 3
+
+
+def test_one_figure_of_one_thing_groups_and_a_figure_of_another_does_not(ledger: SQLiteStore) -> None:
+    from crosscheck.model import Quantity
+
+    def save(aid: str, text: str, content: str, speaker: str, figure: str, value: float, unit: str) -> None:
+        c = _claim(aid, 0, text, content, speaker)
+        i = text.index(figure)
+        q = Quantity(f"{aid}:q", aid, i, i + len(figure), figure, value, unit=unit, claim_id=c.id)
+        ledger.save(_article(aid, text, "Outlet " + aid, "2024-03-05"),
+                    Annotations(aid, entities=_mentions(aid, text, ENTS), claims=(c,), quantities=(q,)))
+
+    save("h1", "The Valdorian ministry said 23 people had died in the Marren floods.",
+         "23 people had died in the Marren floods", "The Valdorian ministry", "23", 23, "people")
+    save("h2", 'The Valdorian envoy said: "Twenty-three of my fellow citizens are dead. We ask for help."',
+         '"Twenty-three of my fellow citizens are dead. We ask for help."', "The Valdorian envoy", "Twenty-three", 23,
+         "citizens")
+    save("h3", "Rescuers in Valdoria said 23 people were still missing after the Marren floods.",
+         "23 people were still missing after the Marren floods", "Rescuers in Valdoria", "23", 23, "people")
+    link_store(ledger)
+    assert _group_of(ledger, "h1-c0") == _group_of(ledger, "h2-c0")  # digits and words, dead and died
+    assert _group_of(ledger, "h3-c0") != _group_of(ledger, "h1-c0")  # the same number, another state
+
+
 def test_story_clusterer_and_helpers() -> None:
     sc = StoryClusterer()
     a = sc.add("x", {"country:valdoria": 3, "place:marren": 2})

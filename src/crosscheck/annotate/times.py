@@ -30,7 +30,7 @@ from crosscheck.model import Article, TimeExpr
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["extract_times", "reference_date", "with_reference_date"]
+__all__ = ["extract_times", "reference_date", "resolve_times", "with_reference_date"]
 
 _DATELINE_LINES = 6
 _TimeType = Literal["DATE", "TIME", "DURATION", "SET"]
@@ -110,3 +110,16 @@ def extract_times(doc: Doc, article: Article) -> list[TimeExpr]:
             )
         )
     return out
+
+
+def resolve_times(doc: Doc, article: Article, reference: str) -> list[TimeExpr]:
+    """The article's time expressions resolved against a reference date found outside it.
+
+    For an article that states no date of its own, the link layer finds one in the other
+    articles of its story (the original of a syndicated copy, the same act dated elsewhere).
+    The expressions are resolved as :func:`extract_times` would with that date as the
+    inferred reference (``published_source="inferred"``): same ids, same rules. The article
+    passed in is not changed, and callers decide which values to keep.
+    """
+    return extract_times(doc, replace(article, published=reference, published_source="inferred"))
+

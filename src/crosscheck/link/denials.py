@@ -14,9 +14,12 @@ import dataclasses
 import sqlite3
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from crosscheck.link import groups, origins, relations
-from crosscheck.link.entities import fold, keys_in
+from crosscheck.link.entities import fold, keys_in, slug
 from crosscheck.link.groups import ClaimInfo
+from crosscheck.link.words import broader
 from crosscheck.model import Claim
 
 if TYPE_CHECKING:
@@ -25,50 +28,118 @@ if TYPE_CHECKING:
 PROPOSITIONAL = 4  # content stems from which a denial states what it denies (not a bare "these claims")
 
 
+MAX_STORY_TARGETS = 3  # assertion groups of the story one stated denial may dispute
+MAX_POINTER_TARGETS = 6  # groups one descriptive pointer may name across the story
+
+
+def parties(c: Claim, info: ClaimInfo, spans: dict[tuple[int, int], str], text: str) -> set[str]:
+    """Entity keys of who denies: the speaker phrase's, and the party its origin resolves to
+    (a deputy minister speaks for her country, and what she denies is about her country)."""
+    if info.polarity != "deny":
+        return set()  # a contest accuses someone of spreading falsehoods: its targets are that someone's claims
+    out = keys_in(spans, c.speaker_start, c.speaker_end) if c.speaker_start is not None and c.speaker_end is not None \
+        else set()
+    principal = slug(info.origin)
+    out |= {k for (s, e), k in spans.items() if k.split(":", 1)[-1] == principal or slug(text[s:e]) == principal}
+    return out
+
+
+def _targets(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Claim, ClaimInfo]],
+             spans: dict[tuple[int, int], str]) -> list[relations.Target]:
+    text = lk.texts[info.article_id]
+    lo, hi = groups.sentence_bounds(text, c.start, c.end)
+    d_vec = lk.emb.encode([text[lo:hi]])[0]
+    targets = relations.resolve_targets(c, info, d_vec, parties(c, info, spans, text), pairs)
+    if info.contest:
+        named = keys_in(spans, c.start, c.end)
+        targets = [t for t in targets if any(
+            fold(n.split(":", 1)[-1].replace("-", " ")) in
+            {fold(i.origin), fold(origins.affiliation(i.origin) or "")}
+            for n in named for cc, i in pairs if cc.id == t.claim_id)] if named else []
+    return targets
+
+
+def pointed(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Claim, ClaimInfo]],
+            spans: dict[tuple[int, int], str]) -> ClaimInfo:
+    """A bare-pointer denial ("Koltsa denies these claims") read as the proposition it denies.
+
+    Its content says nothing to compare across articles, so it takes the words, names, vector
+    and signature of the assertion it points at in its own article: two denials of the same
+    proposition by one party then meet, wherever each was reported. A denial that states its
+    proposition, or points at nothing in its article, is left as it is.
+    """
+    if info.polarity != "deny" or len(info.stems) >= PROPOSITIONAL:
+        return info
+    targets = _targets(lk, c, info, pairs, spans)
+    best = next((i for t in targets[:1] for cc, i in pairs if cc.id == t.claim_id), None)
+    if best is None:
+        return info
+    out = dataclasses.replace(info, stems=info.stems | best.stems, entities=info.entities | best.entities,
+                              vec=best.vec, sig=dataclasses.replace(best.sig, negated=False, denial=False))
+    out.extra = {**info.extra, "denies": best.id}
+    return out
+
+
 def link_denials(lk: ArticleLinker, cur: sqlite3.Cursor, pairs: list[tuple[Claim, ClaimInfo]], group_of: dict[str, str],
-                  spans: dict[tuple[int, int], str]) -> None:
-    text = lk.texts[pairs[0][1].article_id] if pairs else ""
+                 spans: dict[tuple[int, int], str]) -> None:
+    """Dispute relations from each denial or contest of one article to what it denies."""
     for c, info in pairs:
         if info.polarity != "deny" and not info.contest:
             continue
-        if info.polarity == "deny" and c.speaker_start is not None and c.speaker_end is not None:
-            parties = keys_in(spans, c.speaker_start, c.speaker_end)
-        else:
-            # a contest accuses someone of spreading falsehoods: its targets are that someone's claims
-            parties = set()
-        lo, hi = groups.sentence_bounds(text, c.start, c.end)
-        d_vec = lk.emb.encode([text[lo:hi]])[0]
-        targets = relations.resolve_targets(c, info, d_vec, parties, pairs)
-        if info.contest:
-            named = keys_in(spans, c.start, c.end)
-            targets = [t for t in targets if any(
-                fold(n.split(":", 1)[-1].replace("-", " ")) in
-                {fold(i.origin), fold(origins.affiliation(i.origin) or "")}
-                for n in named for cc, i in pairs if cc.id == t.claim_id)] if named else []
+        targets = _targets(lk, c, info, pairs, spans)
         hits = [(group_of.get(t.claim_id), t.claim_id, t.score, t.how) for t in targets]
         if info.polarity == "deny":
-            hits += _story_targets(lk, info)
+            hits += _story_targets(lk, info) + _pointer_targets(lk, c, info, spans)
         for tg, tclaim, score, how in hits:
             if tg and tg != group_of[c.id]:
                 lk.relate(cur, "contradicts", "dispute", group_of[c.id], tg,
-                             {"a_claim": c.id, "b_claim": tclaim, "pointer": c.points_at,
-                              "score": score, "how": how})
+                          {"a_claim": c.id, "b_claim": tclaim, "pointer": c.points_at, "score": score, "how": how})
         if info.polarity == "deny":
             _join_same_denials(lk, cur, c.id, info, group_of, {h[0] for h in hits if h[0]})
+
 
 def _story_targets(lk: ArticleLinker, info: ClaimInfo) -> list[tuple[str | None, str, float, str]]:
     """Assertion groups of the story that a denial stating its proposition denies, in any article.
 
     "denied the accusations that drones launched from its territory struck the dam": the
-    clause is compared, negation set aside, with the story's assertion groups (blocked).
+    clause is compared, negation set aside, with the story's assertion groups (blocked); each
+    group it would join is one it denies (several reports of the accusation in other words).
     """
     if len(info.stems) < PROPOSITIONAL:
         return []  # a bare pointer ("these claims") is resolved in its own article only
     asserted = dataclasses.replace(info, polarity="assert", sig=dataclasses.replace(info.sig, negated=False))
-    gid, why, _, _ = groups.best_group(asserted, lk.candidates(asserted, "assert"))
-    if gid is None:
-        return []
-    return [(gid, str(why.get("joined_via")), float(str(why.get("score", 0.0))), "proposition across articles")]
+    out: list[tuple[str | None, str, float, str]] = []
+    for gid, members in sorted(lk.candidates(asserted, "assert").items()):
+        hit, why, _, _ = groups.best_group(asserted, {gid: members})
+        if hit is not None:
+            out.append((gid, str(why.get("joined_via")), float(str(why.get("score", 0.0))), "proposition across articles"))
+    out.sort(key=lambda h: (-h[2], h[0] or ""))
+    return out[:MAX_STORY_TARGETS]
+
+
+def _pointer_targets(lk: ArticleLinker, c: Claim, info: ClaimInfo,
+                     spans: dict[tuple[int, int], str]) -> list[tuple[str | None, str, float, str]]:
+    """Assertion groups of the story a descriptive pointer names, in any article.
+
+    "denied the accusations of arms transfers": the pointer's words ("arms", "transfers") say
+    what is denied. A group disputed this way has a claim covering every one of those words,
+    directly or through a general word ("missiles supplied" are arms transfers), and naming
+    one of the deniers; the closest few to the denial's sentence are kept.
+    """
+    _, mods = relations.pointer_parts(c.points_at or "")
+    who = parties(c, info, spans, lk.texts[info.article_id])
+    if len(mods) < 2 or not who:
+        return []  # "these claims" or "the report" says too little to find its target elsewhere
+    probe = dataclasses.replace(info, polarity="assert", stems=mods, entities=frozenset(who), dates=frozenset())
+    out: list[tuple[str | None, str, float, str]] = []
+    for gid, members in sorted(lk.candidates(probe, "assert").items()):
+        fits = [m for m in members if mods <= broader(m.stems) and m.entities & who]
+        if fits:
+            best = max(fits, key=lambda m: (float(np.dot(info.vec, m.vec)), m.id))
+            out.append((gid, best.id, round(float(np.dot(info.vec, best.vec)), 3), f"pointer '{c.points_at}'"))
+    out.sort(key=lambda h: (-h[2], h[0] or ""))
+    return out[:MAX_POINTER_TARGETS]
+
 
 def _join_same_denials(lk: ArticleLinker, cur: sqlite3.Cursor, cid: str, info: ClaimInfo, group_of: dict[str, str],
                        targets: set[str]) -> None:

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from crosscheck.link import groups, origins, relations, timeline
+from crosscheck.link import groups, origins, refdates, relations, timeline
 from crosscheck.link.entities import fold
 
 if TYPE_CHECKING:
@@ -56,8 +56,10 @@ def finish(lk: ArticleLinker) -> None:
                         "why = ?, updated_at = ? WHERE id = ?",
                         (_j(outlets), _j(sorted(seen.values())), _j(relations.group_status(len(seen), types)),
                          first, _j(w), _now(), gid))
+        lk.dates_resolved += refdates.resolve_references(lk, cur, lk.touched_stories)
         for sid in lk.touched_stories:
             _story_events(lk, cur, sid)
+
 
 def _sources(lk: ArticleLinker, article_ids: set[str]) -> dict[str, str]:
     """Article -> the publisher it comes from (a syndicated copy: its original's)."""

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from crosscheck.link.entities import hints
 from crosscheck.link.proposition import Signature, compatible, shared_core
+from crosscheck.link.words import stem
 
 KEY_CAP = 300  # groups per key beyond which the key is too common to block on
 JOIN = 0.58  # combined score at or above which a claim joins a group
@@ -32,9 +32,12 @@ GROUP_MIX = 0.5
 MERGE_MARGIN = 0.1  # a claim bridges two groups (merging them) only when it matches both this clearly
 CORE_BONUS = 0.08  # the two signatures share a predicate or an argument: more than the same topic
 VERB_MISS = 0.05
+SAME_VOICE = 0.03
 VETO = -1.0  # score of two claims whose signatures cannot be one proposition
+FIGURE_MIN = 3  # smaller counts ("two officials", "one missile") agree by chance
+FIGURE_JOIN = JOIN + 0.04  # score of two claims giving the same telling figure of the same thing
+STATE_MISS = 0.15  # the same figure of the same thing with another predicate
 CONFLICT_MIN, CONFLICT_COS = 0.36, 0.5  # a different figure for the same thing: close enough to compare
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 _DAY = re.compile(r"^(?:\d{4}|XXXX)-\d{2}-\d{2}$")
 
 
@@ -71,34 +74,6 @@ def group_id(first_claim: str) -> str:
     return "g" + hashlib.sha1(first_claim.encode()).hexdigest()[:15]
 
 
-def stem(word: str) -> str:
-    """A crude, deterministic English stem: enough to meet 'missiles' with 'missile'."""
-    w = word.lower().replace("’", "'").removesuffix("'s").strip("'-")
-    if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
-    elif len(w) > 4 and w.endswith("es") and w[:-2].endswith(("s", "x", "ch", "sh")):
-        w = w[:-2]
-    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    for suf in ("ing", "ed"):
-        if w.endswith(suf) and len(w) - len(suf) >= 4:
-            w = w[: -len(suf)]
-            break
-    return w[:-1] if len(w) > 4 and w.endswith("e") else w
-
-
-def stems(text: str) -> frozenset[str]:
-    """Content stems of a text (stopwords and one-letter words left out)."""
-    stop = set(hints()["stopwords"])
-    out = set()
-    for m in _WORD.finditer(text):
-        w = m.group(0).lower()
-        if w in stop or len(w) < 3 or w[0].isdigit():
-            continue
-        out.add(stem(w))
-    return frozenset(out)
-
-
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Rough sentence bounds around a span (for embedding context, not for offsets shown)."""
     lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
@@ -114,6 +89,12 @@ def day_dates(values: Iterable[str | None]) -> frozenset[str]:
 def same_day(a: frozenset[str], b: frozenset[str]) -> bool:
     """True when the two date sets share a day; a day without its year meets the same month-day."""
     return bool(a & b) or any(x[5:] == y[5:] and "XXXX" in (x[:4], y[:4]) for x in a for y in b)
+
+
+def unit_concept(unit: str) -> str:
+    """A counted noun or unit as one concept ("citizens" and "people" are one count of people)."""
+    last = unit.rsplit(maxsplit=1)[-1] if unit.strip() else unit
+    return stem(last) if last[:1].isalpha() else last
 
 
 def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None = None,
@@ -135,6 +116,8 @@ def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None
     score = W_COS * cos + W_LEX * lex
     if shared_core(a.sig, b.sig):
         score += CORE_BONUS
+        if a.sig.verbs & b.sig.verbs and a.origin == b.origin:
+            score += SAME_VOICE  # one source stating one predicate again, in other words
     elif a.sig.verbs and b.sig.verbs:
         score -= VERB_MISS  # two different predicates: more likely two statements about one topic
     conflict = None
@@ -149,13 +132,22 @@ def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None
             score += DATE_DISAGREE
             # one day against another: a sentence listing several dates is no such disagreement
             conflict = "date" if len(a.dates) == 1 and len(b.dates) == 1 else None
-    units_a = {u: v for v, u in a.quantities if u}
-    units_b = {u: v for v, u in b.quantities if u}
+    units_a = {unit_concept(u): v for v, u in a.quantities if u}
+    units_b = {unit_concept(u): v for v, u in b.quantities if u}
     shared = set(units_a) & set(units_b)
-    if shared and all(abs(units_a[u] - units_b[u]) > 1e-9 * max(1.0, abs(units_a[u])) for u in shared):
+    same = {u for u in shared if abs(units_a[u] - units_b[u]) <= 1e-9 * max(1.0, abs(units_a[u]))}
+    if shared and not same:
         conflict = "number"
-    elif shared:
+    elif same:
         score += 0.05
+        # one figure of one counted thing ("23 dead", "Twenty-three of my fellow citizens are dead") is one
+        # fact: said by the same origin, or with the same predicate and a shared word besides the unit
+        telling = {u for u in same if units_a[u] >= FIGURE_MIN or units_a[u] != int(units_a[u])}
+        one_act = not (a.sig.verbs and b.sig.verbs) or bool(a.sig.verbs & b.sig.verbs)
+        if not one_act and a.origin != b.origin:
+            score -= STATE_MISS  # "23 people dead" and "23 people missing": one count, two facts
+        elif telling and not conflict and (a.origin == b.origin or (a.stems & b.stems) - telling):
+            score = max(score, FIGURE_JOIN)
     parts = {"cosine": round(cos, 3), "stems": round(lex, 3), "score": round(score, 3)}
     return score, parts, conflict
 

@@ -7,6 +7,7 @@ only those: the cost of a run follows the new articles, not the corpus.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections import Counter
@@ -15,7 +16,19 @@ from typing import Any
 
 import numpy as np
 
-from crosscheck.link import dedupe, denials, derived, embed, groups, origins, proposition, relations, stories, timeline
+from crosscheck.link import (
+    dedupe,
+    denials,
+    derived,
+    embed,
+    groups,
+    origins,
+    proposition,
+    relations,
+    stories,
+    timeline,
+    words,
+)
 from crosscheck.link.entities import article_keys, keys_in
 from crosscheck.link.groups import ClaimInfo
 from crosscheck.model import Article, Claim, TimeExpr
@@ -38,6 +51,13 @@ def _day_value(t: TimeExpr) -> str | None:
         return t.value
     md = timeline.month_day(t.text)
     return f"XXXX-{md[0]:02d}-{md[1]:02d}" if md else None
+
+
+def _continues(c: Claim, before: Claim) -> bool:
+    """True when ``c`` carries on the direct quotation ``before``: no cue of its own, the same speaker span."""
+    return (c.direct and before.direct and c.cue_start is None and c.speaker_start is not None
+            and c.speaker_start == before.speaker_start and c.speaker_start < c.start
+            and (c.speaker or c.speaker_text) == (before.speaker or before.speaker_text))
 
 
 class ArticleLinker:
@@ -160,15 +180,18 @@ class ArticleLinker:
         vecs = self.emb.encode(texts)
         sigs = proposition.signatures(claims, spans)
         out = []
-        for c, v, sig in zip(claims, vecs, sigs, strict=True):
+        for c, v, sig0 in zip(claims, vecs, sigs, strict=True):
+            # a denial's signature is the proposition it denies: denials compare with denials
+            sig = dataclasses.replace(sig0, negated=sig0.negated != sig0.denial) \
+                if sig0.denial or c.polarity == "deny" else sig0
             s0 = c.sentence_start if c.sentence_start is not None else c.start
             s1 = c.sentence_end if c.sentence_end is not None else c.end
             lo, hi = min(s0, c.start), max(s1, c.end)
             ref = origins.describe(c, article, mentions, claims)
             info = ClaimInfo(
                 # a content that is itself a denial ("X denies that ...") is linked as one
-                id=c.id, article_id=article.id, polarity="deny" if sig.denial else c.polarity, content=c.content, vec=v,
-                stems=groups.stems(c.content) | {"@" + k for k in keys_in(spans, c.start, c.end)}, entities=frozenset(keys_in(spans, lo, hi)),
+                id=c.id, article_id=article.id, polarity="deny" if sig0.denial else c.polarity, content=c.content, vec=v,
+                stems=words.stems(c.content) | {"@" + k for k in keys_in(spans, c.start, c.end)}, entities=frozenset(keys_in(spans, lo, hi)),
                 # the date of the event the claim states, not the day it was said ("X said on Tuesday that")
                 dates=groups.day_dates(_day_value(t) for t in times if t.start >= c.start and t.end <= c.end),
                 quantities=proposition.figures(c, article.text, quants), sig=sig,
@@ -198,9 +221,19 @@ class ArticleLinker:
         def weight(stem: str) -> float:
             return stories.idf(df.get("c:" + stem, 0), n_claims)
 
+        pairs = [(c, denials.pointed(self, c, info, pairs, spans)) for c, info in pairs]
+        prev: tuple[Claim, str] | None = None
         for c, info in pairs:
             kind = "deny" if info.polarity == "deny" else ("contest" if info.contest else "assert")
-            gid, why, conflicts, also = groups.best_group(info, self.candidates(info, kind), weight)
+            if prev is not None and _continues(c, prev[0]) and prev[1] == kind:
+                # a quotation carried on in the next paragraph with no cue of its own is one statement
+                gid: str | None = group_of[prev[0].id]
+                why: dict[str, object] = {"continues": prev[0].id}
+                conflicts: list[tuple[ClaimInfo, str, dict[str, float]]] = []
+                also: list[str] = []
+            else:
+                gid, why, conflicts, also = groups.best_group(info, self.candidates(info, kind), weight)
+            prev = (c, kind)
             for other_gid in also:
                 if gid is not None and self.merge(cur, gid, other_gid):
                     group_of = {k: (gid if v == other_gid else v) for k, v in group_of.items()}
@@ -219,7 +252,7 @@ class ArticleLinker:
                     "entities": sorted(info.entities), "dates": sorted(info.dates),
                     "quantities": [list(q) for q in info.quantities], "published": info.published,
                     "speaker": info.speaker, "contest": info.contest, "origin_ref": info.extra.get("origin_ref"),
-                    "sig": info.sig.to_json()}
+                    "sig": info.sig.to_json(), "denies": info.extra.get("denies")}
             cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (c.id, gid, article.id, why.get("score"), embed.to_blob(info.vec), _j(keys),
                          info.origin, publisher))

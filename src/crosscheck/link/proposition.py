@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from crosscheck.link.entities import keys_in
+from crosscheck.link import words
+from crosscheck.link.entities import hints, keys_in
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -101,9 +102,15 @@ def from_doc(doc: Doc, base: int, spans: dict[tuple[int, int], str]) -> Signatur
         return Signature()
     root = roots[0]
     ccomp = [c for c in root.children if c.dep_ == "ccomp"]
+    # "is certain (that) the drones had taken off": the clause hangs from the adjective
+    ccomp += [g for c in root.children if c.dep_ == "acomp" and c.lemma_.lower() in _epistemic()
+              for g in c.children if g.dep_ == "ccomp"]
     denial = bool(ccomp) and root.lemma_.lower() in _deny_verbs()
-    if ccomp and (denial or not any(c.dep_ in _SUBJ for c in root.children)):
-        # "alleges that Russia used ...": the content is the clause; "X denies that ...": its negation
+    vouch = root.lemma_.lower() in _epistemic() or any(
+        c.dep_ == "acomp" and c.lemma_.lower() in _epistemic() for c in root.children)
+    if ccomp and (denial or vouch or not any(c.dep_ in _SUBJ for c in root.children)):
+        # "alleges that Russia used ...": the content is the clause; "X denies that ...": its negation;
+        # "our services have established that the drones took off ...": the clause is what is claimed
         root = ccomp[0]
     verbs: set[str] = set()
     agents: set[str] = set()
@@ -115,14 +122,14 @@ def from_doc(doc: Doc, base: int, spans: dict[tuple[int, int], str]) -> Signatur
         of = next(c for c in root.children if c.dep_ == "prep" and c.lower_ == "of")
         acts = [g for g in of.subtree if g.tag_ == "VBG" or g.pos_ == "VERB"]
         if acts:
-            verbs.add(acts[0].lemma_.lower())
+            verbs.add(predicate(acts[0]))
             agents |= _span_keys(_head_phrase(root), base, spans) - _span_keys(list(of.subtree), base, spans)
             objs = [g for g in acts[0].children if g.dep_ in _OBJ]
             patients |= {k for g in objs for k in _span_keys(_head_phrase(g), base, spans)}
             return Signature(frozenset(verbs), frozenset(agents), frozenset(patients), False)
     for h in heads:
         if h.pos_ in ("VERB", "AUX"):
-            verbs.add(h.lemma_.lower())
+            verbs.add(predicate(h))
         for c in h.children:
             if c.dep_ in ("nsubj", "csubj") and c.pos_ != "PRON":
                 agents |= _span_keys(_head_phrase(c), base, spans)
@@ -135,6 +142,31 @@ def from_doc(doc: Doc, base: int, spans: dict[tuple[int, int], str]) -> Signatur
             elif c.dep_ == "neg":
                 negated = True
     return Signature(frozenset(verbs), frozenset(agents), frozenset(patients), negated != denial, denial)
+
+
+@cache
+def _epistemic() -> frozenset[str]:
+    return frozenset(hints().get("epistemic", ()))
+
+
+def predicate(verb: Token) -> str:
+    """The concept a verb predicates: "took off" is a launch, "carried out the strike" a strike."""
+    lemma = verb.lemma_.lower()
+    for c in verb.children:
+        if c.dep_ in ("prt", "dobj"):
+            p = words.phrase(lemma, c.lemma_.lower())
+            if p:
+                return p
+    if lemma == "be" or lemma in _epistemic():
+        # "are dead", "had been confirmed dead": the state is the predicate
+        comp = [c for c in verb.children if c.dep_ in ("acomp", "oprd") and c.pos_ in ("ADJ", "VERB")]
+        if comp:
+            return words.stem(comp[0].lemma_)
+    if lemma in hints().get("light_verbs", ()):
+        obj = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+        if obj:
+            return words.stem(obj[0].lemma_)
+    return words.stem(lemma)
 
 
 @cache

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from crosscheck.link.entities import hints
-from crosscheck.link.groups import ClaimInfo, stems
+from crosscheck.link.groups import ClaimInfo
 from crosscheck.link.origins import affiliation, same_origin
+from crosscheck.link.words import broader, stems
 from crosscheck.model import Claim
 
 ACCUSING_CUES = frozenset({"accuse", "allege", "charge", "claim", "blame", "condemn", "report"})
@@ -51,7 +52,7 @@ def is_contest(content: str) -> bool:
     return any(re.search(r"\b" + re.escape(m) + r"\b", text) for m in hints()["contest_markers"])
 
 
-def _pointer_parts(pointer: str) -> tuple[bool, frozenset[str]]:
+def pointer_parts(pointer: str) -> tuple[bool, frozenset[str]]:
     """(demonstrative?, modifier stems) of a pointer phrase such as "the US accusations"."""
     p = pointer.lower().strip()
     demo = any(p == d or p.startswith(d + " ") for d in hints()["demonstratives"])
@@ -72,7 +73,7 @@ def resolve_targets(denial: Claim, d_info: ClaimInfo, d_text: np.ndarray, partie
     ``parties`` the entity keys of the deniers (or, for a contest, of who it accuses).
     """
     pointer = denial.points_at or ""
-    demo, mods = _pointer_parts(pointer) if pointer else (False, frozenset())
+    demo, mods = pointer_parts(pointer) if pointer else (False, frozenset())
     before = [(c, i) for c, i in article_claims
               if c.id != denial.id and i.polarity == "assert" and not i.contest
               and not same_origin(i.origin, d_info.origin)
@@ -92,7 +93,7 @@ def resolve_targets(denial: Claim, d_info: ClaimInfo, d_text: np.ndarray, partie
         if parties and not _about(i, parties):
             continue
         cos = float(np.dot(d_text, i.vec))
-        mod = len(mods & i.stems) / len(mods) if mods else 0.0
+        mod = len(mods & broader(i.stems)) / len(mods) if mods else 0.0
         s = cos + 0.25 * mod + (0.15 if c.cue in ACCUSING_CUES else 0.0) + (0.1 if c.id == nearest else 0.0)
         # "the US accusations": prefer assertions whose origin the pointer names
         aff = (affiliation(i.origin) or i.origin).lower()

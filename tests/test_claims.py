@@ -275,3 +275,10 @@ def test_according_to_around_a_weak_cue_stays_a_claim(nlp) -> None:  # type: ign
     text = "The city reportedly asked the builder to pause the work, according to two engineers on the site."
     c = one(claims_of(nlp, text), "asked the builder")
     assert c.kind == "according_to" and "engineers" in (c.speaker or "")
+
+
+def test_cue_span_takes_auxiliaries_and_adverbs(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The mayor has repeatedly said that the ferry will keep running through the winter."
+    c = one(claims_of(nlp, text), "ferry will keep running")
+    assert c.cue == "say" and c.cue_start is not None
+    assert text[c.cue_start : c.cue_end] == "has repeatedly said"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from crosscheck.annotate.claims_spans import Cand, doc_text, find_subject, in_quote, is_source, speaker_span
+from crosscheck.annotate.claims_spans import Cand, cue_span, doc_text, find_subject, in_quote, is_source, speaker_span
 from crosscheck.annotate.cues import QUOTE_MARKS
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def quote_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], found: list[Cand]) 
         if best is not None:
             _, tok, subj = best
             out.append(Cand(q.start, q.end, tok.lemma_.lower(), "direct", True, sent0.start_char,
-                             span[-1].sent.end_char, speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text),
+                             span[-1].sent.end_char, speaker_span(doc, subj), *cue_span(tok),
                              order=q.start))
             claimed.append((q.start, q.end))
             continue

@@ -14,6 +14,7 @@ from crosscheck.annotate.claims_spans import (
     Cand,
     clause,
     content_tokens,
+    cue_span,
     doc_text,
     drop_trailing_dates,
     find_subject,
@@ -87,7 +88,7 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
             continue  # one word is no claim, unless it names whom the speaker endorses or attacks
         points = doc_text(doc)[span[0]:span[1]] if polarity == "deny" and how == "dobj" else None
         out.append(Cand(span[0], span[1], cue_name, "indirect", False, sent.start_char, sent.end_char,
-                         speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text), polarity,
+                         speaker_span(doc, subj), *cue_span(tok), polarity,
                          hedges, points, order=tok.idx))
     return out
 
@@ -110,7 +111,7 @@ def _called(doc: Doc, sent: Span, tok: Token, lex: Lexicon, quotes: list[Quote])
         return None
     deny = says_false(lex, pred_toks)
     return Cand(span[0], span[1], "call", "indirect", False, sent.start_char, sent.end_char,
-                 speaker_span(doc, subj), tok.idx, tok.idx + len(tok.text), "deny" if deny else "assert",
+                 speaker_span(doc, subj), *cue_span(tok), "deny" if deny else "assert",
                  points_at=doc_text(doc)[obj[0]:obj[1]] if deny else None, order=tok.idx)
 
 

@@ -366,3 +366,19 @@ def _said_in_that(verb: Token) -> list[Token] | None:
                             toks = [t for t in toks if t.i < c.left_edge.i]
                     return _cut_at_semicolon(toks)
     return None
+
+
+# --- cues ---------------------------------------------------------------------------------------
+
+_CUE_LEFT = ("aux", "neg", "advmod")
+
+
+def cue_span(tok: Token) -> tuple[int, int]:
+    """Character span of a verb cue: the verb with the auxiliaries and adverbs right before it ("has
+    repeatedly said", "also noted"), as PolNeAR marks cues. Only an unbroken run of the verb's own
+    children counts; an adverb must be an adverb by tag ("then" as a conjunction-like advmod is)."""
+    kids = {c.i: c for c in tok.lefts if c.dep_ in _CUE_LEFT}
+    start = tok.i
+    while start - 1 in kids and (kids[start - 1].dep_ != "advmod" or kids[start - 1].tag_.startswith("RB")):
+        start -= 1
+    return tok.doc[start].idx, tok.idx + len(tok.text)

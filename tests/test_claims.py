@@ -282,3 +282,31 @@ def test_cue_span_takes_auxiliaries_and_adverbs(nlp) -> None:  # type: ignore[no
     c = one(claims_of(nlp, text), "ferry will keep running")
     assert c.cue == "say" and c.cue_start is not None
     assert text[c.cue_start : c.cue_end] == "has repeatedly said"
+
+
+@pytest.mark.parametrize("text", [
+    "\u201cOur company has nothing to do with this tragedy,\u201d the firm's chief executive said.",
+    "Mr Harlan told reporters he had no role in the decision to close the plant.",
+    "The union said it was not involved in the strike.",
+    "The Kestrian defence ministry said Kestria had nothing to do with the blast at the depot.",
+    "The council said the allegations were baseless.",
+    "\u201cThat is simply not true,\u201d the spokeswoman said.",
+])
+def test_denial_said_in_the_content(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = claims_of(nlp, text)
+    assert len(found) == 1 and found[0].polarity == "deny", [(c.content, c.polarity) for c in found]
+
+
+@pytest.mark.parametrize("text", [
+    "Harlan said Brandt had nothing to do with the scheme.",  # about someone else: not the speaker's denial
+    "A correspondent said they are not responsible for how the money is spent.",
+    "The minister said he will not take part in a debate with his rivals.",
+    "The farmers' leader argued it was absurd to charge them for the committee.",
+])
+def test_no_denial_without_the_speaker_or_a_pointer(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(c.polarity == "assert" for c in claims_of(nlp, text))
+
+
+def test_denial_points_at_the_claim_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = claims_of(nlp, "The council said the allegations were baseless.")[0]
+    assert c.points_at == "the allegations"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from crosscheck.annotate.claims_quotes import apply_quotes, quote_cands
 from crosscheck.annotate.claims_rules import according_cands, noun_cands, verb_cands
 from crosscheck.annotate.claims_spans import MAX_SPEAKER, Cand, antecedent, speaker_span
-from crosscheck.annotate.claims_stance import find_hedges
+from crosscheck.annotate.claims_stance import content_denial, find_hedges
 from crosscheck.annotate.cues import Lexicon, lexicon, may_attribute
 from crosscheck.annotate.quotes import Quote, find_quotes
 from crosscheck.annotate.speakers import Resolved, SpeakerResolver
@@ -49,6 +49,10 @@ def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention]) ->
         apply_quotes(c, text, quotes)
     cands.extend(quote_cands(doc, lex, [q for q in quotes if q.start >= body], cands))
     cands = _dedupe(cands)
+    for c in cands:
+        denial = content_denial(doc, c, lex)
+        if denial is not None:
+            c.polarity, c.points_at = "deny", c.points_at or denial[0]
     return _finish(doc, article, lex, quotes, cands)
 
 

@@ -1,8 +1,9 @@
 """Stance of a claim: polarity (assert or deny) and hedges.
 
 Polarity comes from the cue (``data/cues.json``: deny, reject, dismiss, contest, refute ...), from
-"rule out" (a denial; "did not rule out" is a hedged assertion) and from a false-word predicate
-("called it false"). Hedges are words around the cue and the content that weaken the claim
+"rule out" (a denial; "did not rule out" is a hedged assertion), from a false-word predicate
+("called it false") and from the content itself ("we have nothing to do with this", "the reports
+are baseless": ``content_denial``). Hedges are words around the cue and the content that weaken the claim
 ("reportedly", "may", "appeared to", "did not rule out") and distancing cues ("claim", "allege").
 """
 
@@ -15,7 +16,7 @@ from crosscheck.annotate.claims_spans import Cand, doc_text, in_quote
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from crosscheck.annotate.cues import Lexicon, VerbCue
     from crosscheck.annotate.quotes import Quote
@@ -66,3 +67,92 @@ def verb_stance(cue: VerbCue, *, negated: bool) -> tuple[str, str, tuple[str, ..
 def says_false(lex: Lexicon, toks: Iterable[Token]) -> bool:
     """Does a predicate call its object false ("called it baseless", "dismissed it as a lie")?"""
     return any(t.lemma_.lower() in lex.false_words or t.lower_ in lex.false_words for t in toks)
+
+
+# --- denials said in the content ------------------------------------------------------------------
+
+_POINTERS = {"this", "that", "these", "those", "it", "they", "all", "everything", "none", "nothing"}
+_SPEAKER_PRON = {"he": False, "she": False, "they": True, "it": True}  # pronoun -> speaker is a group/org
+_GROUP_ENTS = ("ORG", "GPE", "NORP")
+_CONTENT_WORDS = ("NOUN", "PROPN", "ADJ")
+
+
+def content_denial(doc: Doc, c: Cand, lex: Lexicon) -> tuple[str | None] | None:
+    """Is the content itself a denial? ``(points_at,)`` when it is, else None.
+
+    Two general shapes, read off each main clause of the content:
+
+    * a denied link whose subject is the speaker: "we have nothing to do with this", "he had no
+      role in the attack", "the ministry is not responsible for ..." (``content_denials`` in
+      ``data/cues.json``); the subject is the speaker when it is first person, a pronoun that fits
+      the speaker, shares a content word with the speaker, or is the speaker's country;
+    * a verdict on what is denied: "the accusations are baseless", "that is not true", "none of
+      it is true" (a claim noun or a pointing pronoun as subject; it is what the denial points at).
+    """
+    if c.polarity != "assert":
+        return None
+    if c.kind != "according_to" and not c.direct:
+        cue = lex.verbs.get(c.cue)
+        if cue is None or "ccomp" not in cue.content or cue.weak or cue.hedge:
+            return None
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return None
+    for r in span:
+        if not (r.head.i == r.i or not span.start <= r.head.i < span.end) or r.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = next((ch for ch in r.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            continue
+        negated = any(ch.dep_ == "neg" for ch in r.children)
+        preds = [r, *(ch for ch in r.children if ch.dep_ in ("acomp", "attr", "oprd"))]
+        negated = negated or any(g.dep_ == "neg" for p in preds[1:] for g in p.children)
+        words = {w for p in preds for w in (p.lemma_.lower(), p.lower_)}
+        what = subj.lemma_.lower() in lex.claim_nouns or subj.lower_ in _POINTERS
+        if subj.lower_ == "it" and any(g.dep_ in ("xcomp", "ccomp", "csubj") for p in preds for g in p.children):
+            what = False  # "it was absurd to charge ...": an expletive "it" points at nothing
+        if what and ((not negated and words & lex.false_words)
+                     or (words & lex.true_words and (negated or subj.lower_ in ("none", "nothing")))):
+            pointer = doc[subj.left_edge.i : subj.right_edge.i + 1].text
+            return (pointer if subj.lemma_.lower() in lex.claim_nouns else None,)
+        if _is_speaker(subj, c.speaker, lex) and _denied_link(r, preds, negated, lex):
+            return (None,)
+    return None
+
+
+def _denied_link(r: Token, preds: list[Token], negated: bool, lex: Lexicon) -> bool:
+    """'have nothing to do with', 'had no role in', 'played no part in', 'did not have anything to do
+    with', 'is not responsible for', 'were not involved in' (but not 'will not take part in')."""
+    if negated and any(p.lower_ in lex.unlinked for p in preds):
+        return True
+    for d in r.children:
+        if d.dep_ != "dobj":
+            continue
+        doc = d.doc
+        nxt = " ".join(t.lower_ for t in doc[d.i + 1 : d.i + 4])
+        if (d.lower_ == "nothing" or (d.lower_ == "anything" and negated)) and nxt == "to do with":
+            return True
+        if r.lemma_.lower() in ("have", "play") and d.lemma_.lower() in lex.link_nouns and (negated or any(g.lower_ == "no" for g in d.children)):
+            return True
+    return False
+
+
+def _is_speaker(subj: Token, speaker: Span | None, lex: Lexicon) -> bool:
+    """Does the content's subject stand for the speaker?"""
+    low = subj.lower_
+    if low in ("i", "we") or any(g.dep_ == "poss" and g.lower_ in ("my", "our") for g in subj.children):
+        return True
+    if speaker is None:
+        return False
+    head = speaker.root
+    group = head.tag_ in ("NNS", "NNPS") or head.ent_type_ in _GROUP_ENTS or (
+        head.lemma_.lower() in lex.source_nouns and head.lemma_.lower() not in lex.role_words)
+    if low in _SPEAKER_PRON:
+        return _SPEAKER_PRON[low] == group
+    mine = {t.lower_ for t in subj.subtree if t.pos_ in _CONTENT_WORDS}
+    theirs = {t.lower_ for t in speaker if t.pos_ in _CONTENT_WORDS}
+    countries = {lex.demonyms[w].lower() for w in theirs if w in lex.demonyms}
+    subj_text = " ".join(t.text for t in subj.subtree).lower().removeprefix("the ")
+    # the speaker's country: by the demonym table, or a demonym built on the name ("Syria" - "Syrian")
+    return bool(mine & theirs) or subj_text in countries or (
+        len(subj_text) >= 4 and any(w.startswith(subj_text) and len(w) <= len(subj_text) + 3 for w in theirs))

@@ -53,6 +53,9 @@ class Lexicon:
     claim_nouns: frozenset[str]
     speech_nouns: dict[str, str]
     false_words: frozenset[str]
+    link_nouns: frozenset[str]  # 'no role in', 'no involvement in': a denial of a link
+    unlinked: frozenset[str]  # 'not responsible for', 'not involved in'
+    true_words: frozenset[str]  # 'that is not true'
     source_nouns: frozenset[str]
     hedge_adverbs: frozenset[str]
     hedge_modals: frozenset[str]
@@ -117,6 +120,9 @@ def lexicon() -> Lexicon:
         claim_nouns=frozenset(data["claim_nouns"]),
         speech_nouns=dict(data["speech_nouns"]),
         false_words=frozenset(data["false_words"]),
+        link_nouns=frozenset(data["content_denials"]["link_nouns"]),
+        unlinked=frozenset(data["content_denials"]["unlinked"]),
+        true_words=frozenset(data["content_denials"]["true_words"]),
         source_nouns=frozenset(data["source_nouns"]),
         hedge_adverbs=frozenset(hedges["adverbs"]),
         hedge_modals=frozenset(hedges["modals"]),

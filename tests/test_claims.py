@@ -310,3 +310,14 @@ def test_no_denial_without_the_speaker_or_a_pointer(nlp, text: str) -> None:  # 
 def test_denial_points_at_the_claim_noun(nlp) -> None:  # type: ignore[no-untyped-def]
     c = claims_of(nlp, "The council said the allegations were baseless.")[0]
     assert c.points_at == "the allegations"
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("The ministry said on Monday that the harbour had been mined, becoming the first government to blame its "
+     "neighbour.", "the harbour had been mined"),
+    ("The minister said prices would rise, citing higher fuel costs.", "prices would rise"),
+    ("Officials said the storm flooded the valley, leaving thousands without power.",
+     "the storm flooded the valley, leaving thousands without power"),
+])
+def test_reporter_adjunct_is_not_content(nlp, text: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    assert content in [c.content for c in claims_of(nlp, text)]

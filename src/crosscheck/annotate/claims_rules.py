@@ -16,6 +16,7 @@ from crosscheck.annotate.claims_spans import (
     content_tokens,
     cue_span,
     doc_text,
+    drop_reporter_adjunct,
     drop_trailing_dates,
     find_subject,
     in_quote,
@@ -76,6 +77,8 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
         toks, how = found
         if how in ("dobj", "of"):
             toks = drop_trailing_dates(toks)
+        if how != "quote":
+            toks = drop_reporter_adjunct(toks, tok)
         lo, hi = subj.left_edge.i, subj.right_edge.i
         if lo <= tok.i <= hi:  # a relative clause's antecedent holds the clause: drop only up to the cue
             hi = tok.i

@@ -314,6 +314,40 @@ def content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list[
     return None
 
 
+_ORDINALS = {"first", "second", "third", "latest", "last", "only", "next"}
+
+
+def drop_reporter_adjunct(toks: list[Token], cue: Token) -> list[Token]:
+    """'X said A, citing B' / 'X accused Y of A, becoming the first government to ...': a trailing
+    participle set off by a comma that describes the reporting act, not what was reported, is cut.
+    It does when it is itself a reporting verb ('citing', 'adding', 'saying') or when it makes its
+    subject an agent ('becoming the first government to ...', 'becoming the latest official to ...');
+    other participles ('..., leaving thousands without power') stay in the content."""
+    if not toks:
+        return toks
+    lex = lexicon()
+    toks = sorted(toks, key=lambda t: t.i)
+    ids = {t.i for t in toks}
+    doc = cue.doc
+    for t in toks:
+        if t.tag_ != "VBG" or t.dep_ not in ("advcl", "xcomp", "conj") or t.head.i not in ids or t.head.i == cue.i:
+            continue
+        left = t.left_edge.i
+        if left == 0 or doc[left - 1].text != "," or t.right_edge.i < toks[-1].i - 1:
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            continue  # an absolute clause ("..., the ministry saying ...") has a subject of its own
+        lemma = t.lemma_.lower()
+        agent = lemma == "become" and any(
+            a.dep_ == "attr" and (a.lemma_.lower() in lex.source_nouns or a.lemma_.lower() in lex.role_words
+                                  or (any(m.lower_ in _ORDINALS for m in a.children)
+                                      and any(c.dep_ in ("acl", "relcl") for c in a.children)))
+            for a in t.children)
+        if (lemma in lex.verbs and not lex.verbs[lemma].weak) or lemma == "cite" or agent:
+            return [x for x in toks if x.i < left - 1]
+    return toks
+
+
 def _predicate_of(obj: Token, d: Token, cue: VerbCue) -> bool:
     """What the cue says about its object: 'deemed it abhorrent', 'labeled X as Y', 'dismissed the
     report as fabricated' (an "as" clause), 'put the toll at 23' (the cue's own preposition)."""

@@ -321,3 +321,16 @@ def test_denial_points_at_the_claim_noun(nlp) -> None:  # type: ignore[no-untype
 ])
 def test_reporter_adjunct_is_not_content(nlp, text: str, content: str) -> None:  # type: ignore[no-untyped-def]
     assert content in [c.content for c in claims_of(nlp, text)]
+
+
+def test_according_to_carries_over_in_its_paragraph(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("According to a report by the ministry, the dam was inspected in March. On Friday, engineers also "
+            "found cracks in the spillway. The mayor said the town was safe.")
+    c = one(claims_of(nlp, text), "cracks in the spillway")
+    assert c.kind == "according_to" and "ministry" in (c.speaker or "")
+    assert one(claims_of(nlp, text), "the town was safe").cue == "say"
+
+
+def test_according_to_does_not_carry_without_an_adverbial(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "According to a report by the ministry, the dam was inspected in March. Engineers found cracks."
+    assert not [c for c in claims_of(nlp, text) if "cracks" in c.content]

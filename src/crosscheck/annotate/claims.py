@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from crosscheck.annotate.claims_quotes import apply_quotes, quote_cands
-from crosscheck.annotate.claims_rules import according_cands, noun_cands, verb_cands
+from crosscheck.annotate.claims_rules import according_cands, according_carry, noun_cands, verb_cands
 from crosscheck.annotate.claims_spans import MAX_SPEAKER, Cand, antecedent, speaker_span
 from crosscheck.annotate.claims_stance import content_denial, find_hedges
 from crosscheck.annotate.cues import Lexicon, lexicon, may_attribute
@@ -48,6 +48,7 @@ def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention]) ->
     for c in cands:
         apply_quotes(c, text, quotes)
     cands.extend(quote_cands(doc, lex, [q for q in quotes if q.start >= body], cands))
+    cands.extend(according_carry(doc, lex, cands))
     cands = _dedupe(cands)
     for c in cands:
         denial = content_denial(doc, c, lex)

@@ -2,7 +2,9 @@
 
 1. reporting verbs (``data/cues.json``): the subject is the speaker, a complement (clause,
    infinitive, object, "of ...") the content; "called X Y" says what X is;
-2. "according to X" and "as X reported, ...": the rest of the sentence is the content;
+2. "according to X" and "as X reported, ...": the rest of the sentence is the content; a paragraph
+   opening with "according to X" carries it to the next sentences that open with a time adverbial
+   and have no attribution of their own;
 3. reporting nouns with a source and a content ("a denial from X regarding A", "X's claim that A").
 """
 
@@ -28,6 +30,7 @@ from crosscheck.annotate.claims_spans import (
     trim,
 )
 from crosscheck.annotate.claims_stance import says_false, verb_stance
+from crosscheck.annotate.cues import is_quote_mark
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -156,6 +159,65 @@ def according_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> 
         out.append(Cand(span[0], span[1], cue, "according_to", False, sent.start_char, sent.end_char,
                          speaker_span(doc, src), tok.idx, cue_end, order=tok.idx))
     return out
+
+
+_CARRY_ADVERBS = {"also", "additionally", "furthermore", "moreover", "meanwhile", "separately", "later", "earlier",
+                  "then", "subsequently", "previously"}
+
+
+def according_carry(doc: Doc, lex: Lexicon, cands: list[Cand]) -> list[Cand]:
+    """'According to a ministry report, A. On Friday, B also ...': a paragraph that opens with an
+    according-to attribution carries it over to the sentences right after it that open with a time or
+    linking adverbial ('On Friday, ...', 'Meanwhile, ...'), carry no cue word or quotation of their own
+    and no other claim. The carried claim keeps the cue and source of the opening one."""
+    text = doc_text(doc)
+    out: list[Cand] = []
+    claimed = [(c.start, c.end) for c in cands]
+    for c in cands:
+        if c.kind != "according_to" or c.cue != "according to" or c.speaker is None:
+            continue
+        para_start = text.rfind("\n", 0, c.sent_start) + 1
+        if text[para_start : c.sent_start].strip():
+            continue  # not the paragraph's first sentence
+        sent = doc.char_span(c.sent_start, c.sent_end, alignment_mode="expand")
+        if sent is None:
+            continue
+        nxt = sent[-1].i + 1
+        while nxt < len(doc):
+            s = doc[nxt].sent
+            if "\n" in text[c.sent_end if not out else out[-1].sent_end : s.start_char]:
+                break  # the paragraph ended
+            if (_own_attribution(s, lex) or any(a < s.end_char and s.start_char < b for a, b in claimed)
+                    or not _opens_with_adverbial(s)):
+                break
+            span = trim(doc, list(s))
+            if span is None:
+                break
+            out.append(Cand(span[0], span[1], c.cue, "according_to", False, s.start_char, s.end_char,
+                            c.speaker, c.cue_start, c.cue_end, order=s.start_char))
+            nxt = s.end
+    return out
+
+
+def _own_attribution(sent: Span, lex: Lexicon) -> bool:
+    """A quotation mark, 'according', or a reporting verb that needs no source check (a weak cue such as
+    'found' or 'showed' in 'engineers also found cracks' is an act, not an attribution)."""
+    return any(is_quote_mark(t.text) or t.lower_ == "according" or (
+        t.tag_.startswith("VB") and t.lemma_.lower() in lex.verbs and not lex.verbs[t.lemma_.lower()].weak)
+        for t in sent)
+
+
+def _opens_with_adverbial(sent: Span) -> bool:
+    """Does the sentence open with a time or linking adverbial set off by a comma ('On Friday,',
+    'Meanwhile,', 'Two days later,')?"""
+    comma = next((t for t in sent if t.text == ","), None)
+    if comma is None or comma.i - sent.start > 5:
+        return False
+    head = [t for t in sent[: comma.i - sent.start] if t.head.i >= comma.i or t.head.i == t.i]
+    if not head or any(t.dep_ not in ("prep", "advmod", "npadvmod") for t in head):
+        return False
+    lead = sent[: comma.i - sent.start]
+    return any(t.ent_type_ in ("DATE", "TIME") for t in lead) or (len(lead) == 1 and lead[0].lower_ in _CARRY_ADVERBS)
 
 
 # --- reporting nouns ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ help:
 	@echo "make test   - set up, run the test suite and the fast eval gate"
 	@echo "make eval   - every eval suite whose data is present (slow), one table"
 	@echo "make bench  - throughput and memory benchmarks (docs/PERFORMANCE.md)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and mypy --strict (part of make test)"
 	@echo "make serve  - the web UI over the demo ledger on http://127.0.0.1:8000/"
 	@echo "make screenshots - regenerate docs/screenshots/*.png (needs /usr/bin/chromium)"
 	@echo "make bench-web - p50/p95 of crosscheck serve on a 100k-article ledger (docs/PERFORMANCE.md)"
@@ -29,7 +29,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/crosscheck demo --out out/demo
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/python eval/gate.py
 
@@ -61,9 +61,11 @@ bench-web: setup
 
 lint: setup
 	$(BIN)/ruff check src tests eval benchmarks scripts
+	$(BIN)/mypy
 
 lock: setup
-	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock.new && mv requirements.lock.new requirements.lock
+	{ echo "# pip constraints: exact versions of every package in the environment. Regenerate with \`make lock\`."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 clean:
 	rm -rf out .pytest_cache

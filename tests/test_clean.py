@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crosscheck.clean import boilerplate_reason, clean
-from crosscheck.language import is_english
+from crosscheck.language import detect, is_english
 from crosscheck.model import RawDoc
 
 PAGE = """Skip to content
@@ -94,6 +94,15 @@ def test_outlet_and_author_from_prompts_bios_and_credits() -> None:
 def test_untitled_article_keeps_no_title() -> None:
     raw = "On Tuesday the council met again. It approved the plan after a long debate about roads and bridges.\n"
     assert clean(RawDoc(source="t.txt", raw=raw, fmt="text")).title is None
+
+
+def test_terse_english_is_kept_and_other_languages_named() -> None:
+    table = "Shr 12 cts vs 10 cts Net 1,234,000 vs 987,000 Revs 45.6 mln vs 40.1 mln Nine mths Shr 34 cts vs 29 cts " * 3
+    assert detect(table) is None and is_english(table)
+    french = ("Le ministre a déclaré lundi que les exportations de céréales ont augmenté pour la première fois "
+              "depuis dix ans, et que le nouveau terminal du port sera ouvert dans les prochains mois.")
+    assert detect(french) == "fr"
+    assert detect("Москва заявила, что переговоры будут продолжены на следующей неделе.") == "non-latin"
 
 
 def test_language_check() -> None:

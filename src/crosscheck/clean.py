@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from crosscheck.errors import InputRejected
-from crosscheck.language import english_score, is_english
+from crosscheck.language import detect, english_score
 from crosscheck.model import Article, PublishedSource, RawDoc, RemovedLine
 
 _MONTHS = {
@@ -298,8 +298,10 @@ def clean(doc: RawDoc) -> Article:
     text = "\n\n".join(kept)
     if not text.strip():
         raise InputRejected(doc.source, "empty: no article text left after removing boilerplate")
-    if not is_english(text):
-        raise InputRejected(doc.source, f"not English (English function-word share {english_score(text):.2f})")
+    language = detect(text)
+    if language not in ("en", None):
+        seen = "mostly non-Latin script" if language == "non-latin" else f"reads as '{language}'"
+        raise InputRejected(doc.source, f"not English ({seen}; English function-word share {english_score(text):.2f})")
     return Article(
         id=article_id(doc.source, doc.raw),
         source=doc.source,

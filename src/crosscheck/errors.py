@@ -6,6 +6,7 @@
 | E002 | StoreError | the ledger cannot be opened or migrated |
 | E003 | ExportError | the export could not be written |
 | E101 | (RuntimeError) | parsed text no longer matches the article text (a spaCy change) |
+| E202 | StanceModelUnavailable (crosscheck.link.stance) | the shipped stance weights are missing or do not fit the features |
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import os
+import re
 import sys
 import time
 from collections.abc import Callable

@@ -96,6 +96,7 @@ def main() -> int:
     files = sorted(corpus.rglob("*.txt"))[: args.limit]
     words = sum(len(f.read_text(encoding="utf-8", errors="replace").split()) for f in files)
     cores = len(os.sched_getaffinity(0))
+    load_before = os.getloadavg()[0]
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp) / "in"
@@ -130,8 +131,9 @@ def main() -> int:
     results.mkdir(exist_ok=True)
     (results / "analyze.json").write_text(json.dumps({"articles": len(files), "words": words, "rows": rows}, indent=2))
     cmd = "python benchmarks/bench_analyze.py" + (f" --limit {args.limit}" if args.limit else "")
+    load = f"load average {load_before:.1f} at start, {os.getloadavg()[0]:.1f} at end (other processes share the cores)"
     body = (f"### analyze on bbc-news-fulltext ({len(files):,} articles, {words:,} words)\n\n"
-            f"`{cmd}` ({machine_line()})\n\n{table}\n")
+            f"`{cmd}` ({machine_line()}; {load})\n\n{table}\n")
     update_section(ROOT / "docs" / "PERFORMANCE.md", "analyze", body)
     return 0
 

@@ -24,11 +24,10 @@ to rerun the measurement without rebuilding).
 from __future__ import annotations
 
 import argparse
-import html
+import itertools
 import json
 import math
 import os
-import re
 import shutil
 import socket
 import sqlite3
@@ -37,51 +36,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from docsection import machine_line, update_section  # noqa: E402
+from reuters import stories  # noqa: E402
 
 EXE = str(Path(sys.executable).with_name("crosscheck"))
-_DOC = re.compile(r"<REUTERS\b.*?</REUTERS>", re.S)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 SEARCHES = ["oil", "bank", "said", "dollar", "wheat", "profit", "Japan", "trade deficit", "mln dlrs", "president",
             "interest rates", "shares", "coffee", "tax", "opec", "strike", "loss", "gold", "federal reserve", "cocoa"]
 
 
-def shared() -> Path:
-    return Path(os.environ.get("CROSSCHECK_SHARED", ROOT.parent / "shared")).resolve()
-
-
-def _tag(doc: str, name: str) -> str | None:
-    m = re.search(f"<{name}>(.*?)</{name}>", doc, re.S)
-    return _CONTROL.sub("", html.unescape(m.group(1))).strip() if m else None
-
-
 def reuters(limit: int) -> list[dict[str, str]]:
-    """The first ``limit`` stories with a body, as analyze's JSONL records."""
-    out: list[dict[str, str]] = []
-    for sgm in sorted((shared() / "data" / "reuters-21578").glob("reut2-*.sgm")):
-        for doc in _DOC.findall(sgm.read_text(encoding="latin-1")):
-            body, title = _tag(doc, "BODY"), _tag(doc, "TITLE")
-            if not body or len(body) < 300 or not title:
-                continue
-            body = re.sub(r"\s*\bReuter\s*$", "", body)
-            paras = [" ".join(p.split()) for p in re.split(r"\n\s{3,}", body)]  # indented lines open paragraphs
-            raw_date = (_tag(doc, "DATE") or "").split()[0]
-            try:
-                published = datetime.strptime(raw_date, "%d-%b-%Y").date().isoformat()
-            except ValueError:
-                published = ""
-            newid = re.search(r'NEWID="(\d+)"', doc)
-            out.append({"url": f"reuters-21578/{newid.group(1) if newid else len(out)}", "title": title.title(),
-                        "outlet": "Reuters", "published": published, "text": "\n\n".join(p for p in paras if p)})
-            if len(out) >= limit:
-                return out
-    return out
+    """The first ``limit`` stories with a title and a body of 300+ characters, as analyze's JSONL records."""
+    return list(itertools.islice(stories(min_body=300, need_title=True), limit))
 
 
 def analyze_base(work: Path, n: int) -> Path:

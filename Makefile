@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
 export CROSSCHECK_SHARED := $(abspath $(SHARED))
 
-.PHONY: setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
+.PHONY: bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
 
 help:
 	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
@@ -44,6 +44,9 @@ gate: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_analyze.py
+
+bench-link: setup
+	$(BIN)/python benchmarks/link_reuters.py
 
 serve: demo
 	$(BIN)/crosscheck serve --db out/demo/crosscheck.db

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -43,6 +43,7 @@ def demonyms() -> dict[str, str]:
         return {}
 
 
+@lru_cache(maxsize=1 << 16)
 def plain(text: str) -> str:
     """Lower case, accents stripped, possessives dropped, punctuation to spaces, spaces squeezed."""
     s = unicodedata.normalize("NFKD", text)
@@ -52,6 +53,7 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", s).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     """A name for comparison: :func:`plain`, then leading titles and "the" dropped."""
     words = plain(name).split()
@@ -94,14 +96,59 @@ def demonym_place(adjective: str, places: Iterable[str]) -> str | None:
     adj = fold(adjective)
     if not adj or " " in adj:
         return None
-    suffixes = [x.lstrip("-") for x in hints()["demonym_suffixes"]]
     for place in sorted(places, key=lambda p: (-len(p), p)):
-        if " " in place or len(place) < 4:
-            continue
-        stem = place[:-1] if place[-1] in "aeiouy" else place
-        if any(adj in (stem + x, place + x) for x in suffixes):
+        if adj in demonym_forms(place):
             return place
     return None
+
+
+class Phrases:
+    """Whole-word lookup of phrases in :func:`plain` text, by n-grams of its words.
+
+    A phrase table grows as articles teach places and capitals; matching every known phrase
+    with its own regex costs the size of the table per lookup, this costs the length of the
+    text. Phrases are stored in plain form (lower case, single spaces).
+    """
+
+    __slots__ = ("items", "maxn")
+
+    def __init__(self, items: Iterable[tuple[str, Any]] = ()) -> None:
+        self.items: dict[str, Any] = {}
+        self.maxn = 0
+        for phrase, value in items:
+            self.add(phrase, value)
+
+    def add(self, phrase: str, value: Any) -> None:
+        """Add a phrase (the first value given for a phrase stays)."""
+        if phrase and phrase not in self.items:
+            self.items[phrase] = value
+            self.maxn = max(self.maxn, phrase.count(" ") + 1)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, phrase) of every occurrence in ``text`` (plain), in text order, longest first at a position."""
+        if not self.items:
+            return []
+        toks = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        out = []
+        for i, (lo, _) in enumerate(toks):
+            for n in range(min(self.maxn, len(toks) - i), 0, -1):
+                hi = toks[i + n - 1][1]
+                g = text[lo:hi]
+                if g in self.items:
+                    out.append((lo, hi, g))
+        return out
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def demonym_forms(place: str) -> set[str]:
+    """The adjectives :func:`demonym_place` reads as formed from ``place`` (a folded name)."""
+    if " " in place or len(place) < 4:
+        return set()
+    stem = place[:-1] if place[-1] in "aeiouy" else place
+    suffixes = [x.lstrip("-") for x in hints()["demonym_suffixes"]]
+    return {base + x for base in (stem, place) for x in suffixes}
 
 
 def article_keys(mentions: Iterable[EntityMention]) -> dict[tuple[int, int], str]:

@@ -35,6 +35,10 @@ from crosscheck.model import Article, Claim, TimeExpr
 
 _MERGE_SAMPLE = 30  # members per side compared before two groups merge (bounds a merge's cost)
 _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge groups
+# blocking bounds: a claim is compared with the groups sharing the most keys with it, and with
+# each group's first members; both bounds are far above what one story's proposition needs
+MAX_CANDIDATE_GROUPS = 100
+MEMBER_SAMPLE = 50
 
 
 def _now() -> str:
@@ -72,6 +76,8 @@ class ArticleLinker:
         self.touched_groups: set[str] = set()
         self.touched_stories: set[str] = set()
         self.n_articles = self.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0]
+        self.n_claims = self.conn.execute("SELECT count(*) FROM group_members").fetchone()[0]
+        self.chooser = stories.StoryChooser(store)
         self.texts: dict[str, str] = {}
         self.facts = origins.Facts.from_json(store.link_state("facts"))
         self.facts_before = _j(self.facts.to_json())
@@ -140,13 +146,17 @@ class ArticleLinker:
                                         None, a_id, b_id, {"jaccard": match.jaccard, "how": match.reason})
                 self.relations["duplicate_of"] += 1
             score = 1.0
+            held: dict[str, float] | None = None
             if sid is None:
-                sid, score = stories.choose_story(self.store, prof, max(self.n_articles, 1))
+                sid, score, held = self.chooser.choose(prof, max(self.n_articles, 1))
             if sid is None:
                 sid = stories.story_id(aid)
                 title = stories.story_title([article.title], [k.split(":", 1)[-1] for k in prof])
                 cur.execute("INSERT OR IGNORE INTO stories (id, title, updated_at) VALUES (?, ?, ?)", (sid, title, _now()))
                 self.new_stories += 1
+                held = {}
+            elif held is None:  # a copy joins its original's story
+                held = self.store.story_weights([sid], prof.keys())[sid]
             cur.execute("INSERT OR IGNORE INTO story_articles VALUES (?, ?, ?)", (sid, aid, round(score, 3)))
             stories.add_story_keys(cur, sid, prof)
             self.store.bump_key_df(cur, prof.keys())
@@ -155,11 +165,11 @@ class ArticleLinker:
                         (aid, dedupe.to_blob(sig), duplicate_of, sid, publisher, _now()))
             self.n_articles += 1
             self.touched_stories.add(sid)
-            story_articles = self.store.story_article_ids(sid)
-            self.dates_resolved += timeline.resolve_dates(self.conn, cur, story_articles, self._sentence_vec)
+            self.dates_resolved += timeline.resolve_dates(self.conn, cur, aid, sid, self._sentence_vec)
             ctx = origins.context(article, mentions, self.facts, sid)
             origins.learn(article, ctx)
             self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx)
+        self.chooser.added(sid, prof, held)
 
     def _claim_infos(self, article: Article, sid: str, publisher: str | None,
                      spans: dict[tuple[int, int], str], ctx: origins.Context) -> list[tuple[Claim, ClaimInfo]]:
@@ -203,11 +213,10 @@ class ArticleLinker:
         return out
 
     def candidates(self, info: ClaimInfo, kind: str) -> dict[str, list[ClaimInfo]]:
-        gids = self.store.groups_for_keys(info.block_keys(), cap=groups.KEY_CAP)
+        gids = self.store.groups_for_keys(info.story_id or "", kind, info.block_keys(), cap=groups.KEY_CAP,
+                                          limit=MAX_CANDIDATE_GROUPS)
         out: dict[str, list[ClaimInfo]] = {}
-        for row in self.store.group_member_rows(gids):
-            if row["story_id"] != info.story_id or row["polarity"] != kind:
-                continue
+        for row in self.store.group_member_rows(gids, per_group=MEMBER_SAMPLE):
             out.setdefault(row["group_id"], []).append(self._info_from_row(row))
         return out
 
@@ -215,7 +224,7 @@ class ArticleLinker:
                      spans: dict[tuple[int, int], str], ctx: origins.Context) -> None:
         pairs = self._claim_infos(article, sid, publisher, spans, ctx)
         group_of: dict[str, str] = {}
-        n_claims = max(1, self.conn.execute("SELECT count(*) FROM group_members").fetchone()[0])
+        n_claims = max(1, self.n_claims)
         df = self.store.key_df("c:" + x for _, i in pairs for x in i.stems)
 
         def weight(stem: str) -> float:
@@ -256,7 +265,7 @@ class ArticleLinker:
             cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (c.id, gid, article.id, why.get("score"), embed.to_blob(info.vec), _j(keys),
                          info.origin, publisher))
-            cur.executemany("INSERT OR IGNORE INTO group_keys VALUES (?, ?)", [(k, gid) for k in info.block_keys()])
+            self.store.add_group_keys(cur, sid, kind, gid, info.block_keys())
             group_of[c.id] = gid
             self.touched_groups.add(gid)
             for other, what, conflict_parts in conflicts:
@@ -269,6 +278,7 @@ class ArticleLinker:
                               "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],
                               "a_dates": sorted(info.dates), "b_dates": sorted(other.dates)})
         self.store.bump_key_df(cur, ("c:" + x for _, i in pairs for x in i.stems))
+        self.n_claims += len(pairs)
         denials.link_denials(self, cur, pairs, group_of, spans)
 
     def merge(self, cur: sqlite3.Cursor, keep: str, drop: str, *, check: bool = True) -> bool:
@@ -284,8 +294,7 @@ class ArticleLinker:
         if check and not groups.groups_agree(a, b):
             return False  # the bridge is one loose claim: the two groups' members are not one proposition
         cur.execute("UPDATE group_members SET group_id = ? WHERE group_id = ?", (keep, drop))
-        cur.execute("INSERT OR IGNORE INTO group_keys SELECT key, ? FROM group_keys WHERE group_id = ?", (keep, drop))
-        cur.execute("DELETE FROM group_keys WHERE group_id = ?", (drop,))
+        self.store.move_group_keys(cur, keep, drop)
         cur.execute("UPDATE relations SET a = ? WHERE a = ?", (keep, drop))
         cur.execute("UPDATE relations SET b = ? WHERE b = ?", (keep, drop))
         cur.execute("DELETE FROM relations WHERE a = b")

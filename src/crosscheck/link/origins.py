@@ -26,12 +26,13 @@ again when facts arrive later, so the order articles come in does not change the
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from crosscheck.link.entities import demonym_place, demonyms, fold, hints, plain
+from crosscheck.link.entities import Phrases, demonym_forms, demonyms, fold, hints, plain
 from crosscheck.model import Article, Claim, EntityMention
 
 _MAX_ORGS = 300  # organisation names remembered per story (bounds the facts of a long story)
@@ -59,20 +60,34 @@ def _curated() -> dict[str, tuple[str, str | None, str]]:
 
 
 @cache
-def _curated_patterns() -> list[tuple[re.Pattern[str], str]]:
-    pairs = {a: v[0] for a, v in _curated().items() if len(a) >= 2}
-    return [(re.compile(r"(?<![a-z0-9])" + re.escape(a) + r"(?![a-z0-9])"), n)
-            for a, n in sorted(pairs.items(), key=lambda kv: (-len(kv[0]), kv[0]))]
+def _curated_phrases() -> Phrases:
+    """The alias table's names (two characters or more) as a phrase table: alias -> canonical name."""
+    return Phrases((a, v[0]) for a, v in _curated().items() if len(a) >= 2)
+
+
+def _curated_hits(t: str) -> list[tuple[int, int, str]]:
+    """Curated aliases named in plain text, the longest alias first (then alphabetical), then by position."""
+    return sorted(_curated_phrases().find(t), key=lambda h: (-len(h[2]), h[2], h[0]))
+
+
+@cache
+def _plain_demonyms() -> frozenset[str]:
+    return frozenset(plain(a) for a in demonyms())
 
 
 def bodies_named(text: str) -> list[str]:
-    """Known bodies named in a phrase ("White House intelligence" -> White House)."""
-    t, found = plain(text), []
-    for pat, name in _curated_patterns():
-        if pat.search(t):
-            found.append(name)
-            t = pat.sub(" ", t)
-    return sorted(set(found))
+    """Known bodies named in a phrase ("White House intelligence" -> White House).
+
+    Longer names win over the names inside them ("White House" is not also "House").
+    """
+    taken: list[tuple[int, int]] = []
+    found = set()
+    for lo, hi, alias in _curated_hits(plain(text)):
+        if any(lo < e and s < hi for s, e in taken):
+            continue
+        taken.append((lo, hi))
+        found.add(_curated_phrases().items[alias])
+    return sorted(found)
 
 
 def affiliation(origin: str) -> str | None:
@@ -95,18 +110,50 @@ def _words(key: str) -> list[str]:
     return [plain(w) for w in hints()[key]]
 
 
-def _has(text: str, words: list[str]) -> str | None:
-    """The longest of ``words`` found whole in the folded ``text``."""
-    for w in sorted(words, key=len, reverse=True):
-        if re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", text):
-            return w
-    return None
+@cache
+def _word_table(key: str) -> Phrases:
+    """One list of ``link_hints.json`` as a phrase table: word -> its position in the list."""
+    return Phrases((w, i) for i, w in enumerate(_words(key)))
+
+
+def _has(text: str, key: str) -> str | None:
+    """The longest word of the ``key`` list of ``link_hints.json`` found whole in the plain ``text``
+    (between equally long ones, the first listed)."""
+    hits = _word_table(key).find(text)
+    if not hits:
+        return None
+    table = _word_table(key).items
+    return min((h[2] for h in hits), key=lambda w: (-len(w), table[w]))
 
 
 @cache
 def _titles() -> frozenset[str]:
     """Titles and role nouns: the words of a role phrase that are not a body's name."""
     return frozenset(_words("titles") + [w for r in _words("origin_roles") for w in r.split()])
+
+
+class _FactIndex:
+    """Lookup tables over :class:`Facts` that grow with it: learned facts are only ever added."""
+
+    def __init__(self) -> None:
+        self.capitals = Phrases()
+        self.places = Phrases()
+        self.adjectives: dict[str, list[str]] = {}  # demonym form -> places it is formed from
+        self._seen = (0, 0)
+
+    def sync(self, facts: Facts) -> None:
+        n_caps, n_places = len(facts.capitals), len(facts.places)
+        if (n_caps, n_places) == self._seen:
+            return
+        if n_caps < self._seen[0] or n_places < self._seen[1]:  # replaced, not grown: start again
+            self.__init__()  # type: ignore[misc]
+        for cap in itertools.islice(facts.capitals, self._seen[0], None):
+            self.capitals.add(cap, None)
+        for place in itertools.islice(facts.places, self._seen[1], None):
+            self.places.add(place, None)
+            for form in demonym_forms(place):
+                self.adjectives.setdefault(form, []).append(place)
+        self._seen = (n_caps, n_places)
 
 
 @dataclass
@@ -122,6 +169,14 @@ class Facts:
     bodies: dict[str, dict[str, str]] = field(default_factory=dict)
     places: dict[str, str] = field(default_factory=dict)  # folded place name -> as written
     orgs: dict[str, list[str]] = field(default_factory=dict)  # story id -> organisation names
+    _index: _FactIndex | None = field(default=None, repr=False, compare=False)
+
+    def index(self) -> _FactIndex:
+        """Phrase tables of the capitals and places known so far (kept in step as facts are learned)."""
+        if self._index is None:
+            self._index = _FactIndex()
+        self._index.sync(self)
+        return self._index
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able copy."""
@@ -146,26 +201,49 @@ class Context:
     places: dict[str, str] = field(default_factory=dict)  # folded -> as written
     bodies: dict[str, str] = field(default_factory=dict)  # folded gov head -> country
     orgs: list[str] = field(default_factory=list)  # organisation names as written, longest first
+    _local: tuple[int, Phrases, dict[str, list[str]]] | None = field(default=None, repr=False, compare=False)
+
+    def local_places(self) -> Phrases:
+        """The article's own places as a phrase table."""
+        return self._local_tables()[1]
+
+    def _local_tables(self) -> tuple[int, Phrases, dict[str, list[str]]]:
+        if self._local is None or self._local[0] != len(self.places):
+            adjectives: dict[str, list[str]] = {}
+            for place in self.places:
+                for form in demonym_forms(place):
+                    adjectives.setdefault(form, []).append(place)
+            self._local = (len(self.places), Phrases((p, None) for p in self.places), adjectives)
+        return self._local
+
+    def _demonym(self, word: str) -> str | None:
+        """The known place an adjective is formed from ("dravonian" -> "dravonia"), as :func:`demonym_place`."""
+        adj = fold(word)
+        if not adj or " " in adj:
+            return None
+        cands = self.facts.index().adjectives.get(adj, []) + self._local_tables()[2].get(adj, [])
+        return min(cands, key=lambda p: (-len(p), p)) if cands else None
 
     def country_in(self, text: str) -> tuple[str | None, str]:
         """(country named in ``text``, how): "start" (its name or capital opens the phrase),
         "name" (named further in), "adjective" ("Dravonian"); (None, "") when none is."""
         t = re.sub(r"^(?:the|a|an) ", "", plain(text))
-        places = {**self.facts.places, **self.places}
+        idx = self.facts.index()
         found: list[tuple[int, str, str]] = []
-        for cap, country in self.facts.capitals.items():
-            found += [(m.start(), country, "name") for m in re.finditer(r"(?<![a-z])" + re.escape(cap) + r"(?![a-z])", t)]
-        for p, name in places.items():
-            found += [(m.start(), name, "name") for m in re.finditer(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])", t)]
+        for pos, _, cap in idx.capitals.find(t):
+            found.append((pos, self.facts.capitals[cap], "name"))
+        for pos, _, p in idx.places.find(t):
+            found.append((pos, self.places.get(p) or self.facts.places[p], "name"))
+        for pos, _, p in self.local_places().find(t):
+            found.append((pos, self.places[p], "name"))
         for m in re.finditer(r"[a-z]+", t):
-            hit = demonym_place(m.group(0), places)
+            hit = self._demonym(m.group(0))
             if hit:
-                found.append((m.start(), places[hit], "adjective"))
-        dem = {plain(a) for a in demonyms()}
-        for pat, name in _curated_patterns():
-            for m in pat.finditer(t):
-                if _curated()[m.group(0)][2] == "country":
-                    found.append((m.start(), name, "adjective" if m.group(0) in dem else "name"))
+                found.append((m.start(), self.places.get(hit) or self.facts.places[hit], "adjective"))
+        dem = _plain_demonyms()
+        for pos, _, alias in _curated_phrases().find(t):
+            if _curated()[alias][2] == "country":
+                found.append((pos, _curated_phrases().items[alias], "adjective" if alias in dem else "name"))
         if not found:
             return None, ""
         pos, country, how = min(found)
@@ -181,10 +259,9 @@ def context(article: Article, mentions: list[EntityMention], facts: Facts, story
             ctx.places.setdefault(fold(name), name)
     own = {m.text.removeprefix("the ").removeprefix("The ") for m in mentions if m.label == "ORG"}
     ctx.orgs = sorted(own | set(facts.orgs.get(story or "", [])), key=lambda s: (-len(s), s))
-    heads = _words("government_bodies")
     for cap in re.finditer(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*", article.text):
         phrase = cap.group(0)
-        head = _has(plain(phrase), heads)
+        head = _has(plain(phrase), "government_bodies")
         if head is None:
             continue
         country, _ = ctx.country_in(phrase)
@@ -249,16 +326,16 @@ def principal(body: str, ctx: Context, *, role: str | None = None) -> str | None
     parents = climb(body)
     if parents != body:
         return principal(parents, ctx) or parents
-    gov = _has(text, _words("government_bodies"))
-    gov_role = _has(plain(role or ""), _words("government_roles"))
+    gov = _has(text, "government_bodies")
+    gov_role = _has(plain(role or ""), "government_roles")
     country, how = ctx.country_in(body)
     intl = {plain(n) for n in hints()["international"]}
     if country and (gov or gov_role or how == "start"):
         return country
-    for pat, name in _curated_patterns():
-        m = pat.search(text)
-        if m and plain(name) not in intl:
-            _, aff, kind = _curated()[m.group(0)]
+    for _, _, alias in _curated_hits(text):
+        name: str = _curated_phrases().items[alias]
+        if plain(name) not in intl:
+            _, aff, kind = _curated()[alias]
             if kind == "country":
                 return name
             if aff and _curated().get(plain(aff), ("", None, ""))[2] == "country" and \

@@ -85,19 +85,55 @@ class StoryClusterer:
         return sid
 
 
-def choose_story(store: object, prof: Mapping[str, float], n_articles: int) -> tuple[str | None, float]:
-    """The best existing story for an article profile, from the store's key index."""
-    cands = store.stories_for_keys(prof.keys(), cap=KEY_CAP)  # type: ignore[attr-defined]
-    if not cands:
-        return None, 0.0
-    df = store.key_df(prof.keys())  # type: ignore[attr-defined]
-    best, best_s = None, 0.0
-    for sid in sorted(cands):
-        skeys = store.story_keys(sid)  # type: ignore[attr-defined]
-        s = similarity(prof, skeys, lambda k: idf(df.get(k, 1), n_articles))
-        if s > best_s:
-            best, best_s = sid, s
-    return (best, best_s) if best_s >= JOIN else (None, best_s)
+class StoryChooser:
+    """Chooses an article's story against the store, as :func:`similarity` scores it.
+
+    A story's profile grows with every article, so reading it whole for every candidate
+    would make each choice cost the corpus. The cosine needs only the story's weights on
+    the article's own keys and, for its norm, the sum of its squared raw weights (keys the
+    article lacks take the IDF of a key seen once, as :func:`similarity` gives them); that
+    sum is read once per story and kept up to date as articles join.
+    """
+
+    def __init__(self, store: object) -> None:
+        self.store = store
+        self.squares: dict[str, float] = {}  # story -> sum of its squared key weights
+
+    def _squares(self, sid: str) -> float:
+        if sid not in self.squares:
+            keys = self.store.story_keys(sid)  # type: ignore[attr-defined]
+            self.squares[sid] = sum(w * w for w in keys.values())
+        return self.squares[sid]
+
+    def choose(self, prof: Mapping[str, float], n_articles: int) -> tuple[str | None, float, dict[str, float]]:
+        """(best story or None, its score, the story's weights on the article's keys)."""
+        cands = self.store.stories_for_keys(prof.keys(), cap=KEY_CAP)  # type: ignore[attr-defined]
+        if not cands:
+            return None, 0.0, {}
+        df = self.store.key_df(prof.keys())  # type: ignore[attr-defined]
+        held = self.store.story_weights(sorted(cands), prof.keys())  # type: ignore[attr-defined]
+        w = {k: idf(df.get(k, 1), n_articles) for k in prof}
+        rare = idf(1, n_articles)
+        na = math.sqrt(sum((a * w[k]) ** 2 for k, a in prof.items()))
+        best, best_s = None, 0.0
+        for sid in sorted(cands):
+            b = held[sid]
+            dot = sum(a * b[k] * w[k] ** 2 for k, a in prof.items() if k in b)
+            if dot == 0:
+                continue
+            inside = sum(x * x for x in b.values())
+            nb2 = rare ** 2 * max(0.0, self._squares(sid) - inside) + sum((x * w[k]) ** 2 for k, x in b.items())
+            s = dot / (na * math.sqrt(nb2)) if na and nb2 > 0 else 0.0
+            if s > best_s:
+                best, best_s = sid, s
+        if best is None or best_s < JOIN:
+            return None, best_s, {}
+        return best, best_s, held[best]
+
+    def added(self, sid: str, prof: Mapping[str, float], held: Mapping[str, float]) -> None:
+        """An article with profile ``prof`` joined ``sid``, which held ``held`` on its keys before."""
+        if sid in self.squares:
+            self.squares[sid] += sum((held.get(k, 0.0) + x) ** 2 - held.get(k, 0.0) ** 2 for k, x in prof.items())
 
 
 def add_story_keys(cur: object, sid: str, prof: Mapping[str, float]) -> None:

@@ -44,30 +44,50 @@ def month_day(text: str) -> tuple[int, int] | None:
     return month, days[0]
 
 
-def resolve_dates(conn: sqlite3.Connection, cur: sqlite3.Cursor, article_ids: list[str],
-                  sentence_vec: Callable[[str, int, int], np.ndarray]) -> int:
-    """Resolve unresolved month-day expressions of ``article_ids`` (one story) from each other.
+def _is_evidence(r: sqlite3.Row) -> tuple[int, int] | None:
+    """(month, day) of a time that can date others: a day of its own article, not one lent to it."""
+    m = _DAY.match(r["value"] or "")
+    return (int(m.group(2)), int(m.group(3))) if m and r["resolution"] != "cross_article" else None
 
-    ``sentence_vec(article_id, start, end)`` embeds the sentence around a span. Returns how
-    many expressions were resolved.
+
+def _open(r: sqlite3.Row) -> tuple[int, int] | None:
+    """(month, day) of a date its article left without a year ("Dec. 30")."""
+    return month_day(r["text"]) if r["value"] is None and r["type"] == "DATE" else None
+
+
+_IN_STORY = "t.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?)"
+
+
+def resolve_dates(conn: sqlite3.Connection, cur: sqlite3.Cursor, article_id: str, story_id: str,
+                  sentence_vec: Callable[[str, int, int], np.ndarray]) -> int:
+    """Resolve month-day expressions without a year between ``article_id`` and the rest of its story.
+
+    Only what the new article changes is looked at: its own open dates (against every dated
+    day of the story) and the story's open dates its days can resolve; pairs of older
+    articles were settled when the later of them arrived. ``sentence_vec(article_id, start,
+    end)`` embeds the sentence around a span. Returns how many expressions were resolved.
     """
-    if len(article_ids) < 2:
+    own = conn.execute("SELECT * FROM times WHERE article_id = ?", (article_id,)).fetchall()
+    todo = [r for r in own if _open(r)]
+    days = {md for r in own if (md := _is_evidence(r))}
+    if days:
+        # open dates are few (a partial index holds them): read them all, keep the story's
+        others = conn.execute(f"SELECT t.* FROM times t WHERE t.value IS NULL AND t.type = 'DATE' "
+                              f"AND t.article_id != ? AND {_IN_STORY} ORDER BY t.article_id, t.rowid",
+                              (article_id, story_id)).fetchall()
+        todo += [r for r in others if _open(r) in days]
+    if not todo:
         return 0
-    marks = ",".join("?" * len(article_ids))
-    rows = conn.execute(f"SELECT * FROM times WHERE article_id IN ({marks})", article_ids).fetchall()
     evidence: dict[tuple[int, int], list[sqlite3.Row]] = defaultdict(list)
-    for r in rows:
-        m = _DAY.match(r["value"] or "")
-        if m and r["resolution"] != "cross_article":
-            evidence[(int(m.group(2)), int(m.group(3)))].append(r)
+    for month, day in sorted({md for r in todo if (md := _open(r))}):
+        for e in conn.execute(f"SELECT t.* FROM times t WHERE t.value LIKE ? AND {_IN_STORY} "
+                              f"ORDER BY t.article_id, t.rowid", (f"____-{month:02d}-{day:02d}", story_id)):
+            if _is_evidence(e) == (month, day):
+                evidence[(month, day)].append(e)
     done = 0
-    for r in rows:
-        if r["value"] is not None or r["type"] != "DATE":
-            continue
-        md = month_day(r["text"])
-        if md is None:
-            continue
-        cands = [e for e in evidence.get(md, []) if e["article_id"] != r["article_id"]]
+    for r in todo:
+        md = _open(r)
+        cands = [e for e in evidence.get(md, []) if e["article_id"] != r["article_id"]] if md else []
         if not cands:
             continue
         years = {e["value"][:4] for e in cands}

@@ -137,24 +137,66 @@ class LinkStoreMixin:
         """A story's key weights (summed over its articles)."""
         return {r[0]: r[1] for r in self.conn.execute("SELECT key, weight FROM story_keys WHERE story_id = ?", (story_id,))}
 
-    def groups_for_keys(self, keys: Iterable[str], *, cap: int) -> set[str]:
-        """Candidate claim groups sharing a key, skipping keys carried by more than ``cap`` groups."""
-        out: set[str] = set()
-        for key in set(keys):
-            rows = self.conn.execute("SELECT group_id FROM group_keys WHERE key = ? LIMIT ?", (key, cap + 1)).fetchall()
-            if len(rows) <= cap:
-                out.update(r[0] for r in rows)
+    def story_weights(self, story_ids: list[str], keys: Iterable[str]) -> dict[str, dict[str, float]]:
+        """The weights some stories hold for some keys (absent keys left out), in one pass per key."""
+        out: dict[str, dict[str, float]] = {sid: {} for sid in story_ids}
+        for key in sorted(set(keys)):
+            for part in _chunks(story_ids):
+                marks = ",".join("?" * len(part))
+                for sid, w in self.conn.execute(
+                        f"SELECT story_id, weight FROM story_keys WHERE key = ? AND story_id IN ({marks})", [key, *part]):
+                    out[sid][key] = w
         return out
 
-    def group_member_rows(self, group_ids: Iterable[str]) -> list[sqlite3.Row]:
-        """Member rows (claim id, group, article, vector, keys, origin, publisher) of some groups."""
-        ids = list(set(group_ids))
+    def groups_for_keys(self, story_id: str, polarity: str, keys: Iterable[str], *, cap: int,
+                        limit: int | None = None) -> list[str]:
+        """Candidate claim groups of one story and polarity sharing a key with ``keys``.
+
+        A key carried by more than ``cap`` groups of the story is skipped (too common to block
+        on). With ``limit``, only the groups sharing the most keys are kept (ties by id).
+        """
+        shared: dict[str, int] = {}
+        for key in set(keys):
+            rows = self.conn.execute(
+                "SELECT group_id FROM group_keys WHERE story_id = ? AND polarity = ? AND key = ? LIMIT ?",
+                (story_id, polarity, key, cap + 1)).fetchall()
+            if len(rows) <= cap:
+                for (gid,) in rows:
+                    shared[gid] = shared.get(gid, 0) + 1
+        ranked = sorted(shared, key=lambda g: (-shared[g], g))
+        return ranked if limit is None else ranked[:limit]
+
+    def add_group_keys(self, cur: sqlite3.Cursor, story_id: str, polarity: str, group_id: str,
+                       keys: Iterable[str]) -> None:
+        """Index a group under blocking keys (inside the caller's transaction)."""
+        cur.executemany("INSERT OR IGNORE INTO group_keys VALUES (?, ?, ?, ?)",
+                        [(story_id, polarity, k, group_id) for k in sorted(set(keys))])
+
+    def move_group_keys(self, cur: sqlite3.Cursor, keep: str, drop: str) -> None:
+        """Fold the keys of group ``drop`` into group ``keep`` (a merge)."""
+        cur.execute("INSERT OR IGNORE INTO group_keys SELECT g.story_id, g.polarity, k.key, g.id "
+                    "FROM group_keys k JOIN claim_groups g ON g.id = ? WHERE k.group_id = ?", (keep, drop))
+        cur.execute("DELETE FROM group_keys WHERE group_id = ?", (drop,))
+
+    def group_member_rows(self, group_ids: Iterable[str], *, per_group: int | None = None) -> list[sqlite3.Row]:
+        """Member rows (claim id, group, article, vector, keys, origin, publisher) of some groups.
+
+        With ``per_group``, only each group's first members (in the order they joined).
+        """
+        ids = sorted(set(group_ids))
         rows: list[sqlite3.Row] = []
         for part in _chunks(ids):
             marks = ",".join("?" * len(part))
-            rows += self.conn.execute(
-                f"SELECT m.*, g.polarity, g.story_id FROM group_members m JOIN claim_groups g ON g.id = m.group_id "
-                f"WHERE m.group_id IN ({marks}) ORDER BY m.rowid", part).fetchall()
+            if per_group is None:
+                rows += self.conn.execute(
+                    f"SELECT m.*, g.polarity, g.story_id FROM group_members m JOIN claim_groups g ON g.id = m.group_id "
+                    f"WHERE m.group_id IN ({marks}) ORDER BY m.rowid", part).fetchall()
+            else:
+                rows += self.conn.execute(
+                    f"SELECT * FROM (SELECT m.*, g.polarity, g.story_id, row_number() OVER "
+                    f"(PARTITION BY m.group_id ORDER BY m.rowid) AS nth, m.rowid AS r FROM group_members m "
+                    f"JOIN claim_groups g ON g.id = m.group_id WHERE m.group_id IN ({marks})) "
+                    f"WHERE nth <= ? ORDER BY r", [*part, per_group]).fetchall()
         return rows
 
     def story_group_ids(self, story_id: str) -> list[str]:

@@ -413,3 +413,27 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0006_link_scoped_keys",
+        """
+            -- the keys of one story are read by story (its norm): without this each read scanned the table
+            CREATE INDEX story_keys_story ON story_keys(story_id);
+            -- group keys are looked up inside one story and polarity: a key common across the
+            -- corpus ("w:rate") no longer caps out the groups of a story that needs it
+            CREATE TABLE group_keys_scoped (
+                story_id TEXT NOT NULL, polarity TEXT NOT NULL, key TEXT NOT NULL, group_id TEXT NOT NULL,
+                PRIMARY KEY (story_id, polarity, key, group_id)
+            ) WITHOUT ROWID;
+            INSERT OR IGNORE INTO group_keys_scoped
+            SELECT coalesce(g.story_id, ''), g.polarity, k.key, k.group_id
+            FROM group_keys k JOIN claim_groups g ON g.id = k.group_id;
+            DROP TABLE group_keys;
+            ALTER TABLE group_keys_scoped RENAME TO group_keys;
+            CREATE INDEX group_keys_group ON group_keys(group_id);
+            -- dates left without a year are few: the link layer reads them all to resolve them
+            CREATE INDEX times_open_dates ON times(article_id) WHERE value IS NULL AND type = 'DATE'
+        """,
+    )
+)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crosscheck.link import link_store
+from crosscheck.link import link_store, prepare
 from crosscheck.link.dedupe import jaccard, signature
 from crosscheck.link.relations import relation_id
 from crosscheck.link.stories import StoryClusterer
@@ -346,3 +346,36 @@ def test_incremental_linking_gives_what_one_run_gives(demo_ledger: SQLiteStore, 
     assert link_store(inc).articles == len(list(inc.articles())) - 5
     assert _link_view(inc) == _link_view(demo_ledger)
     inc.close()
+
+
+def test_preparing_in_a_worker_links_exactly_as_inline(tmp_path: Path) -> None:
+    """Claim vectors and signatures computed ahead in a worker process give the same ledger as inline."""
+    import shutil
+    from importlib import resources
+
+    from crosscheck.export import write_json
+    from crosscheck.pipeline import analyze
+
+    corpus = Path(str(resources.files("crosscheck.data").joinpath("demo/articles")))
+    with SQLiteStore(tmp_path / "a.db") as s:
+        analyze([str(corpus)], s)
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    with SQLiteStore(tmp_path / "b.db") as s:
+        ids = s.unlinked_article_ids()
+    got = list(prepare.ahead(str(tmp_path / "b.db"), ids, at_least=1))
+    assert [aid for aid, _ in got] == ids
+    assert all(p is not None and p.article_id == aid and len(p.vecs) == len(p.sigs) for aid, p in got)  # the worker ran
+    exports = []
+    for name, how in (("a.db", False), ("b.db", "always")):
+        with SQLiteStore(tmp_path / name) as s:
+            summary = link_store(s, prepare_ahead=how)
+            assert summary.articles == 12
+            out = tmp_path / f"{name}.json"
+            with out.open("w", encoding="utf-8") as fh:
+                write_json(s, fh)
+        exports.append(json.loads(out.read_text(encoding="utf-8")))
+    inline, ahead = exports
+    assert ahead["claim_groups"] == inline["claim_groups"]
+    assert ahead["relations"] == inline["relations"]
+    assert ahead["stories"] == inline["stories"]
+    assert len(inline["relations"]) > 0

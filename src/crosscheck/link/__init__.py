@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from crosscheck.link import dedupe, stories
+from crosscheck.link import dedupe, prepare, stories
 from crosscheck.link.linker import ArticleLinker
 
 __all__ = ["LinkSummary", "link_store"]
@@ -45,13 +45,20 @@ class LinkSummary:
                 f"({self.new_groups} new), relations: {rel}, {self.dates_resolved} cross-article dates.")
 
 
-def link_store(store: object) -> LinkSummary:
-    """Link every not-yet-linked article of ``store`` (a SQLiteStore); returns a summary."""
+def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummary:
+    """Link every not-yet-linked article of ``store`` (a SQLiteStore); returns a summary.
+
+    ``prepare_ahead``: compute claim vectors and signatures in a worker process for long runs
+    (True), never (False), or whatever the run's length ("always", for tests).
+    """
     summary = LinkSummary()
     new_ids = store.unlinked_article_ids()  # type: ignore[attr-defined]
     if new_ids:
         linker = ArticleLinker(store)
-        for aid in new_ids:
+        path = getattr(store, "path", None) if prepare_ahead else None
+        for aid, prepared in prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None):
+            if prepared is not None:
+                linker.prepared[aid] = prepared
             linker.link_article(aid)
         linker.finish()
         summary.articles = len(new_ids)

@@ -47,8 +47,7 @@ def parties(c: Claim, info: ClaimInfo, spans: dict[tuple[int, int], str], text: 
 def _targets(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Claim, ClaimInfo]],
              spans: dict[tuple[int, int], str]) -> list[relations.Target]:
     text = lk.texts[info.article_id]
-    lo, hi = groups.sentence_bounds(text, c.start, c.end)
-    d_vec = lk.emb.encode([text[lo:hi]])[0]
+    d_vec = lk.sentence_vec(info.article_id, c.start, c.end)
     targets = relations.resolve_targets(c, info, d_vec, parties(c, info, spans, text), pairs)
     if info.contest:
         named = keys_in(spans, c.start, c.end)

@@ -23,6 +23,7 @@ from crosscheck.link import (
     embed,
     groups,
     origins,
+    prepare,
     proposition,
     relations,
     stories,
@@ -79,6 +80,8 @@ class ArticleLinker:
         self.n_claims = self.conn.execute("SELECT count(*) FROM group_members").fetchone()[0]
         self.chooser = stories.StoryChooser(store)
         self.texts: dict[str, str] = {}
+        self.prepared: dict[str, prepare.Prepared] = {}  # computed ahead by a worker (see link/prepare.py)
+        self._sentences: dict[tuple[str, int, int], np.ndarray] = {}  # embedded sentences, by article and span
         self.facts = origins.Facts.from_json(store.link_state("facts"))
         self.facts_before = _j(self.facts.to_json())
 
@@ -90,11 +93,16 @@ class ArticleLinker:
             self.texts[aid] = a.text if a else ""
         return self.texts[aid]
 
-    def _sentence_vec(self, aid: str, start: int, end: int) -> np.ndarray:
+    def sentence_vec(self, aid: str, start: int, end: int) -> np.ndarray:
+        """The vector of the sentence around a span (embedded once)."""
         text = self._text(aid)
         lo, hi = groups.sentence_bounds(text, start, end)
-        vec: np.ndarray = self.emb.encode([text[lo:hi]])[0]
-        return vec
+        key = (aid, lo, hi)
+        if key not in self._sentences:
+            if len(self._sentences) > 50_000:
+                self._sentences.clear()
+            self._sentences[key] = self.emb.encode([text[lo:hi]])[0]
+        return self._sentences[key]
 
     def _info_from_row(self, row: sqlite3.Row) -> ClaimInfo:
         k = json.loads(row["keys"])
@@ -165,7 +173,7 @@ class ArticleLinker:
                         (aid, dedupe.to_blob(sig), duplicate_of, sid, publisher, _now()))
             self.n_articles += 1
             self.touched_stories.add(sid)
-            self.dates_resolved += timeline.resolve_dates(self.conn, cur, aid, sid, self._sentence_vec)
+            self.dates_resolved += timeline.resolve_dates(self.conn, cur, aid, sid, self.sentence_vec)
             ctx = origins.context(article, mentions, self.facts, sid)
             origins.learn(article, ctx)
             self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx)
@@ -179,16 +187,13 @@ class ArticleLinker:
         mentions = list(self.store.mentions(article.id))
         times = list(self.store.times(article.id))
         quants = list(self.store.quantities(article.id))
-        # a denial's content is often a bare pointer ("the accusations"): its sentence says what it denies
-        texts = []
-        for c in claims:
-            if c.polarity == "deny":
-                lo, hi = groups.sentence_bounds(article.text, c.start, c.end)
-                texts.append(article.text[lo:hi])
-            else:
-                texts.append(c.content)
-        vecs = self.emb.encode(texts)
-        sigs = proposition.signatures(claims, spans)
+        prep = self.prepared.pop(article.id, None)
+        if prep is None or prep.claim_ids != [c.id for c in claims]:
+            prep = prepare.prepare(article, claims, mentions, self.emb)
+        if len(self._sentences) > 50_000:
+            self._sentences.clear()
+        self._sentences.update({(article.id, lo, hi): v for (lo, hi), v in prep.sentences.items()})
+        vecs, sigs = prep.vecs, prep.sigs
         out = []
         for c, v, sig0 in zip(claims, vecs, sigs, strict=True):
             # a denial's signature is the proposition it denies: denials compare with denials

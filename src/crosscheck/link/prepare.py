@@ -1,0 +1,148 @@
+"""The linker's per-article work that needs no ledger state, run ahead of it in another process.
+
+What a claim's text embeds to (MiniLM) and what the parse of its content says (the
+proposition signature) depend only on the article, never on what was linked before. They
+are most of the cost of linking an article, so for a long run one worker process computes
+them for the articles coming next while the linker does the stateful part (stories,
+groups, relations) on the other core. Short runs, and any failure of the worker, fall back
+to computing them inline: the result is the same either way (a test links the demo
+corpus both ways and compares the exports).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from crosscheck.link import groups, proposition, relations
+from crosscheck.link.embed import Embedder
+from crosscheck.link.entities import article_keys
+from crosscheck.model import Article, Claim, EntityMention
+
+log = logging.getLogger(__name__)
+
+AHEAD_MIN = 64  # articles from which a run prepares in a worker process (start-up costs ~3 s)
+CHUNK = 24  # articles per task sent to the worker
+WINDOW = 6  # tasks in flight: enough to keep the worker busy, bounded memory
+
+
+@dataclass
+class Prepared:
+    """One article's claim vectors and signatures, in the order the store lists its claims."""
+
+    article_id: str
+    claim_ids: list[str]
+    vecs: np.ndarray  # the text each claim is compared by (a denial: its sentence)
+    sigs: list[proposition.Signature]
+    sentences: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # embedded sentences by span
+
+
+def claim_text(c: Claim, text: str) -> tuple[str, tuple[int, int] | None]:
+    """The text a claim is embedded by, and its sentence span when that text is the sentence.
+
+    A denial's content is often a bare pointer ("the accusations"): its sentence says what it denies.
+    """
+    if c.polarity == "deny":
+        lo, hi = groups.sentence_bounds(text, c.start, c.end)
+        return text[lo:hi], (lo, hi)
+    return c.content, None
+
+
+def prepare(article: Article, claims: Sequence[Claim], mentions: Sequence[EntityMention], emb: Embedder) -> Prepared:
+    """Vectors and signatures of one article's claims, and the sentences disputes will compare."""
+    texts, spans = [], []
+    for c in claims:
+        t, span = claim_text(c, article.text)
+        texts.append(t)
+        spans.append(span)
+    vecs = emb.encode(texts) if claims else np.zeros((0, 384), dtype=np.float32)
+    sigs = proposition.signatures(list(claims), article_keys(mentions))
+    sentences = {span: vecs[i] for i, span in enumerate(spans) if span is not None}
+    # denials stated as content ("X denies that ...") and contests look up their sentence too
+    more = {groups.sentence_bounds(article.text, c.start, c.end) for c, s in zip(claims, sigs, strict=True)
+            if c.polarity != "deny" and (s.denial or relations.is_contest(c.content))}
+    more -= set(sentences)
+    if more:
+        order = sorted(more)
+        for span, v in zip(order, emb.encode([article.text[lo:hi] for lo, hi in order]), strict=True):
+            sentences[span] = v
+    return Prepared(article.id, [c.id for c in claims], vecs, sigs, sentences)
+
+
+# the worker process ----------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _init(path: str) -> None:
+    from crosscheck.store.sqlite import SQLiteStore
+
+    _worker["store"] = SQLiteStore(path, read_only=True)
+    _worker["emb"] = Embedder(threads=1)
+
+
+def _work(ids: list[str]) -> list[Prepared | None]:
+    store, emb = _worker["store"], _worker["emb"]
+    out: list[Prepared | None] = []
+    for aid in ids:
+        article = store.article(aid)
+        out.append(None if article is None else
+                   prepare(article, list(store.claims(aid)), list(store.mentions(aid)), emb))
+    return out
+
+
+def ahead(path: str | None, ids: Sequence[str], *, at_least: int | None = None,
+          ) -> Iterator[tuple[str, Prepared | None]]:
+    """``(article id, prepared or None)`` in the order of ``ids``, prepared by a worker process.
+
+    None (prepare inline) without a ledger file, for runs shorter than ``at_least`` articles
+    (default ``AHEAD_MIN``), and for whatever the worker fails on. The worker is started with
+    "spawn" (onnxruntime's threads do not survive a fork), so a script that links a long run
+    through the API needs the usual ``if __name__ == "__main__":`` guard; without it the
+    worker cannot start and the run prepares inline, with one warning.
+    """
+    if path is None or path == ":memory:" or len(ids) < (AHEAD_MIN if at_least is None else at_least):
+        for aid in ids:
+            yield aid, None
+        return
+    chunks = [list(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init, initargs=(path,))
+    pending: deque[tuple[list[str], Future[list[Prepared | None]] | None]] = deque()
+    broken = False
+    try:
+        for chunk in chunks:
+            fut = None
+            if not broken:
+                try:
+                    fut = pool.submit(_work, chunk)
+                except Exception as exc:  # a worker that cannot start (no __main__ guard, no fork): go inline
+                    log.warning("link: no preparing worker (%s); preparing inline", exc)
+                    broken = True
+            pending.append((chunk, fut))
+            if len(pending) >= WINDOW:
+                yield from _drain(pending.popleft())
+        while pending:
+            yield from _drain(pending.popleft())
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _drain(task: tuple[list[str], Future[list[Prepared | None]] | None]) -> Iterator[tuple[str, Prepared | None]]:
+    chunk, fut = task
+    if fut is None:
+        yield from ((aid, None) for aid in chunk)
+        return
+    try:
+        got = fut.result()
+    except Exception as exc:  # the worker failing must not stop linking: prepare inline
+        log.warning("link: the preparing worker failed on %d articles (%s); preparing them inline", len(chunk), exc)
+        got = [None] * len(chunk)
+    yield from zip(chunk, got, strict=True)

@@ -18,7 +18,7 @@ from crosscheck.clean import clean, raw_sha
 from crosscheck.engines.local import LocalEngine, batched
 from crosscheck.errors import InputRejected
 from crosscheck.ingest.files import JSONL_SUFFIXES, KNOWN_SUFFIXES, Rejected, read_inputs
-from crosscheck.model import Article
+from crosscheck.model import Annotations, Article
 from crosscheck.store.base import Store
 
 logger = logging.getLogger(__name__)
@@ -87,10 +87,8 @@ def analyze(
         store.record_reject(source, reason)
         emit("rejected", {"source": source, "reason": reason})
 
-    # Materialise a bounded chunk before handing it to the engine: the store is read while
-    # cleaning, and must not be used from a process pool's feeder thread.
-    for chunk in batched(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit), CHUNK):
-        for article, found, error in engine.map(chunk):
+    def save(results: Iterator[tuple[Article, Annotations | None, str | None]]) -> None:
+        for article, found, error in results:
             if error is not None or found is None:
                 reject(article.source, f"annotation failed: {error}")
                 continue
@@ -98,6 +96,24 @@ def analyze(
             summary.stored += 1
             summary.words += len(article.text.split())
             emit("stored", {"source": article.source, "id": article.id})
+
+    # Materialise a bounded chunk before handing it to the engine: the store is read while
+    # cleaning, and must not be used from a process pool's feeder thread. A pool starts on a
+    # chunk as soon as it is handed over, so the next chunk is read and cleaned here while the
+    # workers annotate this one (at most two chunks in flight); results are stored in input order.
+    in_flight: Iterator[tuple[Article, Annotations | None, str | None]] | None = None
+    try:
+        for chunk in batched(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit), CHUNK):
+            queued = engine.map(chunk)
+            if in_flight is not None:
+                save(in_flight)
+            in_flight = queued
+        if in_flight is not None:
+            save(in_flight)
+    except BaseException:
+        engine.close(cancel=True)
+        raise
+    engine.close()
     return summary
 
 

@@ -3,18 +3,26 @@
 Workers load the spaCy pipeline once each (the engine pickles as its constructor arguments),
 receive cleaned articles and send back ``(article, annotations)`` or the error text, so a
 failure in one article never stops the batch.
+
+The pool outlives one ``map`` call: the runner hands over bounded chunks, and a pool per chunk
+reloaded the model in every worker (about 2 s) and threw away its warm memo tables each time.
+``map`` queues the chunk on the pool at once, so the caller can prepare the next chunk (read,
+clean) while the workers annotate this one. ``close`` ends the pool; a later ``map`` opens another.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import traceback
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from crosscheck.model import Annotations, Article
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
     from spacy.language import Language
 
 T = TypeVar("T")
@@ -25,6 +33,9 @@ _worker_nlp: Language | None = None
 
 def _init_worker(model: str) -> None:
     global _worker_nlp  # noqa: PLW0603 - one loaded model per worker process, by design
+    # one process per core: a BLAS thread pool per worker would only contend for the same cores
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     from crosscheck.annotate.nlp import load
 
     _worker_nlp = load(model)
@@ -69,21 +80,51 @@ class LocalEngine:
         self.model = model
         self.workers = max(1, workers)
         self.batch_size = batch_size
+        self._pool: Pool | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles as its constructor arguments, never with its pool."""
+        return {"model": self.model, "workers": self.workers, "batch_size": self.batch_size}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
 
     def map(self, articles: Iterable[Article]) -> Iterator[Result]:
-        """Yield (article, annotations or None, error or None) for every article, in order."""
+        """Yield (article, annotations or None, error or None) for every article, in order.
+
+        With a pool the articles are queued before this returns: the work runs while the caller
+        does something else, and the iterator hands the results back in order."""
         batches = batched(articles, self.batch_size)
         if self.workers == 1:
-            from crosscheck.annotate.nlp import load
+            return self._map_here(batches)
+        if self._pool is None:
+            ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.model,))
+        pending = self._pool.imap(_annotate_batch, list(batches))
+        return (result for results in pending for result in results)
 
-            nlp = load(self.model)
-            for batch in batches:
-                yield from _annotate_with(nlp, batch)
-            return
-        ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
-        with ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.model,)) as pool:
-            for results in pool.imap(_annotate_batch, batches):
-                yield from results
+    def _map_here(self, batches: Iterator[list[Article]]) -> Iterator[Result]:
+        from crosscheck.annotate.nlp import load
+
+        nlp = load(self.model)
+        for batch in batches:
+            yield from _annotate_with(nlp, batch)
+
+    def close(self, *, cancel: bool = False) -> None:
+        """End the worker pool, if one is open: after its queued work, or at once with ``cancel``."""
+        if self._pool is not None:
+            if cancel:
+                self._pool.terminate()
+            else:
+                self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        self.close(cancel=exc_type is not None)
 
 
 def batched(items: Iterable[T], n: int) -> Iterator[list[T]]:

@@ -57,23 +57,36 @@ def claim_text(c: Claim, text: str) -> tuple[str, tuple[int, int] | None]:
 
 def prepare(article: Article, claims: Sequence[Claim], mentions: Sequence[EntityMention], emb: Embedder) -> Prepared:
     """Vectors and signatures of one article's claims, and the sentences disputes will compare."""
+    return prepare_many([(article, claims, mentions)], emb)[0]
+
+
+def prepare_many(items: Sequence[tuple[Article, Sequence[Claim], Sequence[EntityMention]]], emb: Embedder,
+                 ) -> list[Prepared]:
+    """:func:`prepare` for several articles, with one embedding batch and one parse batch for all."""
     texts, spans = [], []
-    for c in claims:
-        t, span = claim_text(c, article.text)
-        texts.append(t)
-        spans.append(span)
-    vecs = emb.encode(texts) if claims else np.zeros((0, 384), dtype=np.float32)
-    sigs = proposition.signatures(list(claims), article_keys(mentions))
-    sentences = {span: vecs[i] for i, span in enumerate(spans) if span is not None}
-    # denials stated as content ("X denies that ...") and contests look up their sentence too
-    more = {groups.sentence_bounds(article.text, c.start, c.end) for c, s in zip(claims, sigs, strict=True)
-            if c.polarity != "deny" and (s.denial or relations.is_contest(c.content))}
-    more -= set(sentences)
+    for article, claims, _ in items:
+        for c in claims:
+            t, span = claim_text(c, article.text)
+            texts.append(t)
+            spans.append(span)
+    vecs = emb.encode(texts, batch_size=16) if texts else np.zeros((0, 384), dtype=np.float32)
+    sigs = proposition.signatures_many([(list(claims), article_keys(mentions)) for _, claims, mentions in items])
+    out: list[Prepared] = []
+    k, more = 0, []
+    for (article, claims, _), a_sigs in zip(items, sigs, strict=True):
+        n = len(claims)
+        sentences = {span: vecs[k + i] for i, span in enumerate(spans[k : k + n]) if span is not None}
+        # denials stated as content ("X denies that ...") and contests look up their sentence too
+        wanted = {groups.sentence_bounds(article.text, c.start, c.end) for c, s in zip(claims, a_sigs, strict=True)
+                  if c.polarity != "deny" and (s.denial or relations.is_contest(c.content))}
+        more += [(len(out), span) for span in sorted(wanted - set(sentences))]
+        out.append(Prepared(article.id, [c.id for c in claims], vecs[k : k + n], a_sigs, sentences))
+        k += n
     if more:
-        order = sorted(more)
-        for span, v in zip(order, emb.encode([article.text[lo:hi] for lo, hi in order]), strict=True):
-            sentences[span] = v
-    return Prepared(article.id, [c.id for c in claims], vecs, sigs, sentences)
+        extra = emb.encode([items[i][0].text[lo:hi] for i, (lo, hi) in more], batch_size=16)
+        for (i, span), v in zip(more, extra, strict=True):
+            out[i].sentences[span] = v
+    return out
 
 
 # the worker process ----------------------------------------------------------------------------
@@ -90,12 +103,10 @@ def _init(path: str) -> None:
 
 def _work(ids: list[str]) -> list[Prepared | None]:
     store, emb = _worker["store"], _worker["emb"]
-    out: list[Prepared | None] = []
-    for aid in ids:
-        article = store.article(aid)
-        out.append(None if article is None else
-                   prepare(article, list(store.claims(aid)), list(store.mentions(aid)), emb))
-    return out
+    items = [(a, list(store.claims(a.id)), list(store.mentions(a.id))) for aid in ids
+             if (a := store.article(aid)) is not None]
+    done = {p.article_id: p for p in prepare_many(items, emb)}
+    return [done.get(aid) for aid in ids]
 
 
 def ahead(path: str | None, ids: Sequence[str], *, at_least: int | None = None,

@@ -184,10 +184,29 @@ def _deny_verbs() -> frozenset[str]:
 
 def signatures(claims: list[Claim], spans: dict[tuple[int, int], str]) -> list[Signature]:
     """Signatures of one article's claims (one batched parse of their contents)."""
-    if not claims:
-        return []
-    docs = _nlp().pipe([c.content for c in claims], batch_size=64)
-    return [from_doc(d, c.start, spans) for c, d in zip(claims, docs, strict=True)]
+    return signatures_many([(claims, spans)])[0]
+
+
+def signatures_many(articles: list[tuple[list[Claim], dict[tuple[int, int], str]]]) -> list[list[Signature]]:
+    """Signatures of several articles' claims, their contents parsed in one batch.
+
+    A one-paragraph content goes through :func:`crosscheck.annotate.nlp.parse_many` (the same
+    parse, with the attribute ruler and lemmatizer from memo tables); a content spanning
+    paragraphs is parsed whole, as one piece, so that its signature does not depend on the split.
+    """
+    from crosscheck.annotate.nlp import parse_many
+
+    contents = [c.content for claims, _ in articles for c in claims]
+    nlp = _nlp()
+    flat = [i for i, t in enumerate(contents) if "\n" not in t]
+    docs: dict[int, Doc] = dict(zip(flat, parse_many(nlp, [contents[i] for i in flat], batch_size=128), strict=True))
+    rest = [i for i, t in enumerate(contents) if "\n" in t]
+    docs.update(zip(rest, nlp.pipe([contents[i] for i in rest], batch_size=64), strict=True))
+    out, k = [], 0
+    for claims, spans in articles:
+        out.append([from_doc(docs[k + j], c.start, spans) for j, c in enumerate(claims)])
+        k += len(claims)
+    return out
 
 
 def figures(claim: Claim, text: str, quantities: list[Quantity]) -> tuple[tuple[float, str], ...]:

@@ -70,7 +70,7 @@ class Resolver(RelativeRules):
         self.weekdays: dict[str, int] = tx["weekdays"]
         self.text, self.ref, self.ref_s = text, ref, (ref.isoformat() if ref else None)
         self.doc = doc
-        self.tok_starts = [t.idx for t in doc] if doc is not None else []
+        self.tok_starts: list[int] = doc.to_array("IDX").tolist() if doc is not None else []
         self.sent_starts = [s.start_char for s in doc.sents] if doc is not None else self._split_sentences(text)
         self.para_starts = [m.start() for m in re.finditer(r"(?:^|\n)[^\n]", text)]
         # month-days written with a year, and every year the article writes

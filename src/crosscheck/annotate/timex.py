@@ -230,7 +230,7 @@ class _Tokens:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.starts = [t.idx for t in doc]
+        self.starts: list[int] = doc.to_array("IDX").tolist()
 
     def at(self, char: int) -> Token | None:
         i = bisect_right(self.starts, char) - 1

@@ -103,6 +103,7 @@ def analyze(
     # workers annotate this one (at most two chunks in flight); results are stored in input order.
     in_flight: Iterator[tuple[Article, Annotations | None, str | None]] | None = None
     try:
+        engine.start()  # workers load the model while the first chunk is read and cleaned
         for chunk in batched(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit), CHUNK):
             queued = engine.map(chunk)
             if in_flight is not None:

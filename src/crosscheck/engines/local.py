@@ -97,11 +97,17 @@ class LocalEngine:
         batches = batched(articles, self.batch_size)
         if self.workers == 1:
             return self._map_here(batches)
-        if self._pool is None:
+        pool = self.start()
+        assert pool is not None
+        pending = pool.imap(_annotate_batch, list(batches))
+        return (result for results in pending for result in results)
+
+    def start(self) -> Pool | None:
+        """Open the worker pool now (the workers load the model meanwhile); None in-process."""
+        if self.workers > 1 and self._pool is None:
             ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
             self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.model,))
-        pending = self._pool.imap(_annotate_batch, list(batches))
-        return (result for results in pending for result in results)
+        return self._pool
 
     def _map_here(self, batches: Iterator[list[Article]]) -> Iterator[Result]:
         from crosscheck.annotate.nlp import load

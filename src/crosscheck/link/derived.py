@@ -38,14 +38,19 @@ def finish(lk: ArticleLinker) -> None:
         by_group: dict[str, list[sqlite3.Row]] = {}
         for r in rows:
             by_group.setdefault(r["group_id"], []).append(r)
-        rels = lk.store.relations_touching(lk.touched_groups)
+        # the relation types each group has: as the target of any, and as the source of a non-dispute
+        types_of: dict[str, set[str]] = {}
+        for r in lk.store.relations_touching(lk.touched_groups):
+            types_of.setdefault(r["b"], set()).add(r["type"])
+            if r["type"] != "dispute":
+                types_of.setdefault(r["a"], set()).add(r["type"])
         sources = _sources(lk, {r["article_id"] for r in rows})
         for gid, members in by_group.items():
             outlets = sorted({m["publisher"] for m in members if m["publisher"]})
             seen: dict[str, str] = {}
             for m in members:
                 seen.setdefault(fold(m["origin"]), m["origin"])
-            types = {r["type"] for r in rels if r["b"] == gid or (r["a"] == gid and r["type"] != "dispute")}
+            types = types_of.get(gid, set())
             dates = [json.loads(m["keys"]).get("published") for m in members]
             first = min((d for d in dates if d), default=None)
             w = json.loads(lk.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (gid,)).fetchone()[0])

@@ -8,6 +8,7 @@ only those: the cost of a run follows the new articles, not the corpus.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sqlite3
 from collections import Counter
@@ -82,6 +83,7 @@ class ArticleLinker:
         self.texts: dict[str, str] = {}
         self.prepared: dict[str, prepare.Prepared] = {}  # computed ahead by a worker (see link/prepare.py)
         self._sentences: dict[tuple[str, int, int], np.ndarray] = {}  # embedded sentences, by article and span
+        self._infos: dict[str, ClaimInfo] = {}  # decoded group members, by claim id
         self.facts = origins.Facts.from_json(store.link_state("facts"))
         self.facts_before = _j(self.facts.to_json())
 
@@ -105,6 +107,17 @@ class ArticleLinker:
         return self._sentences[key]
 
     def _info_from_row(self, row: sqlite3.Row) -> ClaimInfo:
+        """A stored group member as linking sees it (decoded once; the origin is read fresh)."""
+        hit = self._infos.get(row["claim_id"])
+        if hit is not None and hit.origin == row["origin"] and hit.story_id == row["story_id"]:
+            return hit
+        if len(self._infos) > 100_000:
+            self._infos.clear()
+        info = self._decode_row(row)
+        self._infos[info.id] = info
+        return info
+
+    def _decode_row(self, row: sqlite3.Row) -> ClaimInfo:
         k = json.loads(row["keys"])
         return ClaimInfo(
             id=row["claim_id"], article_id=row["article_id"], polarity=k["polarity"], content=k["content"],
@@ -232,6 +245,7 @@ class ArticleLinker:
         n_claims = max(1, self.n_claims)
         df = self.store.key_df("c:" + x for _, i in pairs for x in i.stems)
 
+        @functools.cache
         def weight(stem: str) -> float:
             return stories.idf(df.get("c:" + stem, 0), n_claims)
 

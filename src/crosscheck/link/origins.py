@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from crosscheck.link.entities import Phrases, demonym_forms, demonyms, fold, hints, plain
@@ -367,9 +367,15 @@ def _org(phrase: str, ctx: Context) -> str | None:
         return None
     for o in ctx.orgs:
         po = plain(o)
-        if po and (re.search(r"(?<![a-z])" + re.escape(po) + r"(?![a-z])", t) or po.startswith(t + " ")):
+        if po and (po.startswith(t + " ") or _whole(po).search(t)):
             return o
     return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _whole(phrase: str) -> re.Pattern[str]:
+    """A plain phrase as a whole-word pattern (compiled once)."""
+    return re.compile(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])")
 
 
 def _role_phrase(speaker_text: str, person: str) -> str:

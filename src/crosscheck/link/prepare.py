@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,9 +29,13 @@ from crosscheck.model import Article, Claim, EntityMention
 
 log = logging.getLogger(__name__)
 
-AHEAD_MIN = 64  # articles from which a run prepares in a worker process (start-up costs ~3 s)
-CHUNK = 24  # articles per task sent to the worker
-WINDOW = 6  # tasks in flight: enough to keep the worker busy, bounded memory
+AHEAD_MIN = 64  # articles from which a run prepares in worker processes (start-up costs ~3 s)
+CHUNK = 24  # articles per task sent to a worker
+# Preparing costs about twice the linking itself (MiniLM runs ~130 texts/s on one core), so on two
+# cores two workers share the machine with the linker better than one, which would leave the
+# linker waiting; on more cores, one core stays the linker's.
+WORKERS = max(2, min(4, (os.cpu_count() or 2) - 1))
+WINDOW = 3 * WORKERS  # tasks in flight: enough to keep the workers busy, bounded memory
 
 
 @dataclass
@@ -124,7 +129,7 @@ def ahead(path: str | None, ids: Sequence[str], *, at_least: int | None = None,
             yield aid, None
         return
     chunks = [list(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init, initargs=(path,))
     pending: deque[tuple[list[str], Future[list[Prepared | None]] | None]] = deque()
     broken = False

@@ -7,7 +7,9 @@ Rows, all on the same articles in the same run:
 - spaCy en_core_web_sm NER-only pass (the ceiling for anything that needs entities)
 - textacy direct_quotations over spaCy's full pipeline (the reference quote extractor)
 Peak RSS is the sum over the process tree, sampled every 0.1 s; memory at 25/50/100 % of the
-input shows whether it stays flat as the input grows. Writes benchmarks/results/analyze.json and
+input shows whether it stays flat as the input grows. CPU seconds (user + system, the whole process
+tree) and the 1-minute load average when each row starts are recorded beside the wall time: on a
+shared machine they tell a slow row that lacked cores from one that did more work. Writes benchmarks/results/analyze.json and
 the "analyze" section of docs/PERFORMANCE.md.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,9 @@ def shared() -> Path:
 
 
 def measure(cmd: list[str], progress_db: Path | None = None, total: int = 0) -> dict[str, float]:
-    """Run ``cmd``; wall time, peak RSS of the process tree, and RSS at 25/50/100 % progress."""
+    """Run ``cmd``; wall time, CPU time and peak RSS of the process tree, RSS at 25/50/100 % progress."""
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak, marks = 0, {}
@@ -60,7 +65,10 @@ def measure(cmd: list[str], progress_db: Path | None = None, total: int = 0) -> 
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{cmd} failed: {err[-2000:]}")
-    out = {"seconds": time.perf_counter() - started, "peak_rss_mb": peak / 2**20}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # waited-for descendants, pool workers included
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    out = {"seconds": time.perf_counter() - started, "cpu_seconds": cpu, "load_at_start": load,
+           "peak_rss_mb": peak / 2**20}
     out |= {f"rss_mb_at_{q}pct": v for q, v in marks.items()}
     return out
 
@@ -119,12 +127,13 @@ def main() -> int:
         secs = float(r["seconds"])  # type: ignore[arg-type]
         r["articles_per_s"] = len(files) / secs
         r["words_per_s"] = words / secs
-    head = "| run | articles/s | words/s | seconds | peak RSS MB | RSS MB at 25/50/100 % |\n|---|---|---|---|---|---|"
+    head = ("| run | articles/s | words/s | seconds | CPU s | load at start | peak RSS MB | RSS MB at 25/50/100 % |\n"
+            "|---|---|---|---|---|---|---|---|")
     lines = [head]
     for r in rows:
         marks = "/".join(f"{r[k]:.0f}" for k in ("rss_mb_at_25pct", "rss_mb_at_50pct", "rss_mb_at_100pct") if k in r)
         lines.append(f"| {r['what']} | {r['articles_per_s']:.1f} | {r['words_per_s']:,.0f} | {r['seconds']:.1f} "
-                     f"| {r['peak_rss_mb']:.0f} | {marks or '-'} |")
+                     f"| {r['cpu_seconds']:.0f} | {r['load_at_start']:.1f} | {r['peak_rss_mb']:.0f} | {marks or '-'} |")
     table = "\n".join(lines)
     print(table)
     results = ROOT / "benchmarks" / "results"

@@ -379,3 +379,41 @@ def test_preparing_in_a_worker_links_exactly_as_inline(tmp_path: Path) -> None:
     assert ahead["relations"] == inline["relations"]
     assert ahead["stories"] == inline["stories"]
     assert len(inline["relations"]) > 0
+
+
+def test_a_run_stopped_before_its_end_pass_is_completed_by_the_next(tmp_path: Path) -> None:
+    """Linking stopped after some articles (no end-of-run pass, facts only in memory): the next run
+    learns those articles' facts again and finishes their groups; the ledger is as if never stopped."""
+    import shutil
+    from importlib import resources
+
+    from crosscheck.export import write_json
+    from crosscheck.link.linker import ArticleLinker
+    from crosscheck.pipeline import analyze
+
+    corpus = Path(str(resources.files("crosscheck.data").joinpath("demo/articles")))
+    with SQLiteStore(tmp_path / "a.db") as s:
+        analyze([str(corpus)], s)
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+
+    def export(name: str) -> dict[str, object]:
+        with SQLiteStore(tmp_path / name) as s, (tmp_path / f"{name}.json").open("w", encoding="utf-8") as fh:
+            write_json(s, fh)
+        return json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    with SQLiteStore(tmp_path / "a.db") as s:
+        link_store(s)
+    with SQLiteStore(tmp_path / "b.db") as s:
+        ids = s.unlinked_article_ids()
+        stopped = ArticleLinker(s)
+        for aid in ids[:7]:
+            stopped.link_article(aid)  # ... and the process dies here: no finish()
+        assert s.conn.execute("SELECT count(*) FROM link_pending WHERE kind = 'article'").fetchone()[0] == 7
+        assert s.link_state("facts") is None
+    with SQLiteStore(tmp_path / "b.db") as s:
+        assert link_store(s).articles == 5
+        assert s.conn.execute("SELECT count(*) FROM link_pending").fetchone()[0] == 0
+    whole, resumed = export("a.db"), export("b.db")
+    for kind in ("stories", "claim_groups", "relations"):
+        assert resumed[kind] == whole[kind], kind
+    assert all(g["outlets"] for g in resumed["claim_groups"])  # type: ignore[index]

@@ -53,7 +53,8 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
     """
     summary = LinkSummary()
     new_ids = store.unlinked_article_ids()  # type: ignore[attr-defined]
-    if new_ids:
+    unfinished = store.conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone()  # type: ignore[attr-defined]
+    if new_ids or unfinished:
         linker = ArticleLinker(store)
         path = getattr(store, "path", None) if prepare_ahead else None
         for aid, prepared in prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None):

@@ -64,6 +64,7 @@ def finish(lk: ArticleLinker) -> None:
         lk.dates_resolved += refdates.resolve_references(lk, cur, lk.touched_stories)
         for sid in lk.touched_stories:
             _story_events(lk, cur, sid)
+        cur.execute("DELETE FROM link_pending")  # this run, and any stopped one before it, is complete
 
 
 def _sources(lk: ArticleLinker, article_ids: set[str]) -> dict[str, str]:

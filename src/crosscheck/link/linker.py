@@ -86,6 +86,29 @@ class ArticleLinker:
         self._infos: dict[str, ClaimInfo] = {}  # decoded group members, by claim id
         self.facts = origins.Facts.from_json(store.link_state("facts"))
         self.facts_before = _j(self.facts.to_json())
+        self._recorded: set[str] = set()  # touched groups already written to link_pending
+        self._resume()
+
+    def _resume(self) -> None:
+        """Take over what a run that stopped before its end pass left pending.
+
+        Its articles are linked (each in its own transaction) but the facts they taught were
+        kept in memory only: they are learned again; its groups and stories get their
+        derived fields in this run's end pass.
+        """
+        pending: dict[str, list[str]] = {}
+        for kind, pid in self.conn.execute("SELECT kind, id FROM link_pending ORDER BY kind, id"):
+            pending.setdefault(kind, []).append(pid)
+        self.touched_groups |= set(pending.get("group", ()))
+        self._recorded |= set(pending.get("group", ()))
+        self.touched_stories |= set(pending.get("story", ()))
+        # in the order they were linked: the first article to state a fact is the one kept
+        for aid, sid in self.conn.execute(
+                "SELECT l.article_id, l.story_id FROM link_pending p JOIN linked_articles l ON l.article_id = p.id "
+                "WHERE p.kind = 'article' ORDER BY l.rowid").fetchall():
+            article = self.store.article(aid)
+            if article is not None:
+                origins.learn(article, origins.context(article, list(self.store.mentions(aid)), self.facts, sid))
 
     # helpers ---------------------------------------------------------------------------
 
@@ -190,6 +213,10 @@ class ArticleLinker:
             ctx = origins.context(article, mentions, self.facts, sid)
             origins.learn(article, ctx)
             self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx)
+            fresh = sorted(self.touched_groups - self._recorded)
+            cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)",
+                            [("article", aid), ("story", sid), *(("group", g) for g in fresh)])
+            self._recorded.update(fresh)
         self.chooser.added(sid, prof, held)
 
     def _claim_infos(self, article: Article, sid: str, publisher: str | None,

@@ -437,3 +437,17 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0007_link_pending",
+        """
+            -- what a linking run touched and has not finished yet (derived fields, learned facts):
+            -- written with each article, cleared by the end-of-run pass, so that the next run
+            -- completes a run that stopped before its end
+            CREATE TABLE link_pending (
+                kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id)
+            ) WITHOUT ROWID
+        """,
+    )
+)

@@ -31,12 +31,39 @@ def _err(message: str) -> None:
 @app.callback()
 def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details to stderr.")] = False,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Settings file (TOML) changing the defaults that `crosscheck config` lists; "
+        "default: the file CROSSCHECK_CONFIG names, if any.")] = None,
 ) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from crosscheck import config as settings
+    from crosscheck.errors import CrosscheckError
+
+    try:
+        settings.from_environment(config)
+    except CrosscheckError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from exc
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the settings in effect (defaults, changed by --config or CROSSCHECK_CONFIG), as TOML."""
+    from crosscheck import config as settings
+
+    shipped = settings.defaults()
+    section = None
+    for name, value in settings.effective().items():
+        head, key = name.rsplit(".", 1)
+        if head != section:
+            typer.echo(f"{'' if section is None else chr(10)}[{head}]")
+            section = head
+        note = "" if value == shipped[name] else f"  # default {shipped[name]!r}"
+        typer.echo(f"{key} = {value!r}{note}")
 
 
 @app.command()

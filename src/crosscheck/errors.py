@@ -5,6 +5,7 @@
 | E001 | InputRejected | an input file or record cannot become an article (binary, empty, ...) |
 | E002 | StoreError | the ledger cannot be opened or migrated |
 | E003 | ExportError | the export could not be written |
+| E004 | ConfigError (crosscheck.config) | a settings file is unreadable, names an unknown setting or gives a wrong type |
 | E101 | (RuntimeError) | parsed text no longer matches the article text (a spaCy change) |
 | E202 | StanceModelUnavailable (crosscheck.link.stance) | the shipped stance weights are missing or do not fit the features |
 """

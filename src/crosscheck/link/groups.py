@@ -35,7 +35,7 @@ VERB_MISS = 0.05
 SAME_VOICE = 0.03
 VETO = -1.0  # score of two claims whose signatures cannot be one proposition
 FIGURE_MIN = 3  # smaller counts ("two officials", "one missile") agree by chance
-FIGURE_JOIN = JOIN + 0.04  # score of two claims giving the same telling figure of the same thing
+FIGURE_MARGIN = 0.04  # above JOIN: the score of two claims giving the same telling figure of the same thing
 STATE_MISS = 0.15  # the same figure of the same thing with another predicate
 CONFLICT_MIN, CONFLICT_COS = 0.36, 0.5  # a different figure for the same thing: close enough to compare
 _DAY = re.compile(r"^(?:\d{4}|XXXX)-\d{2}-\d{2}$")
@@ -147,7 +147,7 @@ def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None
         if not one_act and a.origin != b.origin:
             score -= STATE_MISS  # "23 people dead" and "23 people missing": one count, two facts
         elif telling and not conflict and (a.origin == b.origin or (a.stems & b.stems) - telling):
-            score = max(score, FIGURE_JOIN)
+            score = max(score, JOIN + FIGURE_MARGIN)
     parts = {"cosine": round(cos, 3), "stems": round(lex, 3), "score": round(score, 3)}
     return score, parts, conflict
 

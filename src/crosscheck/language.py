@@ -33,7 +33,8 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     }.items()
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Latin letters: A-Z, a-z and U+00C0-U+024F less the two non-letters there (multiplication and division signs)
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 MIN_WORDS = 20
 MIN_SHARE = 0.12  # a language's function-word share above which the text is written in it
 
@@ -53,8 +54,8 @@ def english_score(text: str) -> float:
 
 def detect(text: str) -> str | None:
     """"en", another language code, "non-latin", or None when too short or too terse to tell."""
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(1 for c in letters if _LATIN.match(c)) < 0.5 * len(letters):
+    letters = sum(map(str.isalpha, text))
+    if letters and len(_LATIN_LETTERS.findall(text)) < 0.5 * letters:
         return "non-latin"
     if len(_WORD.findall(text)) < MIN_WORDS:
         return None

@@ -60,6 +60,22 @@ def claim_text(c: Claim, text: str) -> tuple[str, tuple[int, int] | None]:
     return c.content, None
 
 
+_SEEN: dict[str, np.ndarray] = {}  # text -> vector, for texts met again (a syndicated copy's claims)
+_SEEN_MAX = 20_000
+
+
+def _encode(emb: Embedder, texts: list[str]) -> np.ndarray:
+    """Vectors of ``texts``, each distinct new text embedded once (a vector does not depend on its batch)."""
+    new = sorted({t for t in texts if t not in _SEEN})
+    if len(_SEEN) + len(new) > _SEEN_MAX:
+        _SEEN.clear()
+        new = sorted(set(texts))
+    if new:
+        _SEEN.update(zip(new, emb.encode(new, batch_size=16), strict=True))
+    return np.array([_SEEN[t] for t in texts], dtype=np.float32).reshape(len(texts), -1) if texts \
+        else np.zeros((0, 384), dtype=np.float32)
+
+
 def prepare(article: Article, claims: Sequence[Claim], mentions: Sequence[EntityMention], emb: Embedder) -> Prepared:
     """Vectors and signatures of one article's claims, and the sentences disputes will compare."""
     return prepare_many([(article, claims, mentions)], emb)[0]
@@ -74,7 +90,7 @@ def prepare_many(items: Sequence[tuple[Article, Sequence[Claim], Sequence[Entity
             t, span = claim_text(c, article.text)
             texts.append(t)
             spans.append(span)
-    vecs = emb.encode(texts, batch_size=16) if texts else np.zeros((0, 384), dtype=np.float32)
+    vecs = _encode(emb, texts)
     sigs = proposition.signatures_many([(list(claims), article_keys(mentions)) for _, claims, mentions in items])
     out: list[Prepared] = []
     k, more = 0, []
@@ -88,7 +104,7 @@ def prepare_many(items: Sequence[tuple[Article, Sequence[Claim], Sequence[Entity
         out.append(Prepared(article.id, [c.id for c in claims], vecs[k : k + n], a_sigs, sentences))
         k += n
     if more:
-        extra = emb.encode([items[i][0].text[lo:hi] for i, (lo, hi) in more], batch_size=16)
+        extra = _encode(emb, [items[i][0].text[lo:hi] for i, (lo, hi) in more])
         for (i, span), v in zip(more, extra, strict=True):
             out[i].sentences[span] = v
     return out

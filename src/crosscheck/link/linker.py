@@ -41,6 +41,8 @@ _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge 
 # each group's first members; both bounds are far above what one story's proposition needs
 MAX_CANDIDATE_GROUPS = 100
 MEMBER_SAMPLE = 50
+# in-memory caches, emptied when full: they bound the linker's memory on long runs
+_CACHE_TEXTS, _CACHE_INFOS, _CACHE_VECTORS = 2_000, 30_000, 20_000
 
 
 def _now() -> str:
@@ -124,7 +126,7 @@ class ArticleLinker:
         lo, hi = groups.sentence_bounds(text, start, end)
         key = (aid, lo, hi)
         if key not in self._sentences:
-            if len(self._sentences) > 50_000:
+            if len(self._sentences) > _CACHE_VECTORS:
                 self._sentences.clear()
             self._sentences[key] = self.emb.encode([text[lo:hi]])[0]
         return self._sentences[key]
@@ -134,7 +136,7 @@ class ArticleLinker:
         hit = self._infos.get(row["claim_id"])
         if hit is not None and hit.origin == row["origin"] and hit.story_id == row["story_id"]:
             return hit
-        if len(self._infos) > 100_000:
+        if len(self._infos) > _CACHE_INFOS:
             self._infos.clear()
         info = self._decode_row(row)
         self._infos[info.id] = info
@@ -155,6 +157,8 @@ class ArticleLinker:
     def link_article(self, aid: str) -> None:
         """Link one stored article (one transaction)."""
         article: Article = self.store.article(aid)
+        if len(self.texts) > _CACHE_TEXTS:
+            self.texts.clear()
         self.texts[aid] = article.text
         mentions = list(self.store.mentions(aid))
         sig = dedupe.signature(article.text)
@@ -230,7 +234,7 @@ class ArticleLinker:
         prep = self.prepared.pop(article.id, None)
         if prep is None or prep.claim_ids != [c.id for c in claims]:
             prep = prepare.prepare(article, claims, mentions, self.emb)
-        if len(self._sentences) > 50_000:
+        if len(self._sentences) > _CACHE_VECTORS:
             self._sentences.clear()
         self._sentences.update({(article.id, lo, hi): v for (lo, hi), v in prep.sentences.items()})
         vecs, sigs = prep.vecs, prep.sigs

@@ -41,7 +41,8 @@ def test_a_user_file_changes_only_what_it_names(tmp_path: Path, restore: None) -
     ("[link.group]\njoin = 0.7\n", "unknown setting 'link.group.join'"),
     ("[link.groups]\njoin = 'high'\n", "link.groups.join must be float"),
     ("[ingest]\nmax_text_bytes = 1.5\n", "ingest.max_text_bytes must be int"),
-    ("[link.groups]\nmember_sample = -1\n", "must not be negative"),
+    ("[link.groups]\nmember_sample = 0\n", "member_sample must be at least 1"),
+    ("[language]\nmin_share = -0.5\n", "min_share must be at least 0"),
     ("[link.groups\n", "my.toml"),
 ])
 def test_a_bad_file_stops_with_a_clear_error(tmp_path: Path, text: str, says: str) -> None:
@@ -71,3 +72,18 @@ def test_the_cli_applies_the_file_to_the_run(tmp_path: Path) -> None:
     bad.write_text("[nope]\nx = 1\n", encoding="utf-8")
     failed = subprocess.run([exe, "--config", str(bad), "config"], capture_output=True, text=True, check=False)
     assert failed.returncode == 2 and "[E004]" in failed.stderr
+
+
+def test_every_data_file_is_packaged() -> None:
+    """A file under src/crosscheck/data that no package-data pattern matches is missing from a wheel."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["crosscheck"]
+    pkg = root / "src" / "crosscheck"
+    for f in (pkg / "data").rglob("*"):
+        if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".py":
+            rel = f.relative_to(pkg).as_posix()
+            assert any(fnmatch.fnmatch(rel, pat.replace("**/", "*")) for pat in patterns), rel

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crosscheck.link import link_store, prepare
 from crosscheck.link.dedupe import jaccard, signature
@@ -417,3 +419,79 @@ def test_a_run_stopped_before_its_end_pass_is_completed_by_the_next(tmp_path: Pa
     for kind in ("stories", "claim_groups", "relations"):
         assert resumed[kind] == whole[kind], kind
     assert all(g["outlets"] for g in resumed["claim_groups"])  # type: ignore[index]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.from_regex(r"[a-z]{1,4}|[0-9]{1,2}|[a-z]{1,3}[0-9]", fullmatch=True), min_size=1, max_size=12),
+       phrases=st.lists(st.lists(st.from_regex(r"[a-z]{1,4}", fullmatch=True), min_size=1, max_size=3),
+                        min_size=1, max_size=6))
+def test_phrase_tables_find_what_the_word_boundary_patterns_found(words: list[str], phrases: list[list[str]]) -> None:
+    """The n-gram phrase tables replaced one regex per known place: same phrases found, same places."""
+    import re
+
+    from crosscheck.link.entities import Phrases
+
+    text = " ".join(words)
+    table = [" ".join(p) for p in phrases]
+    for letters, edge in ((True, "a-z"), (False, "a-z0-9")):
+        found = Phrases(((p, None) for p in table), letters=letters).find(text)
+        want = {(m.start(), p) for p in set(table)
+                for m in re.finditer(rf"(?<![{edge}])(?={re.escape(p)}(?![{edge}]))", text)}
+        assert {(lo, p) for lo, _, p in found} == want
+
+
+def test_a_vector_does_not_depend_on_the_batch_it_was_embedded_in() -> None:
+    """The preparing workers batch texts across articles and cache them by text: exact only if this holds."""
+    import numpy as np
+
+    from crosscheck.link.embed import Embedder
+
+    texts = ["The ministry said the bridge was closed.", "Officials", "A much longer sentence about the storm that "
+             "damaged the dam near the border town on Tuesday night, according to the regional governor.", "", "No."]
+    emb = Embedder(threads=1)
+    together = emb.encode(texts, batch_size=16)
+    alone = np.vstack([emb.encode([t]) for t in texts])
+    assert np.array_equal(together, alone)
+
+
+def test_group_blocking_keys_are_counted_inside_their_story(tmp_path: Path) -> None:
+    """A key common in one story (over the cap there) still blocks in another story where it is rare."""
+    from crosscheck.link.groups import KEY_CAP
+
+    with SQLiteStore(tmp_path / "l.db") as s:
+        with s.transaction() as cur:
+            for i in range(KEY_CAP + 1):
+                s.add_group_keys(cur, "story-a", "assert", f"ga{i:04d}", ["w:said", f"w:only{i}"])
+            s.add_group_keys(cur, "story-b", "assert", "gb", ["w:said"])
+            s.add_group_keys(cur, "story-b", "deny", "gd", ["w:said"])
+        assert s.groups_for_keys("story-b", "assert", ["w:said"], cap=KEY_CAP) == ["gb"]
+        assert s.groups_for_keys("story-a", "assert", ["w:said"], cap=KEY_CAP) == []  # too common there
+        assert s.groups_for_keys("story-a", "assert", ["w:said", "w:only7"], cap=KEY_CAP) == ["ga0007"]
+        ranked = s.groups_for_keys("story-a", "assert", ["w:only3", "w:only5"], cap=KEY_CAP, limit=1)
+        assert ranked == ["ga0003"]  # ties by id
+
+
+def test_a_script_without_a_main_guard_still_links_once(tmp_path: Path) -> None:
+    """Spawned workers re-run an unguarded script: they must not link the ledger beside the parent."""
+    import shutil
+    import subprocess
+    import sys
+    from importlib import resources
+
+    from crosscheck.pipeline import analyze
+
+    corpus = Path(str(resources.files("crosscheck.data").joinpath("demo/articles")))
+    with SQLiteStore(tmp_path / "a.db") as s:
+        analyze([str(corpus)], s)
+    shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from crosscheck.link import link_store\nfrom crosscheck.store.sqlite import SQLiteStore\n"
+        f"with SQLiteStore({str(tmp_path / 'b.db')!r}) as s:\n"
+        "    print('LINKED', link_store(s, prepare_ahead='always').articles)\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.count("LINKED") == 1 and "LINKED 12" in run.stdout
+    assert "[E203]" in run.stderr and "__main__" in run.stderr  # the worker refused, and says how to fix it
+    with SQLiteStore(tmp_path / "b.db") as s:
+        assert s.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0] == 12

@@ -39,6 +39,12 @@ TARGETS: dict[str, tuple[str, str]] = {
     "link.prepare.ahead_min": ("crosscheck.link.prepare", "AHEAD_MIN"),
     "web.search_rank_window": ("crosscheck.web.search", "RANK_WINDOW"),
 }
+# settings below which a stage would silently stop working (no candidates compared, no chunk)
+MINIMUM: dict[str, int] = {"analyze.chunk": 1, "link.stories.key_cap": 1, "link.stories.top_keys": 1,
+                           "link.groups.key_cap": 1, "link.groups.max_candidate_groups": 1,
+                           "link.groups.member_sample": 1, "web.search_rank_window": 1}
+# Settings apply to this process and the analyze workers it forks. The link layer's preparing
+# workers (spawned) read none of them: they only embed and parse.
 ENV = "CROSSCHECK_CONFIG"
 
 
@@ -80,8 +86,8 @@ def load(path: str | Path) -> dict[str, Any]:
         want = type(known[name])
         if isinstance(value, bool) or not isinstance(value, (want, int) if want is float else want):
             raise ConfigError(f"{path}: {name} must be {want.__name__}, not {type(value).__name__} {value!r}")
-        if value < 0:
-            raise ConfigError(f"{path}: {name} must not be negative")
+        if value < MINIMUM.get(name, 0):
+            raise ConfigError(f"{path}: {name} must be at least {MINIMUM.get(name, 0)}")
     return {k: (float(v) if type(known[k]) is float else v) for k, v in got.items()}
 
 

@@ -7,7 +7,9 @@
 | E003 | ExportError | the export could not be written |
 | E004 | ConfigError (crosscheck.config) | a settings file is unreadable, names an unknown setting or gives a wrong type |
 | E101 | (RuntimeError) | parsed text no longer matches the article text (a spaCy change) |
+| E201 | EmbeddingUnavailable (crosscheck.link.embed) | the MiniLM ONNX model or its tokenizer is not installed |
 | E202 | StanceModelUnavailable (crosscheck.link.stance) | the shipped stance weights are missing or do not fit the features |
+| E203 | BootstrappingError (crosscheck.link.prepare) | linking started inside a worker process that is still importing a script without an `if __name__ == "__main__":` guard |
 """
 
 from __future__ import annotations

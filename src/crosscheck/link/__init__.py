@@ -8,6 +8,7 @@ only from blocking keys (LSH buckets, entity keys, dates, content stems), never 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections import Counter
@@ -34,6 +35,7 @@ class LinkSummary:
     new_groups: int = 0
     relations: Counter[str] = field(default_factory=Counter)
     dates_resolved: int = 0
+    bounded: int = 0  # claims compared with only the best-sharing candidate groups (linker.MAX_CANDIDATE_GROUPS)
 
     def describe(self) -> str:
         """One line for the CLI."""
@@ -42,7 +44,8 @@ class LinkSummary:
         rel = ", ".join(f"{n} {k}" for k, n in sorted(self.relations.items())) or "none"
         return (f"Linked {self.articles} new articles: {self.duplicates} duplicates, "
                 f"{self.stories} stories ({self.new_stories} new), {self.groups} claim groups "
-                f"({self.new_groups} new), relations: {rel}, {self.dates_resolved} cross-article dates.")
+                f"({self.new_groups} new), relations: {rel}, {self.dates_resolved} cross-article dates"
+                + (f"; {self.bounded} claims had more candidate groups than compared." if self.bounded else "."))
 
 
 def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummary:
@@ -55,12 +58,15 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
     new_ids = store.unlinked_article_ids()  # type: ignore[attr-defined]
     unfinished = store.conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone()  # type: ignore[attr-defined]
     if new_ids or unfinished:
+        prepare.refuse_while_bootstrapping()
         linker = ArticleLinker(store)
         path = getattr(store, "path", None) if prepare_ahead else None
-        for aid, prepared in prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None):
-            if prepared is not None:
-                linker.prepared[aid] = prepared
-            linker.link_article(aid)
+        ahead = prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None)
+        with contextlib.closing(ahead):  # an error stops the workers too, not only the linker
+            for aid, prepared in ahead:
+                if prepared is not None:
+                    linker.prepared[aid] = prepared
+                linker.link_article(aid)
         linker.finish()
         summary.articles = len(new_ids)
         summary.duplicates = linker.duplicates
@@ -68,6 +74,7 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
         summary.new_groups = linker.new_groups
         summary.relations = linker.relations
         summary.dates_resolved = linker.dates_resolved
+        summary.bounded = linker.bounded
     conn = store.conn  # type: ignore[attr-defined]
     summary.stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
     summary.groups = conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0]

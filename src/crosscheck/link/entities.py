@@ -107,14 +107,18 @@ class Phrases:
 
     A phrase table grows as articles teach places and capitals; matching every known phrase
     with its own regex costs the size of the table per lookup, this costs the length of the
-    text. Phrases are stored in plain form (lower case, single spaces).
+    text. Phrases are stored in plain form (lower case, single spaces). A word ends where a
+    letter meets a non-letter (``letters=True``: "france24" holds "france", as the pattern
+    ``(?<![a-z])france(?![a-z])`` finds it), or only at a space (``letters=False``: the
+    ``[a-z0-9]`` boundaries of the alias table's patterns).
     """
 
-    __slots__ = ("items", "maxn")
+    __slots__ = ("_word", "items", "maxn")
 
-    def __init__(self, items: Iterable[tuple[str, Any]] = ()) -> None:
+    def __init__(self, items: Iterable[tuple[str, Any]] = (), *, letters: bool = True) -> None:
         self.items: dict[str, Any] = {}
         self.maxn = 0
+        self._word = _LETTERS_OR_DIGITS if letters else _ALNUM
         for phrase, value in items:
             self.add(phrase, value)
 
@@ -122,13 +126,13 @@ class Phrases:
         """Add a phrase (the first value given for a phrase stays)."""
         if phrase and phrase not in self.items:
             self.items[phrase] = value
-            self.maxn = max(self.maxn, phrase.count(" ") + 1)
+            self.maxn = max(self.maxn, len(self._word.findall(phrase)))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, phrase) of every occurrence in ``text`` (plain), in text order, longest first at a position."""
         if not self.items:
             return []
-        toks = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        toks = [(m.start(), m.end()) for m in self._word.finditer(text)]
         out = []
         for i, (lo, _) in enumerate(toks):
             for n in range(min(self.maxn, len(toks) - i), 0, -1):
@@ -139,7 +143,8 @@ class Phrases:
         return out
 
 
-_WORD = re.compile(r"[a-z0-9]+")
+_LETTERS_OR_DIGITS = re.compile(r"[a-z]+|[0-9]+")
+_ALNUM = re.compile(r"[a-z0-9]+")
 
 
 def demonym_forms(place: str) -> set[str]:

@@ -89,6 +89,8 @@ class ArticleLinker:
         self.facts = origins.Facts.from_json(store.link_state("facts"))
         self.facts_before = _j(self.facts.to_json())
         self._recorded: set[str] = set()  # touched groups already written to link_pending
+        self._claims_added = 0  # claims the article in flight adds (counted once it is committed)
+        self.bounded = 0  # claims compared with only the best-sharing MAX_CANDIDATE_GROUPS groups
         self._resume()
 
     def _resume(self) -> None:
@@ -157,6 +159,7 @@ class ArticleLinker:
     def link_article(self, aid: str) -> None:
         """Link one stored article (one transaction)."""
         article: Article = self.store.article(aid)
+        self._claims_added = 0
         if len(self.texts) > _CACHE_TEXTS:
             self.texts.clear()
         self.texts[aid] = article.text
@@ -220,7 +223,9 @@ class ArticleLinker:
             fresh = sorted(self.touched_groups - self._recorded)
             cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)",
                             [("article", aid), ("story", sid), *(("group", g) for g in fresh)])
-            self._recorded.update(fresh)
+        # what this process keeps about the ledger follows it only once the article is committed
+        self._recorded.update(fresh)
+        self.n_claims += self._claims_added
         self.chooser.added(sid, prof, held)
 
     def _claim_infos(self, article: Article, sid: str, publisher: str | None,
@@ -263,7 +268,10 @@ class ArticleLinker:
 
     def candidates(self, info: ClaimInfo, kind: str) -> dict[str, list[ClaimInfo]]:
         gids = self.store.groups_for_keys(info.story_id or "", kind, info.block_keys(), cap=groups.KEY_CAP,
-                                          limit=MAX_CANDIDATE_GROUPS)
+                                          limit=MAX_CANDIDATE_GROUPS + 1)
+        if len(gids) > MAX_CANDIDATE_GROUPS:
+            self.bounded += 1
+            gids = gids[:MAX_CANDIDATE_GROUPS]
         out: dict[str, list[ClaimInfo]] = {}
         for row in self.store.group_member_rows(gids, per_group=MEMBER_SAMPLE):
             out.setdefault(row["group_id"], []).append(self._info_from_row(row))
@@ -328,7 +336,7 @@ class ArticleLinker:
                               "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],
                               "a_dates": sorted(info.dates), "b_dates": sorted(other.dates)})
         self.store.bump_key_df(cur, ("c:" + x for _, i in pairs for x in i.stems))
-        self.n_claims += len(pairs)
+        self._claims_added = len(pairs)
         denials.link_denials(self, cur, pairs, group_of, spans)
 
     def merge(self, cur: sqlite3.Cursor, keep: str, drop: str, *, check: bool = True) -> bool:

@@ -62,7 +62,7 @@ def _curated() -> dict[str, tuple[str, str | None, str]]:
 @cache
 def _curated_phrases() -> Phrases:
     """The alias table's names (two characters or more) as a phrase table: alias -> canonical name."""
-    return Phrases((a, v[0]) for a, v in _curated().items() if len(a) >= 2)
+    return Phrases(((a, v[0]) for a, v in _curated().items() if len(a) >= 2), letters=False)
 
 
 def _curated_hits(t: str) -> list[tuple[int, int, str]]:

@@ -15,13 +15,14 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from crosscheck.errors import CrosscheckError
 from crosscheck.link import groups, proposition, relations
 from crosscheck.link.embed import Embedder
 from crosscheck.link.entities import article_keys
@@ -130,8 +131,25 @@ def _work(ids: list[str]) -> list[Prepared | None]:
     return [done.get(aid) for aid in ids]
 
 
+class BootstrappingError(CrosscheckError):
+    """Linking was started while a worker process was still importing the caller's script."""
+
+    code = "E203"
+
+
+def refuse_while_bootstrapping() -> None:
+    """Stop a spawned worker that is re-running a script without a ``__main__`` guard.
+
+    Such a child would link the same ledger beside its parent; refusing ends it, the parent
+    sees its workers fail and prepares inline.
+    """
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise BootstrappingError("linking started while a worker process was starting: guard the script's "
+                                 "code with `if __name__ == \"__main__\":`")
+
+
 def ahead(path: str | None, ids: Sequence[str], *, at_least: int | None = None,
-          ) -> Iterator[tuple[str, Prepared | None]]:
+          ) -> Generator[tuple[str, Prepared | None], None, None]:
     """``(article id, prepared or None)`` in the order of ``ids``, prepared by a worker process.
 
     None (prepare inline) without a ledger file, for runs shorter than ``at_least`` articles

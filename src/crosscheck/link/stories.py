@@ -53,8 +53,8 @@ class StoryClusterer:
     Used by the ECB+ eval and by tests; the linker does the same against the store tables.
     """
 
-    join: float = JOIN
-    key_cap: int = KEY_CAP
+    join: float | None = None  # None: the module's JOIN (a config may have changed it)
+    key_cap: int | None = None  # None: the module's KEY_CAP
     df: Counter[str] = field(default_factory=Counter)
     n: int = 0
     keys: dict[str, dict[str, float]] = field(default_factory=dict)  # story -> key weights
@@ -69,14 +69,15 @@ class StoryClusterer:
         cands: set[str] = set()
         for k in prof:
             sids = self.index.get(k, set())
-            if len(sids) <= self.key_cap:
+            if len(sids) <= (KEY_CAP if self.key_cap is None else self.key_cap):
                 cands |= sids
         best, best_s = None, 0.0
         for sid in sorted(cands):
             s = similarity(prof, self.keys[sid], lambda k: idf(self.df[k], self.n))
             if s > best_s:
                 best, best_s = sid, s
-        sid = best if best is not None and best_s >= self.join else story_id(doc_id)
+        join = JOIN if self.join is None else self.join
+        sid = best if best is not None and best_s >= join else story_id(doc_id)
         merged = self.keys.setdefault(sid, {})
         for k, w in prof.items():
             merged[k] = merged.get(k, 0.0) + w

@@ -46,3 +46,19 @@ def test_other_pipelines_fall_back(nlp) -> None:  # type: ignore[no-untyped-def]
     without = load(disable=("lemmatizer",))
     assert _fast_attributes(without) is None
     assert parse(without, "The mayor said so.").text == "The mayor said so."
+
+
+def test_lemma_index_sets_give_spacys_lemmas(nlp) -> None:  # type: ignore[no-untyped-def]
+    import spacy
+
+    from crosscheck.annotate.nlp import DEFAULT_MODEL
+
+    pristine = spacy.load(DEFAULT_MODEL)  # its lemma index left as the lists the model ships
+    table = pristine.get_pipe("lemmatizer").lookups.get_table("lemma_index")  # type: ignore[attr-defined]
+    assert any(isinstance(v, list) for v in table.values())
+    text = ("The ministers were arguing that the ferries' timetables had been cancelled; striking "
+            "pilots, happier now, said the better offers came quicker than the worst feared.")
+    ours = [(t.text, t.lemma_) for t in nlp(text)]
+    assert ours == [(t.text, t.lemma_) for t in pristine(text)]
+    assert all(not isinstance(v, list)
+               for v in nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index").values())

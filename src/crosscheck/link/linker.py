@@ -33,7 +33,7 @@ from crosscheck.link import (
 )
 from crosscheck.link.entities import article_keys, keys_in
 from crosscheck.link.groups import ClaimInfo
-from crosscheck.model import Article, Claim, TimeExpr
+from crosscheck.model import Article, Claim, EntityMention, TimeExpr
 
 _MERGE_SAMPLE = 30  # members per side compared before two groups merge (bounds a merge's cost)
 _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge groups
@@ -219,7 +219,7 @@ class ArticleLinker:
             self.dates_resolved += timeline.resolve_dates(self.conn, cur, aid, sid, self.sentence_vec)
             ctx = origins.context(article, mentions, self.facts, sid)
             origins.learn(article, ctx)
-            self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx)
+            self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx, mentions)
             fresh = sorted(self.touched_groups - self._recorded)
             cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)",
                             [("article", aid), ("story", sid), *(("group", g) for g in fresh)])
@@ -229,11 +229,11 @@ class ArticleLinker:
         self.chooser.added(sid, prof, held)
 
     def _claim_infos(self, article: Article, sid: str, publisher: str | None,
-                     spans: dict[tuple[int, int], str], ctx: origins.Context) -> list[tuple[Claim, ClaimInfo]]:
+                     spans: dict[tuple[int, int], str], ctx: origins.Context,
+                     mentions: list[EntityMention]) -> list[tuple[Claim, ClaimInfo]]:
         claims = list(self.store.claims(article.id))
         if not claims:
             return []
-        mentions = list(self.store.mentions(article.id))
         times = list(self.store.times(article.id))
         quants = list(self.store.quantities(article.id))
         prep = self.prepared.pop(article.id, None)
@@ -278,8 +278,8 @@ class ArticleLinker:
         return out
 
     def _link_claims(self, cur: sqlite3.Cursor, article: Article, sid: str, publisher: str | None,
-                     spans: dict[tuple[int, int], str], ctx: origins.Context) -> None:
-        pairs = self._claim_infos(article, sid, publisher, spans, ctx)
+                     spans: dict[tuple[int, int], str], ctx: origins.Context, mentions: list[EntityMention]) -> None:
+        pairs = self._claim_infos(article, sid, publisher, spans, ctx, mentions)
         group_of: dict[str, str] = {}
         n_claims = max(1, self.n_claims)
         df = self.store.key_df("c:" + x for _, i in pairs for x in i.stems)

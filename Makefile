@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
 export CROSSCHECK_SHARED := $(abspath $(SHARED))
 
-.PHONY: bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
+.PHONY: eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
 
 help:
 	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
 	@echo "make test   - set up, run the test suite and the fast eval gate"
 	@echo "make eval   - every eval suite whose data is present (slow), one table"
+	@echo "make eval-report - make eval, and record the figures in docs/EVALUATION.md"
 	@echo "make bench  - throughput and memory benchmarks (docs/PERFORMANCE.md)"
 	@echo "make lint   - ruff and mypy --strict (part of make test)"
 	@echo "make serve  - the web UI over the demo ledger on http://127.0.0.1:8000/"
@@ -38,6 +39,10 @@ test-unit: setup
 
 eval: setup
 	$(BIN)/python eval/gate.py --all
+
+# Like `make eval`, and records the figures in docs/EVALUATION.md and eval/results.json (tracked files).
+eval-report: setup
+	$(BIN)/python eval/gate.py --all --report
 
 gate: setup
 	$(BIN)/python eval/gate.py

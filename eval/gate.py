@@ -4,10 +4,12 @@
     python eval/gate.py --all      # every suite (what `make eval` runs)
     python eval/gate.py --update   # raise floors to the measured values (raising is free)
     python eval/gate.py --update --allow-regression   # lower a floor: say why in the commit
+    python eval/gate.py --all --report   # also record the figures in docs/EVALUATION.md (`make eval-report`)
 
 Floors live in eval/baseline.json as {suite: {"hash": corpus hash, "floors": {metric: value}}}.
 A floor is only compared when the corpus hash matches, so a changed data set cannot pass or
-fail silently against floors measured on another. Results go to eval/results.json.
+fail silently against floors measured on another. A plain run writes nothing tracked (`make test`
+must leave the work tree clean); `--report` writes eval/results.json and the docs sections.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", help="run only these suites")
     ap.add_argument("--update", action="store_true", help="raise floors to the measured values")
     ap.add_argument("--allow-regression", action="store_true", help="with --update: lower floors too")
+    ap.add_argument("--report", action="store_true", help="write eval/results.json and docs/EVALUATION.md")
     args = ap.parse_args(argv)
 
     shared = shared_dir()
@@ -110,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((suite.name, metric, f"{value:.4f}", "-" if floor is None else f"{floor:.4f}", verdict))
         rows.append((suite.name, "(seconds)", f"{elapsed:.1f}", "-", "info"))
     _print_table(rows)
-    _write_docs(rows, argv)
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    if args.report:
+        _write_docs(rows, argv)
+        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     if args.update:
         BASELINE.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n")
     if failures:

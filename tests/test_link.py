@@ -495,3 +495,13 @@ def test_a_script_without_a_main_guard_still_links_once(tmp_path: Path) -> None:
     assert "[E203]" in run.stderr and "__main__" in run.stderr  # the worker refused, and says how to fix it
     with SQLiteStore(tmp_path / "b.db") as s:
         assert s.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0] == 12
+
+
+def test_conflict_types_keep_events_apart() -> None:
+    """An update is one origin revising a figure; one origin naming two days names two events (issue 10)."""
+    from crosscheck.link import relations
+
+    assert relations.conflict_type("White House", "White House", "date") is None
+    assert relations.conflict_type("White House", "White House", "number") == "update"
+    assert relations.conflict_type("White House", "Kremlin", "date") == "factual_conflict"
+    assert relations.conflict_type("Arvenia", "Riverwatch", "number") == "factual_conflict"

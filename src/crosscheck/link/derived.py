@@ -110,11 +110,11 @@ def _retype(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
             "SELECT claim_id, origin FROM group_members WHERE claim_id IN (?, ?)", (ev.get("a_claim"), ev.get("b_claim")))}
         if len(got) < 2:
             continue
-        rtype = "update" if origins.same_origin(got[ev["a_claim"]]["origin"], got[ev["b_claim"]]["origin"]) \
-            else "factual_conflict"
+        rtype = relations.conflict_type(got[ev["a_claim"]]["origin"], got[ev["b_claim"]]["origin"], ev.get("conflict"))
         if rtype != r["type"]:
             cur.execute("DELETE FROM relations WHERE id = ?", (r["id"],))
-            lk.store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
+            if rtype is not None:
+                lk.store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
                                     rtype, r["a"], r["b"], ev)
 
 def _story_events(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:

@@ -136,14 +136,19 @@ def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None
     units_b = {unit_concept(u): v for v, u in b.quantities if u}
     shared = set(units_a) & set(units_b)
     same = {u for u in shared if abs(units_a[u] - units_b[u]) <= 1e-9 * max(1.0, abs(units_a[u]))}
+    one_act = not (a.sig.verbs and b.sig.verbs) or bool(a.sig.verbs & b.sig.verbs)
     if shared and not same:
-        conflict = "number"
+        # two figures conflict when they count the same noun ("six drones", "11 drones"), or one concept
+        # in one act: "12 people missing" and "3,000 residents evacuated" are two facts
+        words_a = {unit_concept(u): stem(u.rsplit(maxsplit=1)[-1]) for _, u in a.quantities if u.strip()}
+        words_b = {unit_concept(u): stem(u.rsplit(maxsplit=1)[-1]) for _, u in b.quantities if u.strip()}
+        same_noun = any(words_a.get(u) == words_b.get(u) for u in shared - same)
+        conflict = "number" if same_noun or one_act else None
     elif same:
         score += 0.05
         # one figure of one counted thing ("23 dead", "Twenty-three of my fellow citizens are dead") is one
         # fact: said by the same origin, or with the same predicate and a shared word besides the unit
         telling = {u for u in same if units_a[u] >= FIGURE_MIN or units_a[u] != int(units_a[u])}
-        one_act = not (a.sig.verbs and b.sig.verbs) or bool(a.sig.verbs & b.sig.verbs)
         if not one_act and a.origin != b.origin:
             score -= STATE_MISS  # "23 people dead" and "23 people missing": one count, two facts
         elif telling and not conflict and (a.origin == b.origin or (a.stems & b.stems) - telling):

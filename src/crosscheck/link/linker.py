@@ -330,7 +330,9 @@ class ArticleLinker:
                 og = self.conn.execute("SELECT group_id FROM group_members WHERE claim_id = ?", (other.id,)).fetchone()
                 if og is None or og[0] == gid:
                     continue
-                rtype = relations.conflict_type(info, other)
+                rtype = relations.conflict_type(info, other, what)
+                if rtype is None:
+                    continue
                 self.relate(cur, "contradicts", rtype, gid, og[0],
                              {"a_claim": c.id, "b_claim": other.id, "conflict": what, **conflict_parts,
                               "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],

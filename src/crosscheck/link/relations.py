@@ -6,7 +6,8 @@
   and the relation joins the denial's group to each target's group, so every article
   carrying the same claim inherits the dispute.
 - factual_conflict: two origins give different numbers or days for the same thing.
-- update: the same origin gives a new figure later.
+- update: the same origin gives a new figure later (a new day from the same origin is a new event:
+  no relation).
 
 Claims of one group never contradict (a conflicting near-match starts its own group), and a
 denial is never in the group it denies (groups never mix polarities).
@@ -117,6 +118,14 @@ def group_status(n_origins: int, rel_types: set[str]) -> list[str]:
     return status
 
 
-def conflict_type(a: ClaimInfo, b: ClaimInfo) -> str:
-    """update when the same origin revised itself, factual_conflict otherwise."""
-    return "update" if same_origin(a.origin, b.origin) else "factual_conflict"
+def conflict_type(a: ClaimInfo | str, b: ClaimInfo | str, what: str | None = "number") -> str | None:
+    """The type of a conflict between two near-matching claims (or their origins), or None for none.
+
+    An update is the same origin revising the same figure; two origins giving different
+    figures or days is a factual_conflict. The same origin naming two days names two events
+    (a launch on Dec 30, more launches on Jan 2): that is neither an update nor a conflict.
+    """
+    oa, ob = (x if isinstance(x, str) else x.origin for x in (a, b))
+    if same_origin(oa, ob):
+        return None if what == "date" else "update"
+    return "factual_conflict"

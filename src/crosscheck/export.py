@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import IO, Any
 
+from crosscheck.link.principals import claim_stance
 from crosscheck.model import Article, EntityMention
 from crosscheck.store.base import Store
 
@@ -76,7 +77,9 @@ def iter_kind(store: Store, kind: str) -> Iterator[dict[str, Any]]:
         for a in store.articles():
             yield article_record(a)
     elif kind == "claims":
-        yield from (_record(c) for c in store.claims())
+        for c in store.claims():
+            # the claim's stance toward its own content (asserts, denies, contests, non_denial)
+            yield _record(c) | {"stance": claim_stance(c.polarity, c.cue)}
     elif kind == "times":
         yield from (_record(t) for t in store.times())
     elif kind == "quantities":

@@ -11,6 +11,7 @@ that repeats the headline is not (headlines are not claims of their own).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -103,12 +104,13 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
         if speaker and len(speaker) > MAX_SPEAKER:
             speaker = speaker[:MAX_SPEAKER].rsplit(" ", 1)[0]
         hedges = find_hedges(doc, c, lex, quotes)
+        start, end = tidy_span(article.text, c.start, c.end)
         claims.append(Claim(
             id=f"{article.id}:c{n}",
             article_id=article.id,
-            start=c.start,
-            end=c.end,
-            content=article.text[c.start : c.end],
+            start=start,
+            end=end,
+            content=article.text[start:end],
             cue=c.cue,
             kind=c.kind,  # type: ignore[arg-type]
             direct=c.direct,
@@ -128,6 +130,24 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
         ))
     nested = _nest(claims)
     return [replace(c, id=f"{article.id}:c{n}") for n, c in enumerate(nested, start=1)]
+
+
+_DANGLING = re.compile(r"(?:[,;:]|\s(?:and|or|but|that|which|while|as|of|to|the|a|an))\s*$", re.IGNORECASE)
+
+
+def tidy_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A content span that is a whole clause: it starts at a word's start and does not end on a
+    comma or a dangling conjunction ("..., and" where the sentence goes on with another clause)."""
+    while 0 < start < end and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end > start:
+        m = _DANGLING.search(text, start, end)
+        if m is None or m.start() == start:
+            break
+        end = m.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return start, end
 
 
 def _nest(claims: list[Claim]) -> list[Claim]:

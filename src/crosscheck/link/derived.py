@@ -13,7 +13,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from crosscheck.link import groups, origins, refdates, relations, timeline
+from crosscheck.link import groups, origins, principals, refdates, relations, timeline
 from crosscheck.link.entities import fold
 
 if TYPE_CHECKING:
@@ -40,16 +40,26 @@ def finish(lk: ArticleLinker) -> None:
             by_group.setdefault(r["group_id"], []).append(r)
         # the relation types each group has: as the target of any, and as the source of a non-dispute
         types_of: dict[str, set[str]] = {}
+        disputed_by: dict[str, set[str]] = {}
         for r in lk.store.relations_touching(lk.touched_groups):
             types_of.setdefault(r["b"], set()).add(r["type"])
             if r["type"] != "dispute":
                 types_of.setdefault(r["a"], set()).add(r["type"])
+            else:
+                disputed_by.setdefault(r["b"], set()).add(r["a"])
+        against_rows = lk.store.group_member_rows({a for gs in disputed_by.values() for a in gs} - set(by_group))
+        member_of = {gid: [_member(m) for m in ms] for gid, ms in by_group.items()}
+        for r in against_rows:
+            member_of.setdefault(r["group_id"], []).append(_member(r))
         sources = _sources(lk, {r["article_id"] for r in rows})
         for gid, members in by_group.items():
             outlets = sorted({m["publisher"] for m in members if m["publisher"]})
-            seen: dict[str, str] = {}
-            for m in members:
-                seen.setdefault(fold(m["origin"]), m["origin"])
+            own = member_of[gid]
+            against = [m for a in sorted(disputed_by.get(gid, ())) for m in member_of.get(a, [])]
+            who = principals.principal_lists(own, against)
+            who["coalitions"] = principals.coalitions(own)  # type: ignore[assignment]
+            who["label"] = principals.lead_text([json.loads(m["keys"]).get("content", "") for m in members])  # type: ignore[assignment]
+            seen = {fold(o): o for o in principals.origins_of(own)}
             types = types_of.get(gid, set())
             dates = [json.loads(m["keys"]).get("published") for m in members]
             first = min((d for d in dates if d), default=None)
@@ -58,13 +68,23 @@ def finish(lk: ArticleLinker) -> None:
             w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
                            "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
             cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "
-                        "why = ?, updated_at = ? WHERE id = ?",
+                        "why = ?, principals = ?, updated_at = ? WHERE id = ?",
                         (_j(outlets), _j(sorted(seen.values())), _j(relations.group_status(len(seen), types)),
-                         first, _j(w), _now(), gid))
+                         first, _j(w), _j(who), _now(), gid))
         lk.dates_resolved += refdates.resolve_references(lk, cur, lk.touched_stories)
         for sid in lk.touched_stories:
             _story_events(lk, cur, sid)
         cur.execute("DELETE FROM link_pending")  # this run, and any stopped one before it, is complete
+
+
+def _member(row: sqlite3.Row) -> principals.Member:
+    """A stored group member as the principal lists see it (stance and nesting from its keys)."""
+    k = json.loads(row["keys"])
+    nest = k.get("nest") or None
+    relay = bool(nest and nest[1] == row["claim_id"])
+    stance = k.get("stance") or principals.claim_stance(k.get("polarity", "assert"), None)
+    return principals.Member(row["claim_id"], row["origin"] or "", stance,
+                             None if relay or not nest else nest[0], relay)
 
 
 def _sources(lk: ArticleLinker, article_ids: set[str]) -> dict[str, str]:
@@ -84,6 +104,7 @@ def _reresolve(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
     """
     ctxs: dict[str, origins.Context] = {}
     for sid in sorted(lk.touched_stories):
+        fresh: dict[str, dict[str, tuple[str, sqlite3.Row]]] = {}  # article -> claim -> (origin, row)
         for r in lk.store.group_member_rows(lk.store.story_group_ids(sid)):
             ref = json.loads(r["keys"]).get("origin_ref")
             if not ref:
@@ -94,10 +115,16 @@ def _reresolve(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
                 if article is None:
                     continue
                 ctxs[aid] = origins.context(article, list(lk.store.mentions(aid)), lk.facts, sid)
-            origin = origins.resolve(ref, ctxs[aid])
-            if origin != r["origin"]:
-                cur.execute("UPDATE group_members SET origin = ? WHERE claim_id = ?", (origin, r["claim_id"]))
-                lk.touched_groups.add(r["group_id"])
+            fresh.setdefault(aid, {})[r["claim_id"]] = (origins.resolve(ref, ctxs[aid]), r)
+        for aid, got in fresh.items():
+            if any(origins.bare_document(o) for o, _ in got.values()):
+                claims = [c for c in lk.store.claims(aid) if c.id in got]
+                for cid, origin in origins.document_antecedents([(c, got[c.id][0]) for c in claims]).items():
+                    got[cid] = (origin, got[cid][1])
+            for cid, (origin, r) in got.items():
+                if origin != r["origin"]:
+                    cur.execute("UPDATE group_members SET origin = ? WHERE claim_id = ?", (origin, cid))
+                    lk.touched_groups.add(r["group_id"])
     _retype(lk, cur)
 
 def _retype(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:

@@ -25,6 +25,7 @@ from crosscheck.link import (
     groups,
     origins,
     prepare,
+    principals,
     proposition,
     relations,
     stories,
@@ -243,6 +244,7 @@ class ArticleLinker:
             self._sentences.clear()
         self._sentences.update({(article.id, lo, hi): v for (lo, hi), v in prep.sentences.items()})
         vecs, sigs = prep.vecs, prep.sigs
+        nested = principals.nesting(claims)
         out = []
         for c, v, sig0 in zip(claims, vecs, sigs, strict=True):
             # a denial's signature is the proposition it denies: denials compare with denials
@@ -263,7 +265,14 @@ class ArticleLinker:
                 published=article.published, speaker=c.speaker or c.speaker_text,
                 contest=c.polarity == "assert" and relations.is_contest(c.content), story_id=sid)
             info.extra["origin_ref"] = ref.to_json()
+            info.extra["stance"] = principals.claim_stance(info.polarity, c.cue)
+            if c.id in nested:
+                info.extra["nest"] = list(nested[c.id])
             out.append((c, info))
+        for cid, origin in origins.document_antecedents([(c, i.origin) for c, i in out]).items():
+            for c, i in out:
+                if c.id == cid:
+                    i.origin = origin
         return out
 
     def candidates(self, info: ClaimInfo, kind: str) -> dict[str, list[ClaimInfo]]:
@@ -319,7 +328,8 @@ class ArticleLinker:
                     "entities": sorted(info.entities), "dates": sorted(info.dates),
                     "quantities": [list(q) for q in info.quantities], "published": info.published,
                     "speaker": info.speaker, "contest": info.contest, "origin_ref": info.extra.get("origin_ref"),
-                    "sig": info.sig.to_json(), "denies": info.extra.get("denies")}
+                    "sig": info.sig.to_json(), "denies": info.extra.get("denies"),
+                    "stance": info.extra.get("stance"), "nest": info.extra.get("nest")}
             cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (c.id, gid, article.id, why.get("score"), embed.to_blob(info.vec), _j(keys),
                          info.origin, publisher))

@@ -509,3 +509,47 @@ def resolve(ref: Ref | dict[str, Any], ctx: Context) -> str:
 def same_origin(a: str, b: str) -> bool:
     """True when two origins are the same body (by folded name)."""
     return fold(a) == fold(b)
+
+
+_DOC_MODIFIERS = frozenset({"the", "a", "an", "joint", "press", "official", "written", "new", "latest", "same", "its",
+                            "their", "this", "that"})
+
+
+@cache
+def _document_nouns() -> frozenset[str]:
+    from crosscheck.annotate.cues import lexicon
+
+    return frozenset(plain(n) for n in lexicon().nouns)
+
+
+def bare_document(origin: str) -> bool:
+    """True when an origin is only a document noun ("statement", "the joint statement"): it names
+    no issuer, so it is no principal yet."""
+    words = [w for w in plain(origin).split() if w not in _DOC_MODIFIERS]
+    return bool(words) and " ".join(words) in _document_nouns()
+
+
+def _names_document(phrase: str) -> bool:
+    t = plain(phrase)
+    return any(re.search(r"(?<![a-z])" + re.escape(n) + r"(?![a-z])", t) for n in _document_nouns())
+
+
+def document_antecedents(items: list[tuple[Claim, str]]) -> dict[str, str]:
+    """Claim id -> origin for the claims of one article whose origin is a bare document noun.
+
+    "The statement said" speaks for whoever issued the statement the article named before:
+    the nearest earlier claim whose speaker phrase names a document and whose origin is a
+    principal ("a White House press release" -> United States). With none, the origin stays.
+    """
+    ordered = sorted(items, key=lambda ci: (ci[0].speaker_start if ci[0].speaker_start is not None else ci[0].start,
+                                            ci[0].id))
+    out: dict[str, str] = {}
+    issuer: str | None = None
+    for c, origin in ordered:
+        if bare_document(origin):
+            if issuer is not None:
+                out[c.id] = issuer
+            continue
+        if _names_document(c.speaker_text or c.speaker or "") and not origin.startswith("unattributed:"):
+            issuer = origin
+    return out

@@ -52,6 +52,7 @@ class LinkStoreMixin:
                 why = json.loads(row["why"])
                 counts = why.get("counts", {})
                 outlets = json.loads(row["outlets"])
+                who = json.loads(row["principals"])
                 yield {
                     "id": row["id"],
                     "claim_ids": [r[0] for r in members],
@@ -66,6 +67,13 @@ class LinkStoreMixin:
                     "why": why,
                     "story_id": row["story_id"],
                     "polarity": row["polarity"],
+                    # principals (link/principals.py): who stands behind and against the proposition
+                    "label": who.get("label") or "",
+                    "asserted_by": who.get("asserted_by", []),
+                    "denied_by": who.get("denied_by", []),
+                    "contested_by": who.get("contested_by", []),
+                    "non_denials": who.get("non_denials", []),
+                    "coalitions": who.get("coalitions", []),
                 }
         elif kind == "relations":
             for row in self.conn.execute("SELECT * FROM relations ORDER BY rowid"):

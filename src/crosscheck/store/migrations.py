@@ -451,3 +451,14 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0008_group_principals",
+        """
+            -- who stands behind and against each claim group, as principals (link/principals.py):
+            -- {"label", "asserted_by", "denied_by", "contested_by", "non_denials", "coalitions"}
+            ALTER TABLE claim_groups ADD COLUMN principals TEXT NOT NULL DEFAULT '{}'
+        """,
+    )
+)

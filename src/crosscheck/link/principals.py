@@ -1,0 +1,212 @@
+"""Principals behind a claim group: who asserts, denies, contests or declines to deny it.
+
+A claim's *principal* is its resolved origin (:mod:`crosscheck.link.origins`): a government,
+an organisation, a person, a document's issuer or unnamed sources, never the outlet that
+carries it. This module holds the pure functions that turn a group's members (and the
+members of the groups that dispute it) into the principal lists of the export:
+
+- **Nesting.** A claim inside another claim is not its own speaker's word on the story.
+  Three cases, told apart by how the inner claim is reported:
+  ``subject``: a weak cue inside another claim's content ("Russia plans to buy missiles",
+  the spokesman said): the inner "speaker" is what the outer claim is about; it never counts.
+  ``channel``: the outer speaker only carries it ("X denies it, Reuters writes"): the inner
+  claim counts as X's, and the outer claim is a relay that counts for nobody.
+  ``reported``: a principal reports another's words ("Nebenzya contested it, highlighting a
+  denial from a Ukrainian officer"): the inner claim is the officer's only when a claim of
+  the same principal that is not nested confirms it in the same group.
+- **Coalitions.** An origin "A + B" (a joint statement, "Moscow and Pyongyang") stands for
+  each of its members; the members are what is counted, and the coalition is listed apart.
+- **Stances.** ``asserts``, ``denies``, ``contests`` (disputes without saying it is false)
+  and ``non_denial`` (declines to deny, refrains from refuting), from the claim's polarity and
+  cue (``data/cues.json``: ``contest_cues``, ``non_denial_cues``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+from crosscheck.link.entities import fold
+from crosscheck.model import Claim
+
+Stance = Literal["asserts", "denies", "contests", "non_denial"]
+Nest = Literal["subject", "channel", "reported"]
+STANCES: tuple[Stance, ...] = ("asserts", "denies", "contests", "non_denial")
+JOINT = " + "  # how origins.resolve joins the members of a joint origin
+
+
+@functools.cache
+def _cues() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("crosscheck.data").joinpath("cues.json").read_text("utf-8"))
+    return data
+
+
+@functools.cache
+def _weak() -> frozenset[str]:
+    return frozenset(k for k, v in _cues()["verbs"].items() if isinstance(v, dict) and v.get("weak"))
+
+
+@functools.cache
+def _speech_nouns() -> frozenset[str]:
+    return frozenset(_cues()["speech_nouns"])
+
+
+def claim_stance(polarity: str, cue: str | None) -> Stance:
+    """A claim's stance toward its own content, from its polarity and cue lemma."""
+    lemma = (cue or "").lower()
+    if lemma in _cues()["non_denial_cues"]:
+        return "non_denial"
+    if polarity == "deny":
+        return "contests" if lemma in _cues()["contest_cues"] else "denies"
+    return "asserts"
+
+
+def members(origin: str) -> list[str]:
+    """The principals an origin stands for: each member of a joint origin, else itself."""
+    parts = [p.strip() for p in origin.split(JOINT)] if JOINT in origin else [origin.strip()]
+    return [p for p in parts if p]
+
+
+def _inside(lo: int, hi: int, c: Claim) -> bool:
+    return c.start <= lo and hi <= c.end
+
+
+def _speaker_differs(a: Claim, b: Claim) -> bool:
+    sa, sb = fold(a.speaker or a.speaker_text or ""), fold(b.speaker or b.speaker_text or "")
+    return not sa or not sb or sa != sb
+
+
+def nesting(claims: Sequence[Claim]) -> dict[str, tuple[Nest, str]]:
+    """Claim id -> (how it is nested, the id of the claim it sits in), for one article's claims.
+
+    An outer claim whose nested claims are all carried through it (``channel``) is marked
+    ``("channel", own id)``: it relays and counts for nobody.
+    """
+    out: dict[str, tuple[Nest, str]] = {}
+    for c in claims:
+        lo = min(x for x in (c.start, c.speaker_start, c.cue_start) if x is not None)
+        hi = c.end
+        for o in claims:
+            if o.id == c.id or not _speaker_differs(c, o):
+                continue
+            if _inside(lo, hi, o):
+                if c.cue in _weak():
+                    out[c.id] = ("subject", o.id)
+                elif c.reported_by:
+                    out[c.id] = ("channel", o.id)
+                    out.setdefault(o.id, ("channel", o.id))
+                else:
+                    out[c.id] = ("reported", o.id)
+                break
+            # "X contested this claim, highlighting a denial from Y": a reporting noun after X's cue
+            same_sentence = c.sentence_start is not None and c.sentence_start == o.sentence_start
+            if (same_sentence and c.cue in _speech_nouns() and o.cue_end is not None
+                    and c.cue_start is not None and o.cue_end <= c.cue_start and o.start <= c.cue_start
+                    and (o.speaker_start or o.start) < c.cue_start):
+                out[c.id] = ("reported", o.id)
+                break
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One group member as the principal lists see it."""
+
+    claim_id: str
+    origin: str
+    stance: Stance
+    nest: Nest | None = None
+    relay: bool = False  # an outer claim that only carries another's words
+
+
+def counted(ms: Iterable[Member]) -> list[Member]:
+    """The members whose principal stands behind the claim: not relays, not subjects, and a
+    reported claim only when an unnested member of the same principal confirms it."""
+    ms = list(ms)
+    own = {fold(p) for m in ms if m.nest is None and not m.relay for p in members(m.origin)}
+    out = []
+    for m in ms:
+        if m.relay or m.nest == "subject":
+            continue
+        if m.nest == "reported" and not all(fold(p) in own for p in members(m.origin)):
+            continue
+        out.append(m)
+    return out
+
+
+def _names(ms: Iterable[Member], stance: Stance | None = None) -> list[str]:
+    seen: dict[str, str] = {}
+    for m in ms:
+        if stance is None or m.stance == stance:
+            for p in members(m.origin):
+                seen.setdefault(fold(p), p)
+    return sorted(seen.values(), key=lambda s: (fold(s), s))
+
+
+def origins_of(ms: Iterable[Member]) -> list[str]:
+    """Independent origins: the distinct principals of the counted members, coalitions as their members."""
+    return _names(counted(ms))
+
+
+def coalitions(ms: Iterable[Member]) -> list[list[str]]:
+    """The joint origins among the counted members, each as its sorted member list."""
+    out = {tuple(sorted(members(m.origin))) for m in counted(ms) if JOINT in m.origin}
+    return [list(c) for c in sorted(out)]
+
+
+def principal_lists(own: Iterable[Member], against: Iterable[Member]) -> dict[str, list[str]]:
+    """asserted_by, denied_by, contested_by and non_denials of a group.
+
+    ``own`` are the group's members; ``against`` the members of the groups that dispute it
+    (a denial group pointing at it). A denial group's own members deny, so for a group of
+    polarity deny its members fill ``denied_by`` too.
+    """
+    mine, theirs = counted(own), counted(against)
+    return {
+        "asserted_by": _names(mine, "asserts"),
+        "denied_by": _names([*theirs, *mine], "denies") if theirs else _names(mine, "denies"),
+        "contested_by": _names([*theirs, *mine], "contests"),
+        "non_denials": _names([*theirs, *mine], "non_denial"),
+    }
+
+
+_POINTERS = ("this", "these", "that", "those", "it", "they", "such", "the claim", "the claims", "the accusation",
+             "the accusations", "the report", "the allegation", "the allegations")
+_QUOTES = "\"'“”‘’«»"
+
+
+def _clean(content: str) -> str:
+    t = " ".join(content.split()).strip(_QUOTES + " ")
+    t = t.removeprefix("that ").removeprefix("That ")
+    while t and (t[-1] in ",;:" or t.rsplit(" ", 1)[-1].lower() in ("and", "or", "but", "that", "which")):
+        t = t[:-1].rstrip() if t[-1] in ",;:" else t.rsplit(" ", 1)[0].rstrip()
+    t = t.strip(_QUOTES + " ")
+    return t[:1].upper() + t[1:] if t else t
+
+
+def _pointer(t: str) -> bool:
+    low = t.lower()
+    return len(t.split()) < 4 or any(low == p or low.startswith(p + " ") for p in _POINTERS)
+
+
+def lead_text(contents: Sequence[str]) -> str:
+    """A group's label: the member content that best stands for the rest, as a whole clause.
+
+    Pointers ("this claim", "the US accusations") and fragments say nothing on their own; among
+    the others, the one sharing the most words with the other members wins (ties: the shorter).
+    """
+    cands = [c for c in dict.fromkeys(_clean(x) for x in contents) if c]
+    if not cands:
+        return ""
+    full = [c for c in cands if not _pointer(c)] or cands
+    words = [{w.lower().strip(",.;:") for w in c.split()} for c in full]
+
+    def central(i: int) -> tuple[float, int, str]:
+        share = sum(len(words[i] & words[j]) / max(1, len(words[i] | words[j])) for j in range(len(full)) if j != i)
+        return (-share, abs(len(full[i]) - 120), full[i])
+
+    return full[min(range(len(full)), key=central)]

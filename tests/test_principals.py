@@ -1,0 +1,85 @@
+"""Principals behind claim groups (issue 10): nesting, coalitions, stances, lead texts, documents."""
+
+from __future__ import annotations
+
+from crosscheck.annotate.claims import tidy_span
+from crosscheck.link import origins, principals
+from crosscheck.link.principals import Member
+from crosscheck.model import Claim
+
+
+def _claim(cid: str, start: int, end: int, speaker: str, cue: str, *, sp: tuple[int, int], cue_at: tuple[int, int],
+           sent: tuple[int, int] = (0, 200), polarity: str = "assert", reported_by: str | None = None) -> Claim:
+    return Claim(id=cid, article_id="a", start=start, end=end, content="x" * (end - start), cue=cue, kind="indirect",
+                 direct=False, polarity=polarity, speaker=speaker, speaker_text=speaker,  # type: ignore[arg-type]
+                 speaker_start=sp[0], speaker_end=sp[1], cue_start=cue_at[0], cue_end=cue_at[1],
+                 sentence_start=sent[0], sentence_end=sent[1], reported_by=reported_by)
+
+
+def test_a_weak_cue_inside_another_claim_is_its_subject() -> None:
+    # "Russia also plans to buy missiles from its Iranian ally, the spokesman said"
+    outer = _claim("a:c1", 0, 55, "John Kirby", "say", sp=(57, 70), cue_at=(71, 75))
+    inner = _claim("a:c2", 18, 55, "Russia", "plan", sp=(0, 6), cue_at=(12, 17))
+    nest = principals.nesting([outer, inner])
+    assert nest == {"a:c2": ("subject", "a:c1")}
+    ms = [Member("a:c1", "United States", "asserts"), Member("a:c2", "Russia", "asserts", "subject")]
+    assert principals.principal_lists(ms, [])["asserted_by"] == ["United States"]
+    assert principals.origins_of(ms) == ["United States"]
+
+
+def test_a_channel_relays_and_the_inner_claim_counts() -> None:
+    # "Both Moscow and Pyongyang deny the US accusations, Reuters writes."
+    outer = _claim("a:c1", 0, 49, "Reuters", "write", sp=(51, 58), cue_at=(59, 65))
+    inner = _claim("a:c2", 31, 49, "Moscow and Pyongyang", "deny", sp=(5, 25), cue_at=(26, 30), polarity="deny",
+                   reported_by="Reuters")
+    nest = principals.nesting([outer, inner])
+    assert nest["a:c2"] == ("channel", "a:c1") and nest["a:c1"] == ("channel", "a:c1")
+
+
+def test_a_reported_denial_is_not_the_reported_party_s_own() -> None:
+    # "X contested this claim, highlighting a denial from a Ukrainian officer regarding ..."
+    outer = _claim("a:c1", 40, 50, "Vasily Nebenzya", "contest", sp=(0, 30), cue_at=(31, 39), polarity="deny")
+    inner = _claim("a:c2", 128, 180, "Ukrainian officer", "denial", sp=(81, 117), cue_at=(67, 73), polarity="deny")
+    assert principals.nesting([outer, inner]) == {"a:c2": ("reported", "a:c1")}
+    against = [Member("a:c1", "Russia", "contests"), Member("a:c2", "Ukraine", "denies", "reported"),
+               Member("b:c1", "North Korea + Russia", "denies")]
+    who = principals.principal_lists([Member("c:c1", "United States", "asserts")], against)
+    assert who["denied_by"] == ["North Korea", "Russia"]  # a joint denial is two principals, Ukraine is none
+    assert who["contested_by"] == ["Russia"]
+    # confirmed by an unnested claim of the same principal, a reported claim counts
+    confirmed = [*against, Member("d:c1", "Ukraine", "denies")]
+    assert "Ukraine" in principals.principal_lists([], confirmed)["denied_by"]
+
+
+def test_stances_from_cue_and_polarity() -> None:
+    assert principals.claim_stance("deny", "deny") == "denies"
+    assert principals.claim_stance("deny", "contest") == "contests"
+    assert principals.claim_stance("assert", "decline") == "non_denial"
+    assert principals.claim_stance("assert", "say") == "asserts"
+
+
+def test_coalitions_count_as_their_members_once() -> None:
+    ms = [Member("a:c1", "South Korea + United States", "asserts"), Member("a:c2", "United States", "asserts")]
+    assert principals.origins_of(ms) == ["South Korea", "United States"]
+    assert principals.coalitions(ms) == [["South Korea", "United States"]]
+
+
+def test_lead_text_is_a_whole_clause_never_a_pointer() -> None:
+    label = principals.lead_text(["this claim", "“Russia used North Korean missiles against Ukraine,”",
+                                  "that Russia had used North Korean missiles against Ukraine, and"])
+    assert label in ("Russia used North Korean missiles against Ukraine",
+                     "Russia had used North Korean missiles against Ukraine")
+
+
+def test_tidy_span_drops_dangling_conjunctions_and_cut_words() -> None:
+    text = "Media said Russia had received missiles from the DPRK, and later more."
+    s, e = tidy_span(text, text.index("ssia"), text.index(" later"))
+    assert text[s:e] == "Russia had received missiles from the DPRK"
+
+
+def test_a_bare_document_speaks_for_the_issuer_named_before() -> None:
+    first = _claim("a:c1", 30, 60, "White House press release", "according to", sp=(13, 38), cue_at=(0, 12))
+    later = _claim("a:c2", 90, 120, "statement", "say", sp=(70, 83), cue_at=(84, 88))
+    assert origins.bare_document("statement") and origins.bare_document("the joint statement")
+    assert not origins.bare_document("United States")
+    assert origins.document_antecedents([(first, "United States"), (later, "statement")]) == {"a:c2": "United States"}

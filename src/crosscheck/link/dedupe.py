@@ -16,6 +16,7 @@ import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass
+from pathlib import PurePath
 from urllib.parse import urlparse
 
 import numpy as np
@@ -99,15 +100,19 @@ def publisher_of(article: Article) -> str:
 
 def outlet_of(article: Article) -> str | None:
     """The outlet an article appeared in, as shown: its outlet, else the source it credits
-    (a page of unknown outlet crediting "Le Parisien"), else its URL's host, else None.
-
-    None is never printed as a name; counting treats such an article as its own publisher.
+    (a page of unknown outlet crediting "Le Parisien"), else its URL's host, else the file it
+    was read from (an unknown publisher is named by its source, so every outlet counted can be
+    listed), else None (stdin): counting treats such an article as its own publisher.
     """
     for name in (article.outlet, article.original_source):
         if name and name.strip():
             return name.strip()
-    host = urlparse(article.source or "").netloc
-    return host.removeprefix("www.") or None
+    source = article.source or ""
+    host = urlparse(source).netloc
+    if host:
+        return host.removeprefix("www.")
+    name = PurePath(source.split("#", 1)[0]).name if source not in ("", "-", "<stdin>") else ""
+    return name or None
 
 
 def _credits(copy: Article, original: Article) -> bool:

@@ -83,3 +83,15 @@ def test_a_bare_document_speaks_for_the_issuer_named_before() -> None:
     assert origins.bare_document("statement") and origins.bare_document("the joint statement")
     assert not origins.bare_document("United States")
     assert origins.document_antecedents([(first, "United States"), (later, "statement")]) == {"a:c2": "United States"}
+
+
+def test_weekday_spread_prefers_one_week() -> None:
+    """Of two reference days that both fit, the one that keeps an article's weekdays together wins."""
+    from crosscheck.link import refdates
+    from crosscheck.model import TimeExpr
+
+    def t(value: str) -> TimeExpr:
+        return TimeExpr(id="a:t", article_id="a", start=0, end=1, text="Thursday", value=value, resolution="weekday")
+
+    assert refdates._spread([t("2024-01-04"), t("2024-01-05")]) == 1
+    assert refdates._spread([t("2024-01-04"), t("2023-12-29")]) == 6

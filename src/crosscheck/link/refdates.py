@@ -156,12 +156,32 @@ def _gather(lk: ArticleLinker, article: Article, times: list[TimeExpr], refs: di
         for t in inside[:1]:
             ev.checks.append(("after", act.start, act.end, date.fromisoformat(str(t.value)), t.id))
             doc_needed = True
+        # "X said Thursday. Troops launched one on Dec. 30, he said. Then on Jan. 2, ...": the
+        # paragraph's statements report those days in the past, so the act is on or after them
+        p_lo, p_hi = _paragraph(article.text, act.start)
+        seen = {t.id for t in inside[:1]}
+        for o in claims:
+            if o.id == c.id or not (p_lo <= o.start and o.end <= p_hi):
+                continue
+            for t in times:
+                if (t.id not in seen and t.start >= o.start and t.end <= o.end and _DAY.match(t.value or "")
+                        and not (t.anchor or "").startswith(_ANCHOR)):
+                    seen.add(t.id)
+                    ev.checks.append(("after", act.start, act.end, date.fromisoformat(str(t.value)), t.id))
+                    doc_needed = True
         for other, other_act in _same_acts(lk, c):
             ev.checks.append(("within", act.start, act.end, date.fromisoformat(str(other_act.value)),
                               f"{other.id}:{other_act.id}"))
     if doc_needed:
         ev.checks = [ch for ch in ev.checks if ch[0] != "after" or _past(parses(article), _inside_start(ch, times))]
     return ev
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    """The paragraph (a line of the clean text) around ``pos``."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return lo, len(text) if hi < 0 else hi
 
 
 def _inside_start(check: tuple[str, int, int, date, str], times: list[TimeExpr]) -> int:
@@ -225,12 +245,27 @@ def _first_day(article: Article, ev: Evidence, checks: list[tuple[str, int, int,
     anchors = [ch[3] for ch in checks] + ([ev.lower] if ev.lower else [])
     first = max(ev.lower or date.min, min(anchors) - timedelta(days=BEFORE))
     doc = parses(article)
+    found: list[tuple[int, date]] = []
     for n in range((max(anchors) + timedelta(days=AFTER) - first).days + 1):
         day = first + timedelta(days=n)
-        values = {(t.start, t.end): t.value for t in resolve_times(doc, article, day.isoformat())}
+        if found and (day - found[0][1]).days >= _WEEK_DAYS:
+            break
+        resolved = resolve_times(doc, article, day.isoformat())
+        values = {(t.start, t.end): t.value for t in resolved}
         if all(_holds(ch, values.get((ch[1], ch[2]))) for ch in checks):
-            return day
-    return None
+            found.append((_spread(resolved), day))
+    # of the days within a week of the earliest that fits, the one that puts the article's weekdays
+    # closest together ("said on Thursday", "on Friday called": Thursday and Friday of one week)
+    return min(found)[1] if found else None
+
+
+_WEEK_DAYS = 7
+
+
+def _spread(times: list[TimeExpr]) -> int:
+    """Days between the earliest and the latest weekday the article names, as resolved."""
+    days = [iv[0] for t in times if t.resolution == "weekday" and (iv := interval(t.value))]
+    return (max(days) - min(days)).days if days else 0
 
 
 def _holds(check: tuple[str, int, int, date, str], value: str | None) -> bool:

@@ -95,3 +95,21 @@ def test_weekday_spread_prefers_one_week() -> None:
 
     assert refdates._spread([t("2024-01-04"), t("2024-01-05")]) == 1
     assert refdates._spread([t("2024-01-04"), t("2023-12-29")]) == 6
+
+
+def test_the_link_summary_counts_what_the_ledger_holds(tmp_path: object) -> None:
+    """The CLI's relation counts are the ledger's (the run once printed '20 dispute' over 16 rows)."""
+    import pathlib
+
+    from importlib import resources
+
+    from crosscheck.link import link_store
+    from crosscheck.pipeline import analyze
+    from crosscheck.store import open_store
+
+    corpus = str(resources.files("crosscheck.data").joinpath("demo/articles"))
+    with open_store(pathlib.Path(str(tmp_path)) / "l.db") as store:
+        analyze([corpus], store)
+        summary = link_store(store, prepare_ahead=False)
+        held = dict(store.conn.execute("SELECT coalesce(type, kind), count(*) FROM relations GROUP BY 1").fetchall())
+        assert held and dict(summary.relations) == held

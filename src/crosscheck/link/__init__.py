@@ -33,7 +33,7 @@ class LinkSummary:
     stories: int = 0
     groups: int = 0
     new_groups: int = 0
-    relations: Counter[str] = field(default_factory=Counter)
+    relations: Counter[str] = field(default_factory=Counter)  # the ledger's relations by type, after the run
     dates_resolved: int = 0
     bounded: int = 0  # claims compared with only the best-sharing candidate groups (linker.MAX_CANDIDATE_GROUPS)
 
@@ -72,12 +72,15 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
         summary.duplicates = linker.duplicates
         summary.new_stories = linker.new_stories
         summary.new_groups = linker.new_groups
-        summary.relations = linker.relations
         summary.dates_resolved = linker.dates_resolved
         summary.bounded = linker.bounded
     conn = store.conn  # type: ignore[attr-defined]
     summary.stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
     summary.groups = conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0]
+    # what the ledger holds, as the export and the UI count it (a relation made during the run
+    # and folded away by a later merge is not counted)
+    summary.relations = Counter({k: n for k, n in conn.execute(
+        "SELECT coalesce(type, kind), count(*) FROM relations GROUP BY 1")})
     with store.transaction() as cur:  # type: ignore[attr-defined]
         store.set_link_state(cur, "last_run", {  # type: ignore[attr-defined]
             "at": datetime.now(UTC).isoformat(timespec="seconds"), "articles": summary.articles,

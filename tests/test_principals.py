@@ -100,7 +100,6 @@ def test_weekday_spread_prefers_one_week() -> None:
 def test_the_link_summary_counts_what_the_ledger_holds(tmp_path: object) -> None:
     """The CLI's relation counts are the ledger's (the run once printed '20 dispute' over 16 rows)."""
     import pathlib
-
     from importlib import resources
 
     from crosscheck.link import link_store

@@ -79,8 +79,8 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
     summary.groups = conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0]
     # what the ledger holds, as the export and the UI count it (a relation made during the run
     # and folded away by a later merge is not counted)
-    summary.relations = Counter({k: n for k, n in conn.execute(
-        "SELECT coalesce(type, kind), count(*) FROM relations GROUP BY 1")})
+    summary.relations = Counter(dict(conn.execute(
+        "SELECT coalesce(type, kind), count(*) FROM relations GROUP BY 1")))
     with store.transaction() as cur:  # type: ignore[attr-defined]
         store.set_link_state(cur, "last_run", {  # type: ignore[attr-defined]
             "at": datetime.now(UTC).isoformat(timespec="seconds"), "articles": summary.articles,

@@ -288,7 +288,9 @@ class ArticleLinker:
 
     def _link_claims(self, cur: sqlite3.Cursor, article: Article, sid: str, publisher: str | None,
                      spans: dict[tuple[int, int], str], ctx: origins.Context, mentions: list[EntityMention]) -> None:
-        pairs = self._claim_infos(article, sid, publisher, spans, ctx, mentions)
+        # a relay ("X denies it, Reuters writes") only carries the claim inside it: that one is linked
+        pairs = [(c, i) for c, i in self._claim_infos(article, sid, publisher, spans, ctx, mentions)
+                 if i.extra.get("nest") != ["channel", c.id]]
         group_of: dict[str, str] = {}
         n_claims = max(1, self.n_claims)
         df = self.store.key_df("c:" + x for _, i in pairs for x in i.stems)

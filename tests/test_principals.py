@@ -112,3 +112,21 @@ def test_the_link_summary_counts_what_the_ledger_holds(tmp_path: object) -> None
         summary = link_store(store, prepare_ahead=False)
         held = dict(store.conn.execute("SELECT coalesce(type, kind), count(*) FROM relations GROUP BY 1").fetchall())
         assert held and dict(summary.relations) == held
+
+
+def test_lead_text_prefers_a_clause_to_a_cue_s_object() -> None:
+    assert principals.lead_text(["Russia of using ballistic missiles purchased from North Korea against Ukraine",
+                                 "Russia has launched ballistic missiles provided by the DPRK at least nine times"]
+                                ).startswith("Russia has launched")
+
+
+def test_a_withheld_denial_is_a_non_denial_of_its_host_s_speaker() -> None:
+    from crosscheck.annotate.claims_nondenial import non_denials
+
+    text = ("The envoy called the meeting propaganda, refraining from providing an unequivocal denial regarding "
+            "the use of the missiles. Later he left.")
+    host = _claim("a:c1", 25, 40, "Envoy Ivanov", "call", sp=(0, 9), cue_at=(10, 16), sent=(0, text.index(" Later")))
+    (nd,) = non_denials(text, [host])
+    assert nd.content == "the use of the missiles" and nd.speaker == "Envoy Ivanov"
+    assert principals.claim_stance(nd.polarity, nd.cue) == "non_denial"
+    assert non_denials("He said the talks were over. Nobody denied it.", [host]) == []

@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from crosscheck.annotate.claims_nondenial import non_denials
 from crosscheck.annotate.claims_quotes import apply_quotes, quote_cands
 from crosscheck.annotate.claims_rules import according_cands, according_carry, noun_cands, verb_cands
 from crosscheck.annotate.claims_spans import MAX_SPEAKER, Cand, antecedent, speaker_span
@@ -128,6 +129,7 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
             sentence_end=c.sent_end,
             points_at=c.points_at,
         ))
+    claims = sorted(claims + non_denials(article.text, claims), key=lambda c: (c.start, c.end))
     nested = _nest(claims)
     return [replace(c, id=f"{article.id}:c{n}") for n, c in enumerate(nested, start=1)]
 

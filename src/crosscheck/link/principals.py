@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -58,7 +59,7 @@ def _speech_nouns() -> frozenset[str]:
 def claim_stance(polarity: str, cue: str | None) -> Stance:
     """A claim's stance toward its own content, from its polarity and cue lemma."""
     lemma = (cue or "").lower()
-    if lemma in _cues()["non_denial_cues"]:
+    if lemma in _cues()["non_denial_cues"]:  # "declined to comment", a withheld denial
         return "non_denial"
     if polarity == "deny":
         return "contests" if lemma in _cues()["contest_cues"] else "denies"
@@ -148,8 +149,9 @@ def _names(ms: Iterable[Member], stance: Stance | None = None) -> list[str]:
 
 
 def origins_of(ms: Iterable[Member]) -> list[str]:
-    """Independent origins: the distinct principals of the counted members, coalitions as their members."""
-    return _names(counted(ms))
+    """Independent origins: the distinct principals of the counted members, coalitions as their
+    members; one who only declines to deny stands behind nothing."""
+    return _names(m for m in counted(ms) if m.stance != "non_denial")
 
 
 def coalitions(ms: Iterable[Member]) -> list[list[str]]:
@@ -188,6 +190,10 @@ def _clean(content: str) -> str:
     return t[:1].upper() + t[1:] if t else t
 
 
+# a cue's object rather than a clause: "accused [Russia of using ...]", "called [for talks]", "[to buy ...]"
+_FRAGMENT = re.compile(r"^(?:(?:to|for|on|of|with|against)\s|(?:\S+\s){1,4}of\s+\w+ing\b)", re.IGNORECASE)
+
+
 def _pointer(t: str) -> bool:
     low = t.lower()
     return len(t.split()) < 4 or any(low == p or low.startswith(p + " ") for p in _POINTERS)
@@ -202,7 +208,8 @@ def lead_text(contents: Sequence[str]) -> str:
     cands = [c for c in dict.fromkeys(_clean(x) for x in contents) if c]
     if not cands:
         return ""
-    full = [c for c in cands if not _pointer(c)] or cands
+    full = [c for c in cands if not _pointer(c) and not _FRAGMENT.match(c)] or \
+        [c for c in cands if not _pointer(c)] or cands
     words = [{w.lower().strip(",.;:") for w in c.split()} for c in full]
 
     def central(i: int) -> tuple[float, int, str]:

@@ -9,6 +9,7 @@ date from the other articles (:mod:`crosscheck.link.refdates`) before the events
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -144,6 +145,33 @@ def _retype(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
                 lk.store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
                                     rtype, r["a"], r["b"], ev)
 
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?(?:\s|$)|\n")
+
+
+def _act_sentence(lk: ArticleLinker, article_id: str, end: int) -> tuple[int, int] | None:
+    """The sentence after ``end`` when it holds no claim and names the act of speaking ("made the
+    statement", "in his remarks"): (start, end), else None."""
+    row = lk.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    text: str = row[0]
+    lo = end
+    while lo < len(text) and text[lo].isspace():
+        lo += 1
+    m = _SENTENCE_END.search(text, lo)
+    hi = m.start() + 1 if m else len(text)
+    if hi <= lo or lk.conn.execute("SELECT 1 FROM claims WHERE article_id = ? AND sentence_start >= ? "
+                                   "AND sentence_start < ? LIMIT 1", (article_id, lo, hi)).fetchone():
+        return None
+    return (lo, hi) if _ACT.search(text[lo:hi]) else None
+
+
+_ACT = re.compile(r"\b(?:made|delivered|issued|gave|released|published)\s+(?:the|this|that|these|his|her|their|its)\s+"
+                  r"(?:statement|statements|remarks?|comments?|speech|claims?|accusations?|announcement)\b"
+                  r"|\b(?:the|his|her|their|its)\s+(?:statement|remarks|comments|speech)\s+(?:came|was|were)\b",
+                  re.IGNORECASE)
+
+
 def _story_events(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
     rows = lk.store.group_member_rows(lk.store.story_group_ids(sid))
     claims = []
@@ -158,6 +186,14 @@ def _story_events(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
         trows = lk.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ?",
                                   (r["article_id"], lo, hi)).fetchall()
         dates = groups.day_dates(t["value"] for t in trows)
+        if not dates:
+            # "X accused Y of ... The diplomat made the statement on Wednesday, February 7": a sentence
+            # with no claim of its own that dates the act of the one before
+            nxt = _act_sentence(lk, r["article_id"], hi)
+            if nxt is not None:
+                trows = lk.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ?",
+                                        (r["article_id"], *nxt)).fetchall()
+                dates = groups.day_dates(t["value"] for t in trows)
         claims.append({"claim_id": r["claim_id"], "group_id": r["group_id"], "article_id": r["article_id"],
                        "content": k["content"], "speaker": k.get("speaker"), "origin": r["origin"],
                        "publisher": r["publisher"], "published": k.get("published"), "dates": sorted(dates),

@@ -445,3 +445,13 @@ def test_common_words_are_ranked_among_the_newest_matches(client: TestClient, mo
     newest = {f"{webledger.ARTICLE_ID}:f{i}" for i in range(webledger.N_FILLER - 10, webledger.N_FILLER)}
     assert {c["id"] for c in data["claims"]} == newest
     assert "most recently added" in client.get("/search?q=Filler").text
+
+
+def test_group_page_shows_principals_and_stances_escaped(client: TestClient, ids: dict[str, str]) -> None:
+    """Who asserts, denies, contests or declines to deny, as principals (issue 10), every name escaped."""
+    data = client.get(f"/group/{ids['group']}.json").json()["group"]
+    assert data["contesters"] == [f"Contester {webledger.IMG}"] and data["non_denials"] == [f"Silent {webledger.SCRIPT}"]
+    html = client.get(f"/group/{ids['group']}").text
+    assert "contested by" in html and "declines to deny" in html
+    assert webledger.IMG not in html and webledger.SCRIPT not in html
+    assert html.count("Contester &lt;img") >= 1

@@ -95,12 +95,16 @@ def _link_rows(store: object, other_article: str | None) -> None:
                     (STORY_ID, f"Story {SCRIPT} {TEMPLATE}", json.dumps(events)))
         for aid in filter(None, (ARTICLE_ID, other_article)):
             cur.execute("INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)", (STORY_ID, aid))
-        for gid, pol, status in ((GROUP_ASSERT, "assert", ["single_source", "disputed"]),
-                                 (GROUP_DENY, "deny", ["single_source"])):
+        # the principal lists as the linker writes them (link/principals.py): hostile names in every one
+        asserted = {"label": f"The dam was struck {SCRIPT}", "asserted_by": [SPEAKER], "denied_by": [DENIER],
+                    "contested_by": [f"Contester {IMG}"], "non_denials": [f"Silent {SCRIPT}"]}
+        denial = {"label": f"Denied {SCRIPT}", "denied_by": [DENIER]}
+        for gid, pol, status, who in ((GROUP_ASSERT, "assert", ["single_source", "disputed"], asserted),
+                                      (GROUP_DENY, "deny", ["single_source"], denial)):
             cur.execute("INSERT INTO claim_groups (id, story_id, polarity, status, outlets, independent_origins, "
-                        "first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, '2025-03-04', 'now')",
+                        "first_seen, principals, updated_at) VALUES (?, ?, ?, ?, ?, ?, '2025-03-04', ?, 'now')",
                         (gid, STORY_ID, pol, json.dumps(status), json.dumps([f"Outlet {IMG}"]),
-                         json.dumps([f"origin {SCRIPT}"])))
+                         json.dumps([f"origin {SCRIPT}"]), json.dumps(who)))
         cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, x'')",
                     (f"{ARTICLE_ID}:c1", GROUP_ASSERT, ARTICLE_ID))
         cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, x'')",

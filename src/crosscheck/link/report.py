@@ -44,10 +44,13 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
                        if c in cdict]
             rows.append({
                 "id": g["id"],
-                "claim": min((m["content"] for m in members), key=len),
+                "claim": g.get("label") or min((m["content"] for m in members), key=len),
                 "polarity": g.get("polarity"),
-                "asserted_by": sorted({m["speaker"] or m["speaker_text"] or "?" for m in members}),
-                "denied_by": sorted({d["speaker"] or d["speaker_text"] or "?" for d in deniers}),
+                # principals, as the export has them; the speakers as written stay beside them
+                "asserted_by": g.get("asserted_by", []), "denied_by": g.get("denied_by", []),
+                "contested_by": g.get("contested_by", []), "non_denials": g.get("non_denials", []),
+                "speakers": sorted({m["speaker"] or m["speaker_text"] or "?" for m in members}),
+                "denier_speakers": sorted({d["speaker"] or d["speaker_text"] or "?" for d in deniers}),
                 "outlets": g["outlets"], "independent_origins": g["independent_origins"],
                 "first_seen": g["first_seen"], "status": g["status"],
                 "spans": [_span(m) for m in members], "denial_spans": [_span(d) for d in deniers],

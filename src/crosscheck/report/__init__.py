@@ -104,6 +104,7 @@ def _story(s: dict[str, Any], articles: dict[str, Article], by_article: dict[str
             "polarity": g.get("polarity"), "status": g.get("status", []), "outlets": g.get("outlets", []),
             "independent_origins": g.get("independent_origins", []), "origins": g.get("independent_origins", []),
             "first_seen": g.get("first_seen"), "asserters": asserters, "deniers": deniers,
+            "contesters": g.get("contested_by", []), "non_denials": g.get("non_denials", []),
             "sources": sorted(sources.values(), key=lambda x: str(x["outlet"])), "n_members": len(spans),
         })
         matrix_rows.append((g["id"], g["claim"], per_outlet))

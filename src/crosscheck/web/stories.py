@@ -187,19 +187,25 @@ def _group_summary(g: sqlite3.Row, members: list[dict[str, Any]], rels: list[dic
     so the speakers of ``a`` deny ``b``; a denial group's own speakers are its deniers.
     """
     own = _speakers(members)
-    asserters = set(own) if g["polarity"] != "deny" else set()
-    deniers = set(own) if g["polarity"] == "deny" else set()
+    speakers = set(own) if g["polarity"] != "deny" else set()
+    denier_speakers = set(own) if g["polarity"] == "deny" else set()
     for r in rels:
         if r["type"] == "dispute" and r["b"] == g["id"]:
-            deniers.update(_speakers(members_of.get(r["a"], [])))
+            denier_speakers.update(_speakers(members_of.get(r["a"], [])))
+    who = loads(g["principals"], {})
     return {
         "id": g["id"], "story_id": g["story_id"], "polarity": g["polarity"],
         "status": loads(g["status"], []), "outlets": loads(g["outlets"], []),
         "independent_origins": loads(g["independent_origins"], []), "first_seen": g["first_seen"],
-        "why": loads(g["why"], {}), "claim": members[0]["content"] if members else "",
+        "why": loads(g["why"], {}),
+        "claim": loads(g["principals"], {}).get("label") or (members[0]["content"] if members else ""),
         "claim_id": members[0]["id"] if members else None,
         "article_id": members[0]["article_id"] if members else None, "n_members": len(members),
-        "asserters": sorted(asserters), "deniers": sorted(deniers), "sources": _sources(members),
+        # principals (link/principals.py), the export's asserted_by / denied_by; the speakers as written beside
+        "asserters": who.get("asserted_by", []), "deniers": who.get("denied_by", []),
+        "contesters": who.get("contested_by", []), "non_denials": who.get("non_denials", []),
+        "label": who.get("label") or "", "speakers": sorted(speakers), "denier_speakers": sorted(denier_speakers),
+        "sources": _sources(members),
     }
 
 

@@ -505,3 +505,25 @@ def test_conflict_types_keep_events_apart() -> None:
     assert relations.conflict_type("White House", "White House", "number") == "update"
     assert relations.conflict_type("White House", "Kremlin", "date") == "factual_conflict"
     assert relations.conflict_type("Arvenia", "Riverwatch", "number") == "factual_conflict"
+
+
+def test_shared_entities_alone_do_not_join_stories() -> None:
+    """Articles sharing only ubiquitous names ("the United States", a president) but saying unrelated
+    things stay apart; the same entities with close content join (issue 10, stories kept apart)."""
+    import numpy as np
+
+    from crosscheck.link import stories
+
+    us = {"country:united-states": 3, "person:the-president": 2}
+    tariffs, storm = np.zeros(8, dtype=np.float32), np.zeros(8, dtype=np.float32)
+    tariffs[0], storm[1] = 1.0, 1.0
+    near = np.array([0.9, 0.1, 0, 0, 0, 0, 0, 0], dtype=np.float32)
+    near /= np.linalg.norm(near)
+    sc = stories.StoryClusterer()
+    a = sc.add("a", us | {"name:steel": 1}, tariffs)
+    b = sc.add("b", us | {"name:hurricane": 1}, storm)
+    c = sc.add("c", us | {"name:steel": 1}, near)
+    assert a != b and c == a
+    # without content vectors, entities decide as before
+    sc2 = stories.StoryClusterer()
+    assert sc2.add("a", us | {"name:steel": 1}) == sc2.add("b", us | {"name:hurricane": 1})

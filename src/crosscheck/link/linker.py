@@ -178,6 +178,7 @@ class ArticleLinker:
         publisher = dedupe.publisher_of(article)
         spans = article_keys(mentions)
         prof = stories.profile(Counter(spans.values()))
+        vec = self._content_vector(article, mentions)
         with self.store.transaction() as cur:
             duplicate_of, sid = None, None
             if match is not None:
@@ -200,7 +201,7 @@ class ArticleLinker:
             score = 1.0
             held: dict[str, float] | None = None
             if sid is None:
-                sid, score, held = self.chooser.choose(prof, max(self.n_articles, 1))
+                sid, score, held = self.chooser.choose(prof, max(self.n_articles, 1), vec)
             if sid is None:
                 sid = stories.story_id(aid)
                 title = stories.story_title([article.title], [k.split(":", 1)[-1] for k in prof])
@@ -211,6 +212,8 @@ class ArticleLinker:
                 held = self.store.story_weights([sid], prof.keys())[sid]
             cur.execute("INSERT OR IGNORE INTO story_articles VALUES (?, ?, ?)", (sid, aid, round(score, 3)))
             stories.add_story_keys(cur, sid, prof)
+            if vec is not None:
+                self.store.add_story_vector(cur, sid, vec)
             self.store.bump_key_df(cur, prof.keys())
             cur.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?, ?)", [(b, h, aid) for b, h in buckets])
             cur.execute("INSERT INTO linked_articles VALUES (?, ?, ?, ?, ?, ?)",
@@ -228,6 +231,17 @@ class ArticleLinker:
         self._recorded.update(fresh)
         self.n_claims += self._claims_added
         self.chooser.added(sid, prof, held)
+
+    def _content_vector(self, article: Article, mentions: list[EntityMention]) -> np.ndarray | None:
+        """What the article says, as the mean vector of its claims (prepared now when not ahead)."""
+        claims = list(self.store.claims(article.id))
+        if not claims:
+            return None
+        prep = self.prepared.get(article.id)
+        if prep is None or prep.claim_ids != [c.id for c in claims]:
+            prep = prepare.prepare(article, claims, mentions, self.emb)
+            self.prepared[article.id] = prep
+        return stories.article_vector(prep.vecs)
 
     def _claim_infos(self, article: Article, sid: str, publisher: str | None,
                      spans: dict[tuple[int, int], str], ctx: origins.Context,

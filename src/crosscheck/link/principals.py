@@ -23,6 +23,7 @@ members of the groups that dispute it) into the principal lists of the export:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -38,6 +39,7 @@ Stance = Literal["asserts", "denies", "contests", "non_denial"]
 Nest = Literal["subject", "channel", "reported"]
 STANCES: tuple[Stance, ...] = ("asserts", "denies", "contests", "non_denial")
 JOINT = " + "  # how origins.resolve joins the members of a joint origin
+_NEAR = 24  # earlier claims looked at for the one a claim is nested in (bounds an article's cost)
 
 
 @functools.cache
@@ -88,10 +90,14 @@ def nesting(claims: Sequence[Claim]) -> dict[str, tuple[Nest, str]]:
     ``("channel", own id)``: it relays and counts for nobody.
     """
     out: dict[str, tuple[Nest, str]] = {}
+    ordered = sorted(claims, key=lambda x: (x.start, x.id))
+    starts = [x.start for x in ordered]
     for c in claims:
         lo = min(x for x in (c.start, c.speaker_start, c.cue_start) if x is not None)
         hi = c.end
-        for o in claims:
+        # an outer claim starts before the inner one's cue ends: the nearest _NEAR such are enough
+        upto = bisect.bisect_right(starts, c.cue_start if c.cue_start is not None else c.start)
+        for o in reversed(ordered[max(0, upto - _NEAR) : upto]):
             if o.id == c.id or not _speaker_differs(c, o):
                 continue
             if _inside(lo, hi, o):

@@ -15,9 +15,18 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 KEY_CAP = 200  # stories per key beyond which the key is too common to block on
 JOIN = 0.15  # cosine of weighted profiles at or above which an article joins a story
 TOP_KEYS = 12  # an article is described by its most frequent keys; the tail is noise
+# Entities shared are not enough on their own: "the United States" and a president occur in
+# every other story. Below STRONG, an article joins a story only when what it says is close to
+# what the story says: the cosine of its claims' mean sentence vector with the story's at
+# least CONTENT_MIN. Tuned on the tuning half of the FNC-1 stories (eval/fnc1_stories.py).
+CONTENT_MIN = 0.4
+STRONG = 0.5
+CONTENT_FLOOR = 0.2  # even at or above STRONG, content this far apart is another story
 
 
 def story_id(first_article: str) -> str:
@@ -34,6 +43,25 @@ def profile(counts: Mapping[str, int]) -> dict[str, float]:
 def idf(df: int, n: int) -> float:
     """Smoothed inverse document frequency."""
     return math.log((n + 1) / (df + 1)) + 1.0
+
+
+def article_vector(vecs: np.ndarray) -> np.ndarray | None:
+    """An article's content vector: the normalised mean of its claims' vectors (None without claims)."""
+    if not len(vecs):
+        return None
+    m = np.asarray(vecs, dtype=np.float32).mean(axis=0)
+    n = float(np.linalg.norm(m))
+    return m / n if n else None
+
+
+def content_agrees(vec: np.ndarray | None, story_sum: np.ndarray | None, score: float) -> bool:
+    """True when an article's content vector is close enough to a story's (the sum of its
+    articles' vectors) for an entity similarity of ``score``: ``CONTENT_MIN`` below ``STRONG``,
+    ``CONTENT_FLOOR`` above; or when either vector is unknown (no claims)."""
+    if vec is None or story_sum is None:
+        return True
+    n = float(np.linalg.norm(story_sum))
+    return not n or float(vec @ story_sum) / n >= (CONTENT_MIN if score < STRONG else CONTENT_FLOOR)
 
 
 def similarity(a: Mapping[str, float], b: Mapping[str, float], weight: Callable[[str], float]) -> float:
@@ -60,9 +88,10 @@ class StoryClusterer:
     keys: dict[str, dict[str, float]] = field(default_factory=dict)  # story -> key weights
     index: dict[str, set[str]] = field(default_factory=dict)  # key -> stories
     members: dict[str, list[str]] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # story -> sum of its documents' vectors
 
-    def add(self, doc_id: str, counts: Mapping[str, int]) -> str:
-        """Place one document; returns its story id."""
+    def add(self, doc_id: str, counts: Mapping[str, int], vec: np.ndarray | None = None) -> str:
+        """Place one document (with its content vector, if known); returns its story id."""
         prof = profile(counts)
         self.n += 1
         self.df.update(prof.keys())
@@ -72,17 +101,19 @@ class StoryClusterer:
             if len(sids) <= (KEY_CAP if self.key_cap is None else self.key_cap):
                 cands |= sids
         best, best_s = None, 0.0
+        join = JOIN if self.join is None else self.join
         for sid in sorted(cands):
             s = similarity(prof, self.keys[sid], lambda k: idf(self.df[k], self.n))
-            if s > best_s:
+            if s > best_s and s >= join and content_agrees(vec, self.vectors.get(sid), s):
                 best, best_s = sid, s
-        join = JOIN if self.join is None else self.join
-        sid = best if best is not None and best_s >= join else story_id(doc_id)
+        sid = best if best is not None else story_id(doc_id)
         merged = self.keys.setdefault(sid, {})
         for k, w in prof.items():
             merged[k] = merged.get(k, 0.0) + w
             self.index.setdefault(k, set()).add(sid)
         self.members.setdefault(sid, []).append(doc_id)
+        if vec is not None:
+            self.vectors[sid] = self.vectors.get(sid, np.zeros_like(vec)) + vec
         return sid
 
 
@@ -106,8 +137,12 @@ class StoryChooser:
             self.squares[sid] = sum(w * w for w in keys.values())
         return self.squares[sid]
 
-    def choose(self, prof: Mapping[str, float], n_articles: int) -> tuple[str | None, float, dict[str, float]]:
-        """(best story or None, its score, the story's weights on the article's keys)."""
+    def choose(self, prof: Mapping[str, float], n_articles: int,
+               vec: np.ndarray | None = None) -> tuple[str | None, float, dict[str, float]]:
+        """(best story or None, its score, the story's weights on the article's keys).
+
+        A story whose content vector is far from ``vec`` (:func:`content_agrees`) is no candidate.
+        """
         cands = self.store.stories_for_keys(prof.keys(), cap=KEY_CAP)  # type: ignore[attr-defined]
         if not cands:
             return None, 0.0, {}
@@ -125,9 +160,10 @@ class StoryChooser:
             inside = sum(x * x for x in b.values())
             nb2 = rare ** 2 * max(0.0, self._squares(sid) - inside) + sum((x * w[k]) ** 2 for k, x in b.items())
             s = dot / (na * math.sqrt(nb2)) if na and nb2 > 0 else 0.0
-            if s > best_s:
+            if s > best_s and s >= JOIN and content_agrees(
+                    vec, self.store.story_vector(sid), s):  # type: ignore[attr-defined]
                 best, best_s = sid, s
-        if best is None or best_s < JOIN:
+        if best is None:
             return None, best_s, {}
         return best, best_s, held[best]
 

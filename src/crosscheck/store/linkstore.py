@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
+
 LINK_KINDS = ("stories", "claim_groups", "relations")
 # SQLite caps bound parameters per statement; chunk IN (...) lists below it
 _CHUNK = 500
@@ -140,6 +142,18 @@ class LinkStoreMixin:
             for sid, w in rows:
                 out.setdefault(sid, {})[key] = w
         return out
+
+    def story_vector(self, story_id: str) -> Any:
+        """The sum of a story's articles' content vectors (float32 numpy array), or None."""
+        row = self.conn.execute("SELECT vec FROM story_vectors WHERE story_id = ?", (story_id,)).fetchone()
+        return np.frombuffer(row[0], dtype=np.float32).copy() if row else None
+
+    def add_story_vector(self, cur: sqlite3.Cursor, story_id: str, vec: Any) -> None:
+        """Add one article's content vector to its story's sum (inside the caller's transaction)."""
+        old = self.story_vector(story_id)
+        total = np.asarray(vec, dtype=np.float32) + (old if old is not None else 0.0)
+        cur.execute("INSERT INTO story_vectors VALUES (?, ?, 1) ON CONFLICT(story_id) DO UPDATE SET "
+                    "vec = excluded.vec, n = n + 1", (story_id, total.astype(np.float32).tobytes()))
 
     def story_keys(self, story_id: str) -> dict[str, float]:
         """A story's key weights (summed over its articles)."""

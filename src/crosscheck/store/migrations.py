@@ -462,3 +462,17 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0009_story_vectors",
+        """
+            -- each story's content: the sum of its articles' content vectors (the mean MiniLM
+            -- vector of an article's claims, float32), so an article joins a story on what it
+            -- says, not only on the entities it shares (link/stories.py)
+            CREATE TABLE story_vectors (
+                story_id TEXT PRIMARY KEY, vec BLOB NOT NULL, n INTEGER NOT NULL
+            )
+        """,
+    )
+)

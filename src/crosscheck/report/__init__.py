@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from crosscheck import __version__
+from crosscheck.link.dedupe import outlet_of
 from crosscheck.model import Article, Claim
 from crosscheck.store.base import Store
 
@@ -55,7 +56,8 @@ def build_context(store: Store) -> dict[str, Any]:
             for a in articles
         ],
         "n_claims": sum(len(v) for v in by_article.values()),
-        "outlets": sorted({a.outlet for a in articles if a.outlet}),
+        # every publisher, an unknown one named by its source (as claim groups count them)
+        "outlets": sorted({o for a in articles if (o := outlet_of(a))}),
         "date_range": (dates[0], dates[-1]) if dates else None,
         "top_speakers": speakers.most_common(12),
         "denials": denials,
@@ -83,7 +85,7 @@ def _story(s: dict[str, Any], articles: dict[str, Article], by_article: dict[str
 
     def outlet(article_id: str) -> str:
         a = articles.get(article_id)
-        return (a.outlet or a.original_source or "unknown outlet") if a else "unknown outlet"
+        return (outlet_of(a) or "unknown outlet") if a else "unknown outlet"
 
     groups, matrix_rows = [], []
     for g in s.get("groups", []):

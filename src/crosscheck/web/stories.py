@@ -77,8 +77,10 @@ def story_list(conn: sqlite3.Connection, *, q: str = "", page: int = 1, stats: b
     return {"q": q, "stories": stories, **page_slice(rows, page)}
 
 
+# the outlet as the link layer counted it (an unknown publisher named by its source), so the
+# matrix and the sources read the same names as the group's outlets list
 _MEMBER_COLS = """m.group_id, c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity,
-                  a.outlet, a.published"""
+                  coalesce(m.publisher, a.outlet) AS outlet, a.published"""
 
 
 def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:

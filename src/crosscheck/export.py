@@ -4,7 +4,9 @@ Top-level keys: ``articles``, ``claims``, ``times``, ``quantities``, ``entities`
 the link layer has run, ``stories``, ``claim_groups`` and ``relations``. Ids are unique
 strings across all kinds. Every span's ``start``/``end`` index its article's ``text``.
 ``schema/export.schema.json`` is the machine-readable contract; a test validates against it.
-Exports stream item by item, so memory stays flat on large ledgers.
+Exports stream item by item, so memory stays flat on large ledgers. ``stories[].central_claims``
+and ``claim_groups[].article_stances`` are derived here from the other link records
+(``crosscheck.link.central``), once per export.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import IO, Any
 
+from crosscheck.link import central
 from crosscheck.model import Article, EntityMention
 from crosscheck.store.base import Store
 
@@ -70,8 +73,38 @@ def entity_records(mentions: Iterator[EntityMention]) -> list[dict[str, Any]]:
     ]
 
 
-def iter_kind(store: Store, kind: str) -> Iterator[dict[str, Any]]:
-    """Records of one top-level kind of the contract, in a stable order."""
+class Stances:
+    """Article stances and central claims of one ledger, indexed on first use and then reused."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._ledger: central.Ledger | None = None
+        self._by_group: dict[str, list[dict[str, Any]]] = {}
+
+    def _led(self) -> central.Ledger:
+        if self._ledger is None:
+            records = getattr(self._store, "link_records")  # noqa: B009 - a link-capable store
+            self._ledger = central.index(records("claim_groups"), (_record(c) for c in self._store.claims()),
+                                         records("relations"))
+        return self._ledger
+
+    def of_group(self, group_id: str) -> list[dict[str, Any]]:
+        """``article_stances`` of one claim group."""
+        if group_id not in self._by_group:
+            self._by_group[group_id] = central.article_stances(self._led(), group_id)
+        return self._by_group[group_id]
+
+    def central_of(self, story_id: str) -> list[dict[str, Any]]:
+        """``central_claims`` of one story."""
+        led = self._led()
+        return central.central_claims(led, story_id, stances={g: self.of_group(g) for g in led.groups_of_story.get(story_id, [])})
+
+
+def iter_kind(store: Store, kind: str, stances: Stances | None = None) -> Iterator[dict[str, Any]]:
+    """Records of one top-level kind of the contract, in a stable order.
+
+    ``stances`` shares the derived stance index between kinds of one export (built when needed).
+    """
     if kind == "articles":
         for a in store.articles():
             yield article_record(a)
@@ -85,7 +118,15 @@ def iter_kind(store: Store, kind: str) -> Iterator[dict[str, Any]]:
         yield from entity_records(store.mentions())
     else:
         link_kinds = getattr(store, "link_records", None)
-        if link_kinds is not None:
+        if link_kinds is None:
+            return
+        if kind == "stories":
+            st = stances or Stances(store)
+            yield from ({**rec, "central_claims": st.central_of(rec["id"])} for rec in link_kinds(kind))
+        elif kind == "claim_groups":
+            st = stances or Stances(store)
+            yield from ({**rec, "article_stances": st.of_group(rec["id"])} for rec in link_kinds(kind))
+        else:
             yield from link_kinds(kind)
 
 
@@ -98,9 +139,10 @@ def all_kinds(store: Store) -> tuple[str, ...]:
 def write_json(store: Store, out: IO[str]) -> None:
     """The whole ledger as one JSON object, streamed."""
     out.write('{"crosscheck_export": ' + json.dumps(CONTRACT_VERSION))
+    stances = Stances(store)
     for kind in all_kinds(store):
         out.write(f",\n{json.dumps(kind)}: [")
-        for i, rec in enumerate(iter_kind(store, kind)):
+        for i, rec in enumerate(iter_kind(store, kind, stances)):
             out.write(("," if i else "") + "\n  " + json.dumps(rec, ensure_ascii=False))
         out.write("\n]")
     out.write("\n}\n")
@@ -115,8 +157,9 @@ def write_jsonl(store: Store, out: IO[str]) -> None:
 
     Not ``kind``: claims and relations carry a ``kind`` field of their own.
     """
+    stances = Stances(store)
     for kind in all_kinds(store):
-        for rec in iter_kind(store, kind):
+        for rec in iter_kind(store, kind, stances):
             out.write(json.dumps({"record": SINGULAR.get(kind, kind), **rec}, ensure_ascii=False) + "\n")
 
 

@@ -138,3 +138,49 @@ def test_export_stances_are_what_the_pure_functions_give(demo_export: dict[str, 
                                        demo_export["claims"], demo_export["relations"])
     assert stories == demo_export["stories"]
     assert groups == demo_export["claim_groups"]
+
+
+def test_judged_by_model_reads_every_story_article() -> None:
+    cc = {"s1": [{"group_id": "G1", "label": "Drones hit the dam", "weight": 3,
+                  "article_stances": [{"article_id": "A", "stance": "asserts", "claim_ids": ["a1"]}]}]}
+    verdict = {"yes": "agree", "no": "disagree", "maybe": "discuss", "other": "unrelated"}
+    seen: list[tuple[str, str]] = []
+
+    def judge(pairs: Any) -> list[str]:
+        seen.extend(pairs)
+        return [verdict[text] for _, text in pairs]
+
+    texts = {"A": "no", "B": "yes", "C": "maybe", "D": "other"}
+    out = central.judged_by_model(cc, {"s1": ["A", "B", "C", "D", "E"]}, texts, judge)
+    assert len(seen) == 4 and all(label == "Drones hit the dam" for label, _ in seen)  # E has no text
+    st = out["s1"][0]["article_stances"]
+    assert [(s["article_id"], s["stance"]) for s in st] == [("A", "denies"), ("B", "asserts"), ("C", "reports")]
+    assert st[0]["claim_ids"] == ["a1"] and st[1]["claim_ids"] == [] and {s["decided_by"] for s in st} == {"model"}
+    assert out["s1"][0]["label"] == "Drones hit the dam" and central.judged_by_model({}, {}, {}, judge) == {}
+
+
+def test_the_stance_model_export_is_schema_valid_and_judges_the_whole_story(tmp_path: Any) -> None:
+    import json
+    from importlib import resources
+    from pathlib import Path
+
+    import jsonschema
+
+    from crosscheck.export import write_json
+    from crosscheck.pipeline import analyze_and_link
+    from crosscheck.store import open_store
+
+    corpus = Path(str(resources.files("crosscheck.data").joinpath("demo/articles")))
+    schema = json.loads(resources.files("crosscheck.schema").joinpath("export.schema.json").read_text())
+    with open_store(tmp_path / "ledger.db") as store:
+        analyze_and_link([str(corpus)], store)
+        with (tmp_path / "export.json").open("w", encoding="utf-8") as fh:
+            write_json(store, fh, stance_model=True)
+    export = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    jsonschema.validate(export, schema)
+    (story,) = export["stories"]
+    top = story["central_claims"][0]["article_stances"]
+    assert {s["decided_by"] for s in top} == {"model"} and {s["article_id"] for s in top} <= set(story["article_ids"])
+    # the model reaches articles that carry no claim of the group
+    ledger = next(g for g in export["claim_groups"] if g["id"] == story["central_claims"][0]["group_id"])
+    assert len(top) >= len(ledger["article_stances"]) - 2

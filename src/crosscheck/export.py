@@ -76,10 +76,12 @@ def entity_records(mentions: Iterator[EntityMention]) -> list[dict[str, Any]]:
 class Stances:
     """Article stances and central claims of one ledger, indexed on first use and then reused."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, stance_model: bool = False) -> None:
         self._store = store
         self._ledger: central.Ledger | None = None
         self._by_group: dict[str, list[dict[str, Any]]] = {}
+        self._model = stance_model
+        self._judged: dict[str, list[dict[str, Any]]] | None = None
 
     def _led(self) -> central.Ledger:
         if self._ledger is None:
@@ -95,9 +97,27 @@ class Stances:
         return self._by_group[group_id]
 
     def central_of(self, story_id: str) -> list[dict[str, Any]]:
-        """``central_claims`` of one story."""
+        """``central_claims`` of one story (their stances read by the stance model when asked for)."""
+        if self._model:
+            return self._by_model().get(story_id, [])
         led = self._led()
         return central.central_claims(led, story_id, stances={g: self.of_group(g) for g in led.groups_of_story.get(story_id, [])})
+
+    def _by_model(self) -> dict[str, list[dict[str, Any]]]:
+        """Every story's central claims judged by the stance model in one batch."""
+        if self._judged is None:
+            from crosscheck.link.stance import stance_many
+
+            led = self._led()
+            stories = list(getattr(self._store, "link_records")("stories"))  # noqa: B009
+            plain = {st["id"]: central.central_claims(led, st["id"], stances={
+                g: self.of_group(g) for g in led.groups_of_story.get(st["id"], [])}) for st in stories}
+            members = {st["id"]: list(st["article_ids"]) for st in stories}
+            wanted = {a for ids in members.values() for a in ids}
+            texts = {a.id: a.text for a in self._store.articles() if a.id in wanted}
+            self._judged = central.judged_by_model(plain, members, texts,
+                                                   lambda pairs: [lab for lab, _ in stance_many(pairs)])
+        return self._judged
 
 
 def iter_kind(store: Store, kind: str, stances: Stances | None = None) -> Iterator[dict[str, Any]]:
@@ -136,10 +156,14 @@ def all_kinds(store: Store) -> tuple[str, ...]:
     return KINDS + (tuple(extra()) if extra else ())
 
 
-def write_json(store: Store, out: IO[str]) -> None:
-    """The whole ledger as one JSON object, streamed."""
+def write_json(store: Store, out: IO[str], *, stance_model: bool = False) -> None:
+    """The whole ledger as one JSON object, streamed.
+
+    ``stance_model``: central claims' article stances read by the stance model (slower; see
+    :func:`crosscheck.link.central.judged_by_model`).
+    """
     out.write('{"crosscheck_export": ' + json.dumps(CONTRACT_VERSION))
-    stances = Stances(store)
+    stances = Stances(store, stance_model=stance_model)
     for kind in all_kinds(store):
         out.write(f",\n{json.dumps(kind)}: [")
         for i, rec in enumerate(iter_kind(store, kind, stances)):
@@ -152,12 +176,12 @@ SINGULAR = {"articles": "article", "claims": "claim", "times": "time", "quantiti
             "entities": "entity", "stories": "story", "claim_groups": "claim_group", "relations": "relation"}
 
 
-def write_jsonl(store: Store, out: IO[str]) -> None:
+def write_jsonl(store: Store, out: IO[str], *, stance_model: bool = False) -> None:
     """One record a line, each with ``record`` naming its kind ("claim", "story", ...).
 
     Not ``kind``: claims and relations carry a ``kind`` field of their own.
     """
-    stances = Stances(store)
+    stances = Stances(store, stance_model=stance_model)
     for kind in all_kinds(store):
         for rec in iter_kind(store, kind, stances):
             out.write(json.dumps({"record": SINGULAR.get(kind, kind), **rec}, ensure_ascii=False) + "\n")

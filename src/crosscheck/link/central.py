@@ -31,7 +31,7 @@ content that most articles carry, trimmed to a clause.
 (the FNC-1-trained one of ``link/stance.py``: agree -> asserts, disagree -> denies, discuss ->
 reports, unrelated -> absent). It reaches articles that carry no claim of the group, which the
 ledger alone cannot judge; on the FNC-1 stories tuning part it raised stance macro-F1 from 0.35
-to 0.51 (0.35 to 0.42 on bodies the model never saw in training; docs/EVALUATION.md).
+to 0.51 (0.35 to 0.43 on bodies the model never saw in training; docs/EVALUATION.md).
 """
 
 from __future__ import annotations

@@ -92,12 +92,17 @@ class Ledger:
     groups_of_story: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
+# only what stances and labels read is kept: a large ledger's records hold much more
+_GROUP_KEYS = ("id", "claim_ids", "story_id", "polarity", "outlets", "independent_origins", "first_seen", "label")
+_CLAIM_KEYS = ("id", "article_id", "content", "polarity", "hedged", "stance")
+
+
 def index(groups: Iterable[Record], claims: Iterable[Record], relations: Iterable[Record]) -> Ledger:
     """Index groups, the claims they hold and the dispute relations between them."""
     led = Ledger()
     for g in groups:
         gid = str(g["id"])
-        led.groups[gid] = g
+        led.groups[gid] = {k: g.get(k) for k in _GROUP_KEYS}
         for cid in g.get("claim_ids") or []:
             led.group_of.setdefault(str(cid), gid)
         if g.get("story_id"):
@@ -105,7 +110,7 @@ def index(groups: Iterable[Record], claims: Iterable[Record], relations: Iterabl
     wanted = set(led.group_of)
     for c in claims:
         if str(c.get("id")) in wanted:
-            led.claims[str(c["id"])] = c
+            led.claims[str(c["id"])] = {k: c.get(k) for k in _CLAIM_KEYS}
     for r in relations:
         if r.get("kind") != "contradicts" or str(r.get("type") or "").lower() != "dispute":
             continue

@@ -157,6 +157,8 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
     kind: Annotated[str, typer.Option(help="With --format csv: which kind to write.")] = "claims",
+    stance_model: Annotated[bool, typer.Option(
+        "--stance-model", help="json/jsonl: read each story article's stance toward the central claims with the stance model (slower).")] = False,
 ) -> None:
     """Export the ledger in the public JSON contract (or JSONL / CSV)."""
     from crosscheck.export import write_csv, write_json, write_jsonl
@@ -173,7 +175,7 @@ def export(
             if fmt == "csv":
                 write_csv(store, out, kind)
             else:
-                writers[fmt](store, out)
+                writers[fmt](store, out, stance_model=stance_model)
         finally:
             if output:
                 out.close()

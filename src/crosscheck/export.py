@@ -4,7 +4,9 @@ Top-level keys: ``articles``, ``claims``, ``times``, ``quantities``, ``entities`
 the link layer has run, ``stories``, ``claim_groups`` and ``relations``. Ids are unique
 strings across all kinds. Every span's ``start``/``end`` index its article's ``text``.
 ``schema/export.schema.json`` is the machine-readable contract; a test validates against it.
-Exports stream item by item, so memory stays flat on large ledgers.
+Exports stream item by item, so memory stays flat on large ledgers. ``stories[].central_claims``
+and ``claim_groups[].article_stances`` are derived here from the other link records
+(``crosscheck.link.central``), once per export.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import IO, Any
 
+from crosscheck.link import central
 from crosscheck.link.principals import claim_stance
-from crosscheck.model import Article, EntityMention
+from crosscheck.model import Article, Claim, EntityMention
 from crosscheck.store.base import Store
 
 CONTRACT_VERSION = "1.0"
@@ -50,6 +53,12 @@ def _record(item: object) -> dict[str, Any]:
     return row
 
 
+def claim_record(c: Claim) -> dict[str, Any]:
+    """A claim as the contract shows it, with its stance toward its own content (asserts, denies,
+    contests, non_denial)."""
+    return _record(c) | {"stance": claim_stance(c.polarity, c.cue)}
+
+
 def entity_records(mentions: Iterator[EntityMention]) -> list[dict[str, Any]]:
     """Canonical entities (merged across articles) with aliases and every mention."""
     from crosscheck.annotate import entities as ents
@@ -71,15 +80,65 @@ def entity_records(mentions: Iterator[EntityMention]) -> list[dict[str, Any]]:
     ]
 
 
-def iter_kind(store: Store, kind: str) -> Iterator[dict[str, Any]]:
-    """Records of one top-level kind of the contract, in a stable order."""
+class Stances:
+    """Article stances and central claims of one ledger, indexed on first use and then reused."""
+
+    def __init__(self, store: Store, *, stance_model: bool = False) -> None:
+        self._store = store
+        self._ledger: central.Ledger | None = None
+        self._by_group: dict[str, list[dict[str, Any]]] = {}
+        self._model = stance_model
+        self._judged: dict[str, list[dict[str, Any]]] | None = None
+
+    def _led(self) -> central.Ledger:
+        if self._ledger is None:
+            records = getattr(self._store, "link_records")  # noqa: B009 - a link-capable store
+            self._ledger = central.index(records("claim_groups"), (claim_record(c) for c in self._store.claims()),
+                                         records("relations"))
+        return self._ledger
+
+    def of_group(self, group_id: str) -> list[dict[str, Any]]:
+        """``article_stances`` of one claim group."""
+        if group_id not in self._by_group:
+            self._by_group[group_id] = central.article_stances(self._led(), group_id)
+        return self._by_group[group_id]
+
+    def central_of(self, story_id: str) -> list[dict[str, Any]]:
+        """``central_claims`` of one story (their stances read by the stance model when asked for)."""
+        if self._model:
+            return self._by_model().get(story_id, [])
+        led = self._led()
+        return central.central_claims(led, story_id, stances={g: self.of_group(g) for g in led.groups_of_story.get(story_id, [])})
+
+    def _by_model(self) -> dict[str, list[dict[str, Any]]]:
+        """Every story's central claims judged by the stance model in one batch."""
+        if self._judged is None:
+            from crosscheck.link.stance import stance_many
+
+            led = self._led()
+            stories = list(getattr(self._store, "link_records")("stories"))  # noqa: B009
+            plain = {st["id"]: central.central_claims(led, st["id"], stances={
+                g: self.of_group(g) for g in led.groups_of_story.get(st["id"], [])}) for st in stories}
+            members = {st["id"]: list(st["article_ids"]) for st in stories}
+            wanted = {a for ids in members.values() for a in ids}
+            texts = {a.id: a.text for a in self._store.articles() if a.id in wanted}
+            self._judged = central.judged_by_model(plain, members, texts,
+                                                   lambda pairs: [lab for lab, _ in stance_many(pairs)])
+        return self._judged
+
+
+def iter_kind(store: Store, kind: str, stances: Stances | None = None) -> Iterator[dict[str, Any]]:
+    """Records of one top-level kind of the contract, in a stable order.
+
+    ``stances`` shares the derived stance index between kinds of one export (built when needed).
+    """
     if kind == "articles":
         for a in store.articles():
             yield article_record(a)
     elif kind == "claims":
         for c in store.claims():
             # the claim's stance toward its own content (asserts, denies, contests, non_denial)
-            yield _record(c) | {"stance": claim_stance(c.polarity, c.cue)}
+            yield claim_record(c)
     elif kind == "times":
         yield from (_record(t) for t in store.times())
     elif kind == "quantities":
@@ -88,7 +147,15 @@ def iter_kind(store: Store, kind: str) -> Iterator[dict[str, Any]]:
         yield from entity_records(store.mentions())
     else:
         link_kinds = getattr(store, "link_records", None)
-        if link_kinds is not None:
+        if link_kinds is None:
+            return
+        if kind == "stories":
+            st = stances or Stances(store)
+            yield from ({**rec, "central_claims": st.central_of(rec["id"])} for rec in link_kinds(kind))
+        elif kind == "claim_groups":
+            st = stances or Stances(store)
+            yield from ({**rec, "article_stances": st.of_group(rec["id"])} for rec in link_kinds(kind))
+        else:
             yield from link_kinds(kind)
 
 
@@ -98,12 +165,17 @@ def all_kinds(store: Store) -> tuple[str, ...]:
     return KINDS + (tuple(extra()) if extra else ())
 
 
-def write_json(store: Store, out: IO[str]) -> None:
-    """The whole ledger as one JSON object, streamed."""
+def write_json(store: Store, out: IO[str], *, stance_model: bool = False) -> None:
+    """The whole ledger as one JSON object, streamed.
+
+    ``stance_model``: central claims' article stances read by the stance model (slower; see
+    :func:`crosscheck.link.central.judged_by_model`).
+    """
     out.write('{"crosscheck_export": ' + json.dumps(CONTRACT_VERSION))
+    stances = Stances(store, stance_model=stance_model)
     for kind in all_kinds(store):
         out.write(f",\n{json.dumps(kind)}: [")
-        for i, rec in enumerate(iter_kind(store, kind)):
+        for i, rec in enumerate(iter_kind(store, kind, stances)):
             out.write(("," if i else "") + "\n  " + json.dumps(rec, ensure_ascii=False))
         out.write("\n]")
     out.write("\n}\n")
@@ -113,13 +185,14 @@ SINGULAR = {"articles": "article", "claims": "claim", "times": "time", "quantiti
             "entities": "entity", "stories": "story", "claim_groups": "claim_group", "relations": "relation"}
 
 
-def write_jsonl(store: Store, out: IO[str]) -> None:
+def write_jsonl(store: Store, out: IO[str], *, stance_model: bool = False) -> None:
     """One record a line, each with ``record`` naming its kind ("claim", "story", ...).
 
     Not ``kind``: claims and relations carry a ``kind`` field of their own.
     """
+    stances = Stances(store, stance_model=stance_model)
     for kind in all_kinds(store):
-        for rec in iter_kind(store, kind):
+        for rec in iter_kind(store, kind, stances):
             out.write(json.dumps({"record": SINGULAR.get(kind, kind), **rec}, ensure_ascii=False) + "\n")
 
 

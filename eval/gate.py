@@ -43,14 +43,15 @@ INFO = re.compile(r"seconds|^docs$|^clusters$|^textacy_|^baseline_")
 def corpus_hash(paths: list[Path]) -> str:
     """A short hash of the data files a suite reads (names and sizes, plus the small files' bytes)."""
     h = hashlib.sha256()
-    for p in sorted(paths):
-        files = sorted(p.rglob("*")) if p.is_dir() else [p]
-        for f in files:
-            if f.is_file():
-                h.update(str(f.relative_to(p.parent)).encode())
-                h.update(str(f.stat().st_size).encode())
-                if f.stat().st_size < 200_000:
-                    h.update(f.read_bytes())
+    # ordered by the names hashed, not by where the checkout lies (a clone beside ../shared may
+    # sort before or after it)
+    files = sorted((str(f.relative_to(p.parent)), f) for p in paths
+                   for f in (sorted(p.rglob("*")) if p.is_dir() else [p]) if f.is_file())
+    for name, f in files:
+        h.update(name.encode())
+        h.update(str(f.stat().st_size).encode())
+        if f.stat().st_size < 200_000:
+            h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -74,7 +74,8 @@ def version() -> None:
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .htm, .jsonl), or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files or directories (.txt, .html, .htm, .jsonl, .warc, .warc.gz, a .paths list of WARCs), or - for stdin.")],
     db: DbOption = Path("crosscheck.db"),
     workers: Annotated[int, typer.Option(help="Worker processes for annotation.")] = 1,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
@@ -112,6 +113,9 @@ def analyze(
         def on_event(kind: str, data: dict[str, object]) -> None:
             if kind == "rejected":
                 bar.console.print(f"skipped {data['source']}: {data['reason']}", markup=False, highlight=False, soft_wrap=True)
+            elif kind == "skipped":  # records of a web archive that are not articles: a note, not an error
+                bar.console.print(f"{data['source']}: {data['reason']}", markup=False, highlight=False, soft_wrap=True)
+                return
             done = bar.tasks[0].completed + 1
             bar.update(task, completed=done, rate=done / max(time.perf_counter() - started, 1e-9))
 

@@ -18,6 +18,7 @@ from crosscheck.clean import clean, raw_sha
 from crosscheck.engines.local import LocalEngine, batched
 from crosscheck.errors import InputRejected
 from crosscheck.ingest.files import JSONL_SUFFIXES, KNOWN_SUFFIXES, Rejected, read_inputs
+from crosscheck.ingest.warc import Skipped, is_warc
 from crosscheck.model import Annotations, Article
 from crosscheck.store.base import Store
 
@@ -36,6 +37,7 @@ class RunSummary:
     new_versions: int = 0
     words: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (archive, what was not an article), no error
 
     @property
     def exit_code(self) -> int:
@@ -57,6 +59,8 @@ def count_inputs(paths: Iterable[str]) -> int | None:
         path = Path(p)
         files = sorted(c for c in path.rglob("*") if c.is_file() and c.suffix.lower() in KNOWN_SUFFIXES) \
             if path.is_dir() else [path]
+        if is_warc(path) or (path.is_dir() and any(is_warc(c) for c in path.rglob("*"))):
+            return None  # counting a web archive's articles means reading it through
         for f in files:
             if f.suffix.lower() in JSONL_SUFFIXES:
                 try:
@@ -129,6 +133,10 @@ def _cleaned(
     for item in items:
         if isinstance(item, Rejected):
             reject(item.source, item.reason)
+            continue
+        if isinstance(item, Skipped):
+            summary.skipped.append((item.source, item.describe()))
+            emit("skipped", {"source": item.source, "reason": f"skipped {item.total} records: {item.describe()}"})
             continue
         from crosscheck.model import RawDoc
 

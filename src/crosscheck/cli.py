@@ -158,18 +158,22 @@ def link(db: DbOption = Path("crosscheck.db")) -> None:
 @app.command()
 def export(
     db: DbOption = Path("crosscheck.db"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv | parquet | graph")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout); "
+                                                "a folder for parquet, FILE.graphml for graph.")] = None,
     kind: Annotated[str, typer.Option(help="With --format csv: which kind to write.")] = "claims",
 ) -> None:
-    """Export the ledger in the public JSON contract (or JSONL / CSV)."""
+    """Export the ledger in the public JSON contract (or JSONL / CSV / Parquet / GraphML)."""
     from crosscheck.export import write_csv, write_json, write_jsonl
     from crosscheck.store import open_store
 
     writers = {"json": write_json, "jsonl": write_jsonl}
-    if fmt not in (*writers, "csv"):
-        _err(f"unknown format {fmt!r}: use json, jsonl or csv")
+    if fmt not in (*writers, "csv", "parquet", "graph"):
+        _err(f"unknown format {fmt!r}: use json, jsonl, csv, parquet or graph")
         raise typer.Exit(2)
+    if fmt in ("parquet", "graph"):
+        _export_files(db, fmt, output)
+        return
     _require_db(db)
     with open_store(db) as store:
         out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
@@ -183,6 +187,25 @@ def export(
                 out.close()
     if output:
         typer.echo(f"wrote {output}", err=True)
+
+
+def _export_files(db: Path, fmt: str, output: Path | None) -> None:
+    """``export --format parquet|graph``: files other tools read (export_formats.py)."""
+    from crosscheck.export_formats import write_graphml, write_parquet
+    from crosscheck.store import open_store
+
+    if output is None:
+        _err(f"--format {fmt} writes files: give -o {'DIR' if fmt == 'parquet' else 'FILE.graphml'}")
+        raise typer.Exit(2)
+    _require_db(db)
+    with open_store(db, read_only=True) as store:
+        if fmt == "parquet":
+            rows = write_parquet(store, output)
+            typer.echo(f"wrote {len(rows)} tables to {output}: " + ", ".join(f"{k} {n}" for k, n in rows.items()), err=True)
+        else:
+            with output.open("w", encoding="utf-8") as out:
+                counts = write_graphml(store, out)
+            typer.echo(f"wrote {output}: {counts['nodes']} nodes, {counts['edges']} edges", err=True)
 
 
 @app.command()

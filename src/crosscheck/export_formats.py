@@ -271,7 +271,7 @@ def write_graphml(store: Store, out: IO[str]) -> dict[str, int]:
                 if target is None or target in contests_named:
                     continue
                 side = members.get(other, [other])
-                for speaker in {claims[c][0] for c in side if c in claims and claims[c][0]}:
+                for speaker in sorted({s for c in side if c in claims and (s := claims[c][0])}):
                     g.edge(principal_id(speaker), target, "contests", rel.get("type"))
     g.tail()
     return {"nodes": len(g.nodes), "edges": g.edges}

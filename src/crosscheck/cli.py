@@ -137,6 +137,79 @@ def analyze(
     raise typer.Exit(summary.exit_code)
 
 
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feeds: URLs or files.")],
+    db: DbOption = Path("crosscheck.db"),
+    every: Annotated[str, typer.Option(help="Poll interval: 30s, 15m, 1h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for one HTTP answer.")] = 20.0,
+    delay: Annotated[float, typer.Option(help="Seconds between two requests to the same host.")] = 1.0,
+    max_redirects: Annotated[int, typer.Option(help="Redirects followed per request.")] = 5,
+    link: Annotated[bool, typer.Option("--link/--no-link", help="Link after each poll that stored something.")] = True,
+) -> None:
+    """Poll feeds, fetch new entries' pages, analyze and link them; Ctrl-C stops cleanly.
+
+    Each poll sends the ETag / Last-Modified remembered in the ledger, so an unchanged feed or
+    page costs one 304. The first Ctrl-C stops after what is in flight is stored (exit code 0);
+    a second one stops at once (exit code 130; what was not stored is fetched again next time).
+    """
+    import signal
+    import threading
+
+    from crosscheck.engines.local import LocalEngine
+    from crosscheck.ingest.feeds import FetchSettings, Poller, analyze_feeds, parse_every
+    from crosscheck.ingest.feeds import watch as run_watch
+    from crosscheck.pipeline import link as link_store
+    from crosscheck.store import open_store
+
+    try:
+        interval = parse_every(every)
+    except ValueError:
+        _err(f"--every: not an interval: {every!r} (use 30s, 15m, 1h)")
+        raise typer.Exit(2) from None
+    stop = threading.Event()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        _err("stopping after what is in flight is stored (Ctrl-C again to stop now)")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    settings = FetchSettings(timeout=timeout, max_redirects=max_redirects, delay=delay)
+    engine = LocalEngine()
+    try:
+        with open_store(db) as store:
+
+            def run_round(poller: Poller) -> None:
+                started = time.perf_counter()
+
+                def on_event(kind: str, data: dict[str, object]) -> None:
+                    if kind == "rejected":
+                        _err(f"skipped {data['source']}: {data['reason']}")
+
+                summary = analyze_feeds(poller, feeds, store, engine=engine, on_event=on_event)
+                linked = " " + link_store(store) if link and summary.stored else ""
+                st = poller.stats
+                typer.echo(
+                    f"{time.strftime('%H:%M:%S')} polled {st.feeds} feeds ({st.unchanged} unchanged): "
+                    f"{st.entries} entries, {st.fetched} fetched, {st.not_modified} not modified; "
+                    f"{summary.stored} stored, {summary.present} already present, {len(summary.rejected)} rejected "
+                    f"in {time.perf_counter() - started:.1f}s.{linked}", )
+                sys.stdout.flush()
+
+            rounds = run_watch(feeds, run_round, every=interval, once=once, settings=settings,
+                               conn=store.conn, stop=stop)
+    except KeyboardInterrupt:
+        _err("stopped at once; what was not stored is fetched again next time")
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if stop.is_set():
+        typer.echo(f"stopped after {rounds} poll(s)")
+
+
 def _require_db(db: Path) -> None:
     """Stop with exit code 2 and a hint when there is no ledger to read."""
     if not db.exists():

@@ -19,7 +19,7 @@ from crosscheck.engines.local import LocalEngine, batched
 from crosscheck.errors import InputRejected
 from crosscheck.ingest.files import JSONL_SUFFIXES, KNOWN_SUFFIXES, Rejected, read_inputs
 from crosscheck.ingest.warc import Skipped, is_warc
-from crosscheck.model import Annotations, Article
+from crosscheck.model import Annotations, Article, RawDoc
 from crosscheck.store.base import Store
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,17 @@ def analyze(
     stdin: BinaryIO | None = None,
 ) -> RunSummary:
     """Ingest, clean, annotate and store every input; report each bad one through ``on_event``."""
+    return analyze_items(read_inputs(list(paths), stdin), store, engine=engine, on_event=on_event)
+
+
+def analyze_items(
+    items: Iterable[RawDoc | Rejected | Skipped],
+    store: Store,
+    *,
+    engine: LocalEngine | None = None,
+    on_event: Event | None = None,
+) -> RunSummary:
+    """``analyze`` over documents read elsewhere (feeds, archives): clean, annotate, store each."""
     engine = engine or LocalEngine()
     summary = RunSummary()
     emit = on_event or (lambda kind, data: None)
@@ -108,7 +119,7 @@ def analyze(
     in_flight: Iterator[tuple[Article, Annotations | None, str | None]] | None = None
     try:
         engine.start()  # workers load the model while the first chunk is read and cleaned
-        for chunk in batched(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit), CHUNK):
+        for chunk in batched(_cleaned(iter(items), store, summary, reject, emit), CHUNK):
             queued = engine.map(chunk)
             if in_flight is not None:
                 save(in_flight)

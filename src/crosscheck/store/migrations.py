@@ -451,3 +451,21 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0008_fetch_cache",
+        """
+            -- what crosscheck watch fetched over HTTP (feeds and their pages): the validators for a
+            -- conditional GET next time (ETag, Last-Modified), written only once what the answer
+            -- held is stored, so an interrupted poll fetches it again
+            CREATE TABLE fetch_cache (
+                url TEXT PRIMARY KEY,
+                etag TEXT,
+                last_modified TEXT,
+                status INTEGER NOT NULL,
+                fetched_at TEXT NOT NULL
+            ) WITHOUT ROWID
+        """,
+    )
+)

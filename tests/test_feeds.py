@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import signal
 import sqlite3
@@ -213,7 +214,7 @@ def test_validators_wait_for_the_article_to_be_stored(site: tuple[Site, str], tm
 
 
 def test_gzip_atom_feed_and_gzip_page(site: tuple[Site, str], tmp_path: Path) -> None:
-    state, base = site
+    _state, base = site
     with open_store(tmp_path / "l.db") as store:
         summary, _ = poll(store, [f"{base}/atom.xml"])
         assert summary.stored == 1 and not summary.rejected
@@ -223,7 +224,7 @@ def test_gzip_atom_feed_and_gzip_page(site: tuple[Site, str], tmp_path: Path) ->
 
 
 def test_a_feed_file_and_bad_feeds(site: tuple[Site, str], tmp_path: Path) -> None:
-    state, base = site
+    _state, base = site
     feed = tmp_path / "feed.xml"
     feed.write_bytes(rss([("Ships held", f"{base}/a")]))
     junk = tmp_path / "junk.xml"
@@ -238,12 +239,12 @@ def test_a_feed_file_and_bad_feeds(site: tuple[Site, str], tmp_path: Path) -> No
 
 def test_one_request_per_host_per_delay(site: tuple[Site, str], tmp_path: Path) -> None:
     state, base = site
-    state.feed_items = state.feed_items[:2] + [("Moved", f"{base}/moved")]
+    state.feed_items = [*state.feed_items[:2], ("Moved", f"{base}/moved")]
     with open_store(tmp_path / "l.db") as store:
         poll(store, [f"{base}/feed.xml"], FetchSettings(timeout=2, delay=0.3))
     times = [t for _, _, _, t in state.log]
     assert len(times) >= 5  # robots, feed, three pages (the redirect hop goes through the same client)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     # the redirect's second hop is part of the same request; every new request waits its turn
     assert sum(g >= 0.28 for g in gaps) >= 4
 

@@ -80,12 +80,18 @@ def analyze(
     workers: Annotated[int, typer.Option(help="Worker processes for annotation.")] = 1,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    engine: Annotated[str, typer.Option(help="local (this machine) | spark (writes Parquet to --out).")] = "local",
+    master: Annotated[str, typer.Option(help="With --engine spark: local[N] or spark://HOST:PORT.")] = "local[2]",
+    out: Annotated[Path | None, typer.Option(help="With --engine spark: folder for the Parquet tables.")] = None,
 ) -> None:
     """Ingest, clean, annotate and store articles; bad inputs are reported and skipped.
 
     Exit code 0 when every input was stored or already present, 1 when some were rejected,
     2 when none could be read.
     """
+    if engine != "local":
+        _analyze_spark(paths, engine, master, out)
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -208,6 +214,59 @@ def watch(
         signal.signal(signal.SIGINT, previous)
     if stop.is_set():
         typer.echo(f"stopped after {rounds} poll(s)")
+
+
+def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None) -> None:
+    """``analyze --engine spark``: the per-article stages on Spark, into Parquet (engines/spark.py)."""
+    if engine != "spark":
+        _err(f"unknown engine {engine!r}: use local or spark")
+        raise typer.Exit(2)
+    if out is None:
+        _err("--engine spark writes Parquet tables: give --out DIR (then `crosscheck load DIR --db FILE`)")
+        raise typer.Exit(2)
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        _err("--engine spark needs pyspark: pip install 'crosscheck[spark]' (and Java 17)")
+        raise typer.Exit(2) from None
+    from crosscheck.engines.spark import run as run_spark
+
+    started = time.perf_counter()
+    try:
+        counts = run_spark(paths, out, master=master)
+    except FileExistsError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
+    elapsed = time.perf_counter() - started
+    typer.echo(f"{counts['articles']} articles analyzed on {master} in {elapsed:.1f}s "
+               f"({counts['articles'] / max(elapsed, 1e-9):.1f} articles/s), {counts['rejects']} rejected; wrote "
+               + ", ".join(f"{k} {n}" for k, n in counts.items()) + f" to {out}. Next: crosscheck load {out} --db FILE")
+    raise typer.Exit(0 if not counts["rejects"] else 1 if counts["articles"] else 2)
+
+
+@app.command()
+def load(
+    parquet_dir: Annotated[Path, typer.Argument(help="Folder written by analyze --engine spark.")],
+    db: DbOption = Path("crosscheck.db"),
+    link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
+) -> None:
+    """Store a Spark run's Parquet tables in the ledger (then link), as the local engine would have."""
+    from crosscheck.engines.spark import load as load_tables
+    from crosscheck.pipeline import link as link_store
+    from crosscheck.store import open_store
+
+    with open_store(db) as store:
+        try:
+            summary = load_tables(parquet_dir, store)
+        except FileNotFoundError as exc:
+            _err(str(exc))
+            raise typer.Exit(2) from None
+        linked = " " + link_store(store) if link else ""
+        counts = store.counts()
+    typer.echo(f"{summary.stored} stored, {summary.present} already present, {summary.new_versions} new versions, "
+               f"{len(summary.rejected)} rejected. Ledger {db}: {counts['articles']} articles, "
+               f"{counts['claims']} claims.{linked}")
+    raise typer.Exit(summary.exit_code)
 
 
 def _require_db(db: Path) -> None:

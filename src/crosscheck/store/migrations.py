@@ -454,7 +454,7 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
-        "0008_fetch_cache",
+        "0009_fetch_cache",  # named after main's 0008_group_principals, which lands first
         """
             -- what crosscheck watch fetched over HTTP (feeds and their pages): the validators for a
             -- conditional GET next time (ETag, Last-Modified), written only once what the answer

@@ -91,28 +91,38 @@ def _edges(g: nx.MultiDiGraph, kind: str) -> set[tuple[str, str]]:
     return {(u, v) for u, v, d in g.edges(data=True) if d.get("kind") == kind}
 
 
+NAMED = (("asserts", "asserted_by"), ("denies", "denied_by"), ("contests", "contested_by"), ("non_denial", "non_denials"))
+
+
 def test_graphml_opens_in_networkx_with_the_ledgers_nodes_and_edges(
         ledger: tuple[SQLiteStore, dict[str, Any]], tmp_path: Path) -> None:
     store, export = ledger
     g = _graph(store, tmp_path)
+    groups = export["claim_groups"]
+    named = [grp for grp in groups if any(isinstance(grp.get(f), list) for _, f in NAMED)]
     kinds = Counter(d["kind"] for _, d in g.nodes(data=True))
-    speakers = {c["speaker"] for c in export["claims"] if c["speaker"]}
+    principals = {c["speaker"] for c in export["claims"] if c["speaker"]}
+    principals |= {n for grp in named for _, f in NAMED for n in grp.get(f) or []}
     assert kinds == {"article": len(export["articles"]), "claim": len(export["claims"]),
-                     "group": len(export["claim_groups"]), "principal": len(speakers)}
+                     "group": len(groups), "principal": len(principals)}
     assert _edges(g, "reports") == {(c["article_id"], c["id"]) for c in export["claims"]}
-    assert _edges(g, "asserts") >= {(principal_id(c["speaker"]), c["id"]) for c in export["claims"]
-                                    if c["speaker"] and c["polarity"] == "assert"}
-    denials = {(principal_id(c["speaker"]), c["id"]) for c in export["claims"] if c["speaker"] and c["polarity"] == "deny"}
-    assert denials and _edges(g, "denies") >= denials
-    assert _edges(g, "member_of") == {(cid, grp["id"]) for grp in export["claim_groups"] for cid in grp["claim_ids"]}
+    # speaker to claim: by the claim's stance where the export has one, else by polarity
+    edge_of = {c["id"]: c.get("stance") or ("denies" if c["polarity"] == "deny" else "asserts") for c in export["claims"]}
+    for kind in ("asserts", "denies"):
+        want = {(principal_id(c["speaker"]), c["id"]) for c in export["claims"] if c["speaker"] and edge_of[c["id"]] == kind}
+        assert want and {(u, v) for u, v in _edges(g, kind) if not v.startswith("g")} == want, kind
+    assert _edges(g, "member_of") == {(cid, grp["id"]) for grp in groups for cid in grp["claim_ids"]}
     contradicts = {(r["a"], r["b"]) for r in export["relations"] if r["kind"] == "contradicts"}
     assert _edges(g, "contradicts") == contradicts
-    # a contradiction between groups: the speakers of each side contest the other side's group
-    speaker = {c["id"]: c["speaker"] for c in export["claims"]}
-    members = {grp["id"]: grp["claim_ids"] for grp in export["claim_groups"]}
-    contests = {(principal_id(speaker[c]), mine) for a, b in contradicts for mine, other in ((a, b), (b, a))
+    to_groups = {(u, v) for u, v, d in g.edges(data=True) if d["kind"] == "contests" and v in {x["id"] for x in groups}}
+    if named:  # the ledger names who contests each group
+        want = {(principal_id(n), grp["id"]) for grp in named for n in grp.get("contested_by") or []}
+    else:  # a contradiction between groups: the speakers of each side contest the other side's group
+        speaker = {c["id"]: c["speaker"] for c in export["claims"]}
+        members = {grp["id"]: grp["claim_ids"] for grp in groups}
+        want = {(principal_id(speaker[c]), mine) for a, b in contradicts for mine, other in ((a, b), (b, a))
                 if mine in members and other in members for c in members[other] if speaker[c]}
-    assert contests and _edges(g, "contests") == contests
+    assert want and to_groups == want
     for _, d in g.nodes(data=True):
         if d["kind"] == "group":
             assert isinstance(d["independent_origins"], int)

@@ -10,8 +10,8 @@ model's dataclass, else from the first rows; nested records the schema describes
 ``evidence``, ``events``) are JSON text.
 
 GraphML: principals (speakers), claims, claim groups and articles as nodes; ``reports``
-(article to claim), ``asserts`` / ``denies`` (principal to claim and to group), ``contests``
-(principal to group), ``member_of`` (claim to group) and ``supports`` / ``contradicts`` /
+(article to claim), ``asserts`` / ``denies`` / ``contests`` / ``non_denial`` (principal to claim,
+by the claim's ``stance`` or polarity, and principal to group), ``member_of`` (claim to group) and ``supports`` / ``contradicts`` /
 ``duplicate_of`` (between claims or articles) as edges. Gephi, networkx, igraph and Cytoscape open it.
 """
 
@@ -172,7 +172,7 @@ def _take(rows: Iterator[dict[str, Any]], n: int) -> list[dict[str, Any]]:
 
 # GraphML ----------------------------------------------------------------------------------
 
-_NODE_KEYS = ("kind", "label", "title", "outlet", "published", "source", "content", "speaker", "polarity", "cue",
+_NODE_KEYS = ("kind", "label", "title", "outlet", "published", "source", "content", "speaker", "polarity", "stance", "cue",
               "article_id", "status", "outlet_count", "independent_origins", "story_id")
 _INT_KEYS = frozenset({"outlet_count", "independent_origins"})
 _EDGE_KEYS = ("kind", "type")
@@ -228,6 +228,14 @@ class _GraphWriter:
         self.out.write("  </graph>\n</graphml>\n")
 
 
+def claim_edge(claim: dict[str, Any]) -> str:
+    """The edge from a claim's speaker to it: its ``stance`` where the record has one, else its polarity."""
+    stance = claim.get("stance")
+    if stance in ("asserts", "denies", "contests", "non_denial"):
+        return str(stance)
+    return "denies" if claim.get("polarity") == "deny" else "asserts"
+
+
 def principal_id(name: str) -> str:
     """The node id of a principal (a speaker's canonical name)."""
     return f"p:{name}"
@@ -246,11 +254,12 @@ def write_graphml(store: Store, out: IO[str]) -> dict[str, int]:
         claims[c["id"]] = (speaker, polarity)
         content = c.get("content") or ""
         g.node(c["id"], kind="claim", label=content[:120], content=content, speaker=speaker, polarity=polarity,
+               stance=c.get("stance"),
                cue=c.get("cue"), article_id=c.get("article_id"))
         g.edge(c["article_id"], c["id"], "reports")
         if speaker:
             g.node(principal_id(speaker), kind="principal", label=speaker)
-            g.edge(principal_id(speaker), c["id"], "denies" if polarity == "deny" else "asserts")
+            g.edge(principal_id(speaker), c["id"], claim_edge(c))
     kinds = all_kinds(store)
     groups: dict[str, str] = {}  # claim id -> group id
     members: dict[str, list[str]] = {}  # group id -> claim ids

@@ -137,3 +137,19 @@ def test_cli_spark_arguments(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no Spark output" in missing.stderr
     unknown = run("analyze", "a.txt", "--engine", "dask", "--out", "x")
     assert unknown.returncode == 2 and "unknown engine" in unknown.stderr
+
+
+def test_a_warc_paths_list_is_one_unit_per_archive(tmp_path: Path) -> None:
+    from crosscheck.engines import spark as engine
+
+    month = tmp_path / "crawl-data" / "CC-NEWS" / "2024" / "03"
+    month.mkdir(parents=True)
+    for n in (1, 2):
+        (month / f"CC-NEWS-{n}.warc.gz").write_bytes(b"")
+    listing = tmp_path / "warc.paths"
+    listing.write_text("crawl-data/CC-NEWS/2024/03/CC-NEWS-1.warc.gz\ncrawl-data/CC-NEWS/2024/03/CC-NEWS-3.warc.gz\n"
+                       "crawl-data/CC-NEWS/2024/03/CC-NEWS-2.warc.gz\n", encoding="utf-8")
+    units = list(engine.units([str(listing)]))
+    assert [(Path(u["path"]).name, u["missing"] is None) for u in units] == [
+        ("CC-NEWS-1.warc.gz", True), ("warc.paths#2", False), ("CC-NEWS-2.warc.gz", True)]
+    assert "CC-NEWS-3" in units[1]["missing"]

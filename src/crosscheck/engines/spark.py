@@ -59,6 +59,9 @@ def units(paths: list[str]) -> Iterator[dict[str, Any]]:
         if path.is_dir():
             files = [c for c in sorted(path.rglob("*"))
                      if c.is_file() and (c.suffix.lower() in KNOWN_SUFFIXES or is_warc(c, lists=False))]
+        elif path.is_file() and is_warc(path) and not is_warc(path, lists=False):
+            yield from _listed(path)  # a list of WARC paths (CC-NEWS warc.paths): one unit per archive
+            continue
         elif path.is_file():
             files = [path]
         else:
@@ -69,6 +72,16 @@ def units(paths: list[str]) -> Iterator[dict[str, Any]]:
                 yield from _jsonl_units(f)
             else:
                 yield {"path": str(f), "offset": 0, "length": -1, "first_line": 0, "missing": None}
+
+
+def _listed(path: Path) -> Iterator[dict[str, Any]]:
+    from crosscheck.ingest.warc import warc_files
+
+    for item in warc_files(path):
+        if isinstance(item, tuple):
+            yield {"path": item[0], "offset": 0, "length": -1, "first_line": 0, "missing": item[1]}
+        else:
+            yield {"path": str(item), "offset": 0, "length": -1, "first_line": 0, "missing": None}
 
 
 def _jsonl_units(path: Path) -> Iterator[dict[str, Any]]:

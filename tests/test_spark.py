@@ -153,3 +153,21 @@ def test_a_warc_paths_list_is_one_unit_per_archive(tmp_path: Path) -> None:
     assert [(Path(u["path"]).name, u["missing"] is None) for u in units] == [
         ("CC-NEWS-1.warc.gz", True), ("warc.paths#2", False), ("CC-NEWS-2.warc.gz", True)]
     assert "CC-NEWS-3" in units[1]["missing"]
+
+
+def test_spark_reads_a_warc_as_the_local_engine_does(spark: Any, tmp_path: Path) -> None:
+    from crosscheck.engines.spark import load, run
+    from crosscheck.pipeline import analyze
+    from crosscheck.store import open_store
+    from test_warc import crawl
+
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(crawl(True))
+    counts = run([str(path)], tmp_path / "pq", spark=spark)
+    assert counts["articles"] == 2 and counts["rejects"] == 0
+    with open_store(tmp_path / "spark.db") as s, open_store(tmp_path / "local.db") as loc:
+        load(tmp_path / "pq", s)
+        analyze([str(path)], loc)
+        got = [(a.id, a.source, a.published, a.text) for a in s.articles()]
+        assert got == [(a.id, a.source, a.published, a.text) for a in loc.articles()]
+        assert [c.id for c in s.claims()] == [c.id for c in loc.claims()]

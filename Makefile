@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
 export CROSSCHECK_SHARED := $(abspath $(SHARED))
 
-.PHONY: eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
+.PHONY: bench-spark bench-warc eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
 
 help:
 	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
@@ -17,12 +17,14 @@ help:
 	@echo "make lint   - ruff and mypy --strict (part of make test)"
 	@echo "make serve  - the web UI over the demo ledger on http://127.0.0.1:8000/"
 	@echo "make screenshots - regenerate docs/screenshots/*.png (needs /usr/bin/chromium)"
+	@echo "make bench-spark - Spark engine on local[1]/local[2] beside the local engine (docs/PERFORMANCE.md)"
+	@echo "make bench-warc - WARC input throughput and memory (docs/PERFORMANCE.md)"
 	@echo "make bench-web - p50/p95 of crosscheck serve on a 100k-article ledger (docs/PERFORMANCE.md)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip==25.3
-	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev,spark]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -52,6 +54,14 @@ bench: setup
 
 bench-link: setup
 	$(BIN)/python benchmarks/link_reuters.py
+
+# The Spark engine on local[1] and local[2] beside the local engine (BBC; needs Java 17), niced.
+bench-spark: setup
+	nice -n 10 $(BIN)/python benchmarks/bench_spark.py $(BENCH_ARGS)
+
+# A WARC.gz of 5,000 pages from the BBC corpus: reader and analyze throughput, RSS along the run.
+bench-warc: setup
+	nice -n 10 $(BIN)/python benchmarks/bench_warc.py $(BENCH_ARGS)
 
 serve: demo
 	$(BIN)/crosscheck serve --db out/demo/crosscheck.db

@@ -74,17 +74,24 @@ def version() -> None:
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .htm, .jsonl), or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files or directories (.txt, .html, .htm, .jsonl, .warc, .warc.gz, a .paths list of WARCs), or - for stdin.")],
     db: DbOption = Path("crosscheck.db"),
     workers: Annotated[int, typer.Option(help="Worker processes for annotation.")] = 1,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    engine: Annotated[str, typer.Option(help="local (this machine) | spark (writes Parquet to --out).")] = "local",
+    master: Annotated[str, typer.Option(help="With --engine spark: local[N] or spark://HOST:PORT.")] = "local[2]",
+    out: Annotated[Path | None, typer.Option(help="With --engine spark: folder for the Parquet tables.")] = None,
 ) -> None:
     """Ingest, clean, annotate and store articles; bad inputs are reported and skipped.
 
     Exit code 0 when every input was stored or already present, 1 when some were rejected,
     2 when none could be read.
     """
+    if engine != "local":
+        _analyze_spark(paths, engine, master, out)
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -112,6 +119,9 @@ def analyze(
         def on_event(kind: str, data: dict[str, object]) -> None:
             if kind == "rejected":
                 bar.console.print(f"skipped {data['source']}: {data['reason']}", markup=False, highlight=False, soft_wrap=True)
+            elif kind == "skipped":  # records of a web archive that are not articles: a note, not an error
+                bar.console.print(f"{data['source']}: {data['reason']}", markup=False, highlight=False, soft_wrap=True)
+                return
             done = bar.tasks[0].completed + 1
             bar.update(task, completed=done, rate=done / max(time.perf_counter() - started, 1e-9))
 
@@ -130,6 +140,132 @@ def analyze(
         _err(f"{len(summary.rejected)} input(s) rejected:")
         for source, reason in summary.rejected:
             _err(f"  {source}: {reason}")
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feeds: URLs or files.")],
+    db: DbOption = Path("crosscheck.db"),
+    every: Annotated[str, typer.Option(help="Poll interval: 30s, 15m, 1h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for one HTTP answer.")] = 20.0,
+    delay: Annotated[float, typer.Option(help="Seconds between two requests to the same host.")] = 1.0,
+    max_redirects: Annotated[int, typer.Option(help="Redirects followed per request.")] = 5,
+    link: Annotated[bool, typer.Option("--link/--no-link", help="Link after each poll that stored something.")] = True,
+) -> None:
+    """Poll feeds, fetch new entries' pages, analyze and link them; Ctrl-C stops cleanly.
+
+    Each poll sends the ETag / Last-Modified remembered in the ledger, so an unchanged feed or
+    page costs one 304. The first Ctrl-C stops after what is in flight is stored (exit code 0);
+    a second one stops at once (exit code 130; what was not stored is fetched again next time).
+    """
+    import signal
+    import threading
+
+    from crosscheck.engines.local import LocalEngine
+    from crosscheck.ingest.feeds import FetchSettings, Poller, analyze_feeds, parse_every
+    from crosscheck.ingest.feeds import watch as run_watch
+    from crosscheck.pipeline import link as link_store
+    from crosscheck.store import open_store
+
+    try:
+        interval = parse_every(every)
+    except ValueError:
+        _err(f"--every: not an interval: {every!r} (use 30s, 15m, 1h)")
+        raise typer.Exit(2) from None
+    stop = threading.Event()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        _err("stopping after what is in flight is stored (Ctrl-C again to stop now)")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    settings = FetchSettings(timeout=timeout, max_redirects=max_redirects, delay=delay)
+    engine = LocalEngine()
+    try:
+        with open_store(db) as store:
+
+            def run_round(poller: Poller) -> None:
+                started = time.perf_counter()
+
+                def on_event(kind: str, data: dict[str, object]) -> None:
+                    if kind == "rejected":
+                        _err(f"skipped {data['source']}: {data['reason']}")
+
+                summary = analyze_feeds(poller, feeds, store, engine=engine, on_event=on_event)
+                linked = " " + link_store(store) if link and summary.stored else ""
+                st = poller.stats
+                typer.echo(
+                    f"{time.strftime('%H:%M:%S')} polled {st.feeds} feeds ({st.unchanged} unchanged): "
+                    f"{st.entries} entries, {st.fetched} fetched, {st.not_modified} not modified; "
+                    f"{summary.stored} stored, {summary.present} already present, {len(summary.rejected)} rejected "
+                    f"in {time.perf_counter() - started:.1f}s.{linked}", )
+                sys.stdout.flush()
+
+            rounds = run_watch(feeds, run_round, every=interval, once=once, settings=settings,
+                               conn=store.conn, stop=stop)
+    except KeyboardInterrupt:
+        _err("stopped at once; what was not stored is fetched again next time")
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if stop.is_set():
+        typer.echo(f"stopped after {rounds} poll(s)")
+
+
+def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None) -> None:
+    """``analyze --engine spark``: the per-article stages on Spark, into Parquet (engines/spark.py)."""
+    if engine != "spark":
+        _err(f"unknown engine {engine!r}: use local or spark")
+        raise typer.Exit(2)
+    if out is None:
+        _err("--engine spark writes Parquet tables: give --out DIR (then `crosscheck load DIR --db FILE`)")
+        raise typer.Exit(2)
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        _err("--engine spark needs pyspark: pip install 'crosscheck[spark]' (and Java 17)")
+        raise typer.Exit(2) from None
+    from crosscheck.engines.spark import run as run_spark
+
+    started = time.perf_counter()
+    try:
+        counts = run_spark(paths, out, master=master)
+    except FileExistsError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
+    elapsed = time.perf_counter() - started
+    typer.echo(f"{counts['articles']} articles analyzed on {master} in {elapsed:.1f}s "
+               f"({counts['articles'] / max(elapsed, 1e-9):.1f} articles/s), {counts['rejects']} rejected; wrote "
+               + ", ".join(f"{k} {n}" for k, n in counts.items()) + f" to {out}. Next: crosscheck load {out} --db FILE")
+    raise typer.Exit(0 if not counts["rejects"] else 1 if counts["articles"] else 2)
+
+
+@app.command()
+def load(
+    parquet_dir: Annotated[Path, typer.Argument(help="Folder written by analyze --engine spark.")],
+    db: DbOption = Path("crosscheck.db"),
+    link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
+) -> None:
+    """Store a Spark run's Parquet tables in the ledger (then link), as the local engine would have."""
+    from crosscheck.engines.spark import load as load_tables
+    from crosscheck.pipeline import link as link_store
+    from crosscheck.store import open_store
+
+    with open_store(db) as store:
+        try:
+            summary = load_tables(parquet_dir, store)
+        except FileNotFoundError as exc:
+            _err(str(exc))
+            raise typer.Exit(2) from None
+        linked = " " + link_store(store) if link else ""
+        counts = store.counts()
+    typer.echo(f"{summary.stored} stored, {summary.present} already present, {summary.new_versions} new versions, "
+               f"{len(summary.rejected)} rejected. Ledger {db}: {counts['articles']} articles, "
+               f"{counts['claims']} claims.{linked}")
     raise typer.Exit(summary.exit_code)
 
 
@@ -154,20 +290,24 @@ def link(db: DbOption = Path("crosscheck.db")) -> None:
 @app.command()
 def export(
     db: DbOption = Path("crosscheck.db"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv | parquet | graph")] = "json",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout); "
+                                                "a folder for parquet, FILE.graphml for graph.")] = None,
     kind: Annotated[str, typer.Option(help="With --format csv: which kind to write.")] = "claims",
     stance_model: Annotated[bool, typer.Option(
         "--stance-model", help="json/jsonl: read each story article's stance toward the central claims with the stance model (slower).")] = False,
 ) -> None:
-    """Export the ledger in the public JSON contract (or JSONL / CSV)."""
+    """Export the ledger in the public JSON contract (or JSONL / CSV / Parquet / GraphML)."""
     from crosscheck.export import write_csv, write_json, write_jsonl
     from crosscheck.store import open_store
 
     writers = {"json": write_json, "jsonl": write_jsonl}
-    if fmt not in (*writers, "csv"):
-        _err(f"unknown format {fmt!r}: use json, jsonl or csv")
+    if fmt not in (*writers, "csv", "parquet", "graph"):
+        _err(f"unknown format {fmt!r}: use json, jsonl, csv, parquet or graph")
         raise typer.Exit(2)
+    if fmt in ("parquet", "graph"):
+        _export_files(db, fmt, output)
+        return
     _require_db(db)
     with open_store(db) as store:
         out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
@@ -181,6 +321,25 @@ def export(
                 out.close()
     if output:
         typer.echo(f"wrote {output}", err=True)
+
+
+def _export_files(db: Path, fmt: str, output: Path | None) -> None:
+    """``export --format parquet|graph``: files other tools read (export_formats.py)."""
+    from crosscheck.export_formats import write_graphml, write_parquet
+    from crosscheck.store import open_store
+
+    if output is None:
+        _err(f"--format {fmt} writes files: give -o {'DIR' if fmt == 'parquet' else 'FILE.graphml'}")
+        raise typer.Exit(2)
+    _require_db(db)
+    with open_store(db, read_only=True) as store:
+        if fmt == "parquet":
+            rows = write_parquet(store, output)
+            typer.echo(f"wrote {len(rows)} tables to {output}: " + ", ".join(f"{k} {n}" for k, n in rows.items()), err=True)
+        else:
+            with output.open("w", encoding="utf-8") as out:
+                counts = write_graphml(store, out)
+            typer.echo(f"wrote {output}: {counts['nodes']} nodes, {counts['edges']} edges", err=True)
 
 
 @app.command()

@@ -18,7 +18,8 @@ from crosscheck.clean import clean, raw_sha
 from crosscheck.engines.local import LocalEngine, batched
 from crosscheck.errors import InputRejected
 from crosscheck.ingest.files import JSONL_SUFFIXES, KNOWN_SUFFIXES, Rejected, read_inputs
-from crosscheck.model import Annotations, Article
+from crosscheck.ingest.warc import Skipped, is_warc
+from crosscheck.model import Annotations, Article, RawDoc
 from crosscheck.store.base import Store
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class RunSummary:
     new_versions: int = 0
     words: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (archive, what was not an article), no error
 
     @property
     def exit_code(self) -> int:
@@ -57,6 +59,8 @@ def count_inputs(paths: Iterable[str]) -> int | None:
         path = Path(p)
         files = sorted(c for c in path.rglob("*") if c.is_file() and c.suffix.lower() in KNOWN_SUFFIXES) \
             if path.is_dir() else [path]
+        if is_warc(path) or (path.is_dir() and any(is_warc(c) for c in path.rglob("*"))):
+            return None  # counting a web archive's articles means reading it through
         for f in files:
             if f.suffix.lower() in JSONL_SUFFIXES:
                 try:
@@ -78,6 +82,17 @@ def analyze(
     stdin: BinaryIO | None = None,
 ) -> RunSummary:
     """Ingest, clean, annotate and store every input; report each bad one through ``on_event``."""
+    return analyze_items(read_inputs(list(paths), stdin), store, engine=engine, on_event=on_event)
+
+
+def analyze_items(
+    items: Iterable[RawDoc | Rejected | Skipped],
+    store: Store,
+    *,
+    engine: LocalEngine | None = None,
+    on_event: Event | None = None,
+) -> RunSummary:
+    """``analyze`` over documents read elsewhere (feeds, archives): clean, annotate, store each."""
     engine = engine or LocalEngine()
     summary = RunSummary()
     emit = on_event or (lambda kind, data: None)
@@ -104,7 +119,7 @@ def analyze(
     in_flight: Iterator[tuple[Article, Annotations | None, str | None]] | None = None
     try:
         engine.start()  # workers load the model while the first chunk is read and cleaned
-        for chunk in batched(_cleaned(read_inputs(list(paths), stdin), store, summary, reject, emit), CHUNK):
+        for chunk in batched(_cleaned(iter(items), store, summary, reject, emit), CHUNK):
             queued = engine.map(chunk)
             if in_flight is not None:
                 save(in_flight)
@@ -129,6 +144,10 @@ def _cleaned(
     for item in items:
         if isinstance(item, Rejected):
             reject(item.source, item.reason)
+            continue
+        if isinstance(item, Skipped):
+            summary.skipped.append((item.source, item.describe()))
+            emit("skipped", {"source": item.source, "reason": f"skipped {item.total} records: {item.describe()}"})
             continue
         from crosscheck.model import RawDoc
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from crosscheck.ingest.warc import Skipped, is_warc, read_warc
 from crosscheck.model import RawDoc
 
 MAX_TEXT_BYTES = 5_000_000  # over 5 MB of text is not a news article
@@ -30,7 +31,7 @@ class Rejected:
     reason: str
 
 
-def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[RawDoc | Rejected]:
+def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[RawDoc | Rejected | Skipped]:
     """Yield a RawDoc or a Rejected for every input; directories are walked in sorted order."""
     for p in paths:
         if p == "-":
@@ -40,7 +41,7 @@ def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in KNOWN_SUFFIXES:
+                if child.is_file() and (child.suffix.lower() in KNOWN_SUFFIXES or is_warc(child, lists=False)):
                     yield from _read_file(child)
         elif path.is_file():
             yield from _read_file(path)
@@ -48,7 +49,11 @@ def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator
             yield Rejected(p, "no such file or directory")
 
 
-def _read_file(path: Path) -> Iterator[RawDoc | Rejected]:
+def _read_file(path: Path) -> Iterator[RawDoc | Rejected | Skipped]:
+    if is_warc(path):  # web archives stream record by record (ingest/warc.py)
+        for item in read_warc(path):
+            yield Rejected(*item) if isinstance(item, tuple) else item
+        return
     source = str(path)
     try:
         data = path.read_bytes()

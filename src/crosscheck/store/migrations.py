@@ -465,7 +465,25 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(
     (
-        "0009_story_vectors",
+        "0009_fetch_cache",  # named after main's 0008_group_principals, which lands first
+        """
+            -- what crosscheck watch fetched over HTTP (feeds and their pages): the validators for a
+            -- conditional GET next time (ETag, Last-Modified), written only once what the answer
+            -- held is stored, so an interrupted poll fetches it again
+            CREATE TABLE fetch_cache (
+                url TEXT PRIMARY KEY,
+                etag TEXT,
+                last_modified TEXT,
+                status INTEGER NOT NULL,
+                fetched_at TEXT NOT NULL
+            ) WITHOUT ROWID
+        """,
+    )
+)
+
+MIGRATIONS.append(
+    (
+        "0010_story_vectors",
         """
             -- each story's content: the sum of its articles' content vectors (the mean MiniLM
             -- vector of an article's claims, float32), so an article joins a story on what it

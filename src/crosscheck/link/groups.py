@@ -97,6 +97,12 @@ def unit_concept(unit: str) -> str:
     return stem(last) if last[:1].isalpha() else last
 
 
+def _noun(unit: str) -> str:
+    """The counted noun as written, singular ("residents" -> "resident"): unlike the concept,
+    "residents" and "people" stay two nouns."""
+    return unit.rsplit(maxsplit=1)[-1].lower().removesuffix("s")
+
+
 def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None = None,
                ) -> tuple[float, dict[str, float], str | None]:
     """(score, parts, conflict) of two claims; conflict is "number" or "date" when they disagree.
@@ -140,10 +146,11 @@ def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None
     if shared and not same:
         # two figures conflict when they count the same noun ("six drones", "11 drones"), or one concept
         # in one act: "12 people missing" and "3,000 residents evacuated" are two facts
-        words_a = {unit_concept(u): stem(u.rsplit(maxsplit=1)[-1]) for _, u in a.quantities if u.strip()}
-        words_b = {unit_concept(u): stem(u.rsplit(maxsplit=1)[-1]) for _, u in b.quantities if u.strip()}
+        words_a = {unit_concept(u): _noun(u) for _, u in a.quantities if u.strip()}
+        words_b = {unit_concept(u): _noun(u) for _, u in b.quantities if u.strip()}
         same_noun = any(words_a.get(u) == words_b.get(u) for u in shared - same)
-        conflict = "number" if same_noun or one_act else None
+        same_act = bool(a.sig.verbs & b.sig.verbs)  # both predicates known, and one
+        conflict = "number" if same_noun or same_act else None
     elif same:
         score += 0.05
         # one figure of one counted thing ("23 dead", "Twenty-three of my fellow citizens are dead") is one

@@ -472,6 +472,11 @@ def describe(claim: Claim, article: Article, mentions: list[EntityMention], clai
             body = role_body(ph)
             if body:
                 return Ref(person=person, body=body, role=ph, display=person)
+        # a government role with no country written ("Defence Minister Caspar Lund"): kept, so
+        # that a joint statement with a minister whose country is known can place this one
+        gov = [ph for ph in phrases if ph and _has(plain(ph.rsplit(",", 1)[-1]), "government_roles")]
+        if gov:
+            return Ref(person=person, role=min(gov, key=len), display=person)
         return Ref(person=person, display=person)
     if claim.speaker_start is not None and claim.speaker_end is not None:
         bodies = [m for m in mentions if m.label in _BODY_LABELS
@@ -485,7 +490,20 @@ def resolve(ref: Ref | dict[str, Any], ctx: Context) -> str:
     """The origin of a described claim, with what ``ctx`` knows."""
     r = Ref.from_json(ref) if isinstance(ref, dict) else ref
     if r.joint:
-        return " + ".join(sorted({resolve(j, ctx) for j in r.joint}))
+        got = [(j, resolve(j, ctx)) for j in r.joint]
+        # "Foreign Minister Ines Harrow and Defence Minister Caspar Lund told a joint news conference":
+        # a member in a government role the text gives no country for sits with the others' country
+        countries = {o for j, o in got if not (j.person and fold(o) == fold(j.person))}
+        if len(countries) == 1:
+            (country,) = countries
+            placed = []
+            for j, o in got:
+                if j.person and fold(o) == fold(j.person) and _has(plain(j.role or ""), "government_roles"):
+                    ctx.facts.persons.setdefault(fold(j.person), country)
+                    o = country
+                placed.append((j, o))
+            got = placed
+        return " + ".join(sorted({o for _, o in got}))
     if r.person:
         if r.body:
             p = principal(r.body, ctx, role=r.role)
@@ -526,7 +544,13 @@ def bare_document(origin: str) -> bool:
     """True when an origin is only a document noun ("statement", "the joint statement"): it names
     no issuer, so it is no principal yet."""
     words = [w for w in plain(origin).split() if w not in _DOC_MODIFIERS]
-    return bool(words) and " ".join(words) in _document_nouns()
+    if not words:
+        return False
+    if " ".join(words) in _document_nouns():
+        return True
+    # "the interim report", "a preliminary assessment": a document noun and common words, no name
+    raw = [w for w in origin.split() if plain(w) not in _DOC_MODIFIERS]
+    return words[-1] in _document_nouns() and all(w[:1].islower() for w in raw)
 
 
 def _names_document(phrase: str) -> bool:

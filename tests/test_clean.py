@@ -112,3 +112,14 @@ def test_language_check() -> None:
         "El ministerio dijo el lunes que las exportaciones de cereales crecieron un veinte por ciento "
         "durante el año pasado gracias a la nueva terminal del puerto y a la demanda de Asia."
     )
+
+
+def test_a_wire_dateline_takes_its_year_from_the_url() -> None:
+    """'PORT ALDANE, March 12 (Wire) -' names no year; a /2025/03/ URL path does (issue 10, timeline)."""
+    from crosscheck.clean import _wire_date
+
+    lines = ["PORT ALDANE, March 12 (Northgate Wire) - Two envoys clashed on Wednesday."]
+    assert _wire_date(lines, "https://wire.example/2025/03/envoys-clash") == "2025-03-12"
+    assert _wire_date(lines, "https://wire.example/2025/04/envoys-clash") is None  # the months disagree
+    assert _wire_date(lines, "https://wire.example/envoys-clash") is None
+    assert _wire_date(["Officials said on March 12 that talks failed."], "https://x.example/2025/03/a") is None

@@ -42,6 +42,10 @@ _DATE_LINE = re.compile(
     rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}}))"
     r"(?:\s*(?:[,|-]|at)?\s*\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*$"
 )
+# A wire dateline opening the first paragraph: "PORT ALDANE, March 12 (Northgate Wire) - ...",
+# "LONDON, Jan 5 (Reuters) -". It names no year; the article's URL may ("/2025/03/").
+_DAY_DATELINE = re.compile(rf"^[A-Z][A-Z .'’-]{{1,40}},\s+(?P<m>{_MONTH})\s+(?P<d>\d{{1,2}})\b", re.IGNORECASE)
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/|$)")
 _ISO_LINE = re.compile(r"^(?:published|updated|posted)?:?\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:]+Z?)?$", re.I)
 _BYLINE = re.compile(
     r"^[Bb][Yy]\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s+and\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})?)"
@@ -295,6 +299,9 @@ def clean(doc: RawDoc) -> Article:
     kept = clean_lines(lines, meta, find_title=doc.fmt == "text" and doc.title is None)
     if doc.fmt == "html" and meta.title and (not kept or kept[0] != meta.title):
         kept.insert(0, meta.title)  # the headline is part of what the article says
+    if meta.published is None and doc.url:
+        meta.published = _wire_date(kept, doc.url)
+        meta.published_source = "dateline" if meta.published else meta.published_source
     text = "\n\n".join(kept)
     if not text.strip():
         raise InputRejected(doc.source, "empty: no article text left after removing boilerplate")
@@ -315,6 +322,24 @@ def clean(doc: RawDoc) -> Article:
         removed_lines=tuple(meta.removed),
         raw_sha=raw_sha(doc.raw),
     )
+
+
+def _wire_date(lines: list[str], url: str) -> str | None:
+    """The day of a wire dateline ("PORT ALDANE, March 12 (...) -") in the first lines, its year
+    from the URL's /YYYY/MM/ path when the month agrees; None otherwise."""
+    from urllib.parse import urlparse
+
+    u = _URL_MONTH.search(urlparse(url).path)
+    if u is None:
+        return None
+    for line in lines[:2]:
+        m = _DAY_DATELINE.match(line)
+        if m and _MONTHS.get(m.group("m").lower().rstrip(".")) == int(u.group(2)):
+            try:
+                return date(int(u.group(1)), int(u.group(2)), int(m.group("d"))).isoformat()
+            except ValueError:
+                return None
+    return None
 
 
 def _iso_date(value: str) -> str | None:

@@ -8,10 +8,11 @@ date from the other articles (:mod:`crosscheck.link.refdates`) before the events
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from crosscheck.link import groups, origins, principals, refdates, relations, timeline
@@ -199,5 +200,52 @@ def _story_events(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
                        "publisher": r["publisher"], "published": k.get("published"), "dates": sorted(dates),
                        "time_ids": [t["id"] for t in trows if t["value"] in dates],
                        "start": c["start"], "end": c["end"]})
+    claims += _reported_events(lk, sid)
     cur.execute("UPDATE stories SET events = ?, updated_at = ? WHERE id = ?",
                 (_j(timeline.build_events(claims)), _now(), sid))
+
+
+_FUTURE = re.compile(r"\b(?:will|would|shall|plans? to|planned to|is due|are due|scheduled|expected to|to be held|"
+                     r"next|upcoming|tomorrow)\b", re.IGNORECASE)
+_RECENT_DAYS = 31  # a day the writer reports at most this long before the article's date is the story's event
+
+
+def _reported_events(lk: ArticleLinker, sid: str) -> list[dict[str, object]]:
+    """Events the writer reports in their own voice ("Estoria on Monday imposed sanctions on ..."):
+    a day-dated sentence with no claim, not about the future, on or at most a month before the
+    article's date (its own, or the one the story gave it). The outlet is its origin."""
+    refs = lk.store.link_state("references", {}) or {}
+    out: list[dict[str, object]] = []
+    for aid in lk.store.story_article_ids(sid):
+        row = lk.conn.execute("SELECT a.text, a.published, l.publisher, l.duplicate_of FROM articles a "
+                              "JOIN linked_articles l ON l.article_id = a.id WHERE a.id = ?", (aid,)).fetchone()
+        if row is None or row["duplicate_of"]:
+            continue  # a copy reports what its original does
+        day = row["published"] or refs.get(aid, {}).get("date")
+        if not day:
+            continue
+        ref = date.fromisoformat(day[:10])
+        spans = [(c["lo"], c["hi"]) for c in lk.conn.execute(
+            "SELECT min(start, coalesce(sentence_start, start)) AS lo, max(end, coalesce(sentence_end, end)) AS hi "
+            "FROM claims WHERE article_id = ?", (aid,))]
+        text: str = row["text"]
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        for t in lk.conn.execute("SELECT id, start, end, value FROM times WHERE article_id = ? AND type = 'DATE' "
+                                 "ORDER BY start", (aid,)):
+            when = groups.day_dates([t["value"]])
+            if len(when) != 1 or any(lo <= t["start"] < hi for lo, hi in spans):
+                continue
+            (d,) = when
+            if d.startswith("XXXX") or not (0 <= (ref - date.fromisoformat(d)).days <= _RECENT_DAYS):
+                continue
+            i = bisect.bisect_right(ends, t["start"])
+            lo = ends[i - 1] if i else 0
+            hi = next((e for e in ends[i:] if e >= t["end"]), len(text))
+            sentence = text[lo:hi].strip()
+            if not sentence or _FUTURE.search(sentence):
+                continue
+            out.append({"claim_id": None, "group_id": None, "article_id": aid, "content": sentence,
+                        "speaker": row["publisher"], "origin": row["publisher"] or aid, "publisher": row["publisher"],
+                        "published": row["published"], "dates": [d], "time_ids": [t["id"]],
+                        "start": text.index(sentence, lo), "end": text.index(sentence, lo) + len(sentence)})
+    return out

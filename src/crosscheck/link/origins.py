@@ -498,10 +498,10 @@ def resolve(ref: Ref | dict[str, Any], ctx: Context) -> str:
             (country,) = countries
             placed = []
             for j, o in got:
-                if j.person and fold(o) == fold(j.person) and _has(plain(j.role or ""), "government_roles"):
-                    ctx.facts.persons.setdefault(fold(j.person), country)
-                    o = country
-                placed.append((j, o))
+                alone = bool(j.person) and fold(o) == fold(j.person or "")
+                if alone and _has(plain(j.role or ""), "government_roles"):
+                    ctx.facts.persons.setdefault(fold(j.person or ""), country)
+                placed.append((j, country if alone and _has(plain(j.role or ""), "government_roles") else o))
             got = placed
         return " + ".join(sorted({o for _, o in got}))
     if r.person:

@@ -108,7 +108,8 @@ def build_events(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Dated events from a story's claims.
 
     Each item of ``claims`` has: claim_id, group_id, article_id, content, speaker, origin,
-    publisher, published, dates (day-level values in its sentence), time_ids, start, end.
+    publisher, published, dates (day-level values in its sentence), time_ids, start, end;
+    claim_id and group_id are None for a sentence the writer reports in their own voice.
     Returns events sorted by date, each with what / when / who says so / which sources.
     """
     by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -119,17 +120,19 @@ def build_events(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for date in sorted(by_date):
         cs = by_date[date]
         # the most repeated group describes the event; its shortest claim reads best
+        # (a sentence the writer reports in their own voice has no claim and no group: it describes
+        # the event only when no claim does)
         counts: dict[str, int] = defaultdict(int)
         for c in cs:
-            counts[c["group_id"]] += 1
-        top = max(counts, key=lambda g: (counts[g], g))
-        rep = min((c for c in cs if c["group_id"] == top), key=lambda c: len(c["content"]))
+            counts[c["group_id"] or ""] += 1
+        top = max(counts, key=lambda g: (bool(g), counts[g], g))
+        rep = min((c for c in cs if (c["group_id"] or "") == top), key=lambda c: len(c["content"]))
         events.append({
-            "id": f"ev:{date}:{rep['claim_id']}",
+            "id": f"ev:{date}:{rep['claim_id'] or rep['article_id'] + ':' + str(rep['start'])}",
             "date": date,
             "what": rep["content"],
-            "claim_ids": sorted({c["claim_id"] for c in cs}),
-            "group_ids": sorted({c["group_id"] for c in cs}),
+            "claim_ids": sorted({c["claim_id"] for c in cs if c["claim_id"]}),
+            "group_ids": sorted({c["group_id"] for c in cs if c["group_id"]}),
             "asserted_by": sorted({c["speaker"] for c in cs if c["speaker"]}),
             "origins": sorted({c["origin"] for c in cs}),
             "sources": sorted({c["publisher"] for c in cs if c["publisher"]}),

@@ -30,6 +30,9 @@ from crosscheck.model import Claim
 ACCUSING_CUES = frozenset({"accuse", "allege", "charge", "claim", "blame", "condemn", "report"})
 TARGET_MIN = 0.42  # denial-to-assertion score at or above which the assertion is a target
 MAX_TARGETS = 4
+# a pointer with a clause of its own ("the accusations that drones struck the dam") and this many
+# content words names what it denies: a target shares this much of it
+TOLD_WORDS, TOLD_SHARE = 4, 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ def resolve_targets(denial: Claim, d_info: ClaimInfo, d_text: np.ndarray, partie
         c, _ = max(preceding, key=lambda ci: ci[0].start)
         return [Target(c.id, 1.0, f"demonstrative '{pointer}'")]
     nearest = max(preceding, key=lambda ci: ci[0].start)[0].id if preceding else None
+    # "the accusations that drones struck the dam" (not "the claims as fiction"): it says what it denies
+    told = " that " in pointer.split(" as ", 1)[0]
     pointer_words = {w.lower() for w in re.findall(r"[A-Za-z.]+", pointer)}
     scored = []
     for c, i in before:
@@ -95,6 +100,8 @@ def resolve_targets(denial: Claim, d_info: ClaimInfo, d_text: np.ndarray, partie
             continue
         cos = float(np.dot(d_text, i.vec))
         mod = len(mods & broader(i.stems)) / len(mods) if mods else 0.0
+        if told and len(mods) >= TOLD_WORDS and mod < TOLD_SHARE:
+            continue  # "the accusations that drones struck the dam": the pointer says what it denies
         s = cos + 0.25 * mod + (0.15 if c.cue in ACCUSING_CUES else 0.0) + (0.1 if c.id == nearest else 0.0)
         # "the US accusations": prefer assertions whose origin the pointer names
         aff = (affiliation(i.origin) or i.origin).lower()

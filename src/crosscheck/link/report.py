@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from crosscheck.link import central
+from crosscheck.link.principals import claim_stance
+
 
 def _span(c: dict[str, Any]) -> dict[str, Any]:
     return {"claim_id": c["id"], "article_id": c["article_id"], "start": c["start"], "end": c["end"],
@@ -27,6 +30,8 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
     groups = {g["id"]: g for g in store.link_records("claim_groups")}
     relations = [r for r in store.link_records("relations") if r["kind"] == "contradicts"]
     articles = {a.id: a for a in store.articles()}
+    led = central.index(groups.values(), ({**cdict[cid], "hedged": c.hedged, "stance": claim_stance(c.polarity, c.cue)}
+                                          for cid, c in claims.items()), relations)
     out = []
     for st in store.link_records("stories"):
         sgroups = [g for g in groups.values() if g.get("story_id") == st["id"]]
@@ -36,7 +41,9 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
             if r["type"] == "dispute" and r["b"] in gids:
                 denied_by.setdefault(r["b"], []).append(r["a"])
         rows = []
-        for g in sorted(sgroups, key=lambda g: (-len(g["claim_ids"]), g["id"])):
+        # ranked by weight: independent origins first, then outlets, then members
+        for g in sorted(sgroups, key=lambda g: (-len(g["independent_origins"]), -len(g["outlets"]),
+                                                -len(g["claim_ids"]), g["id"])):
             members = [cdict[c] for c in g["claim_ids"] if c in cdict]
             if not members:
                 continue
@@ -67,7 +74,7 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
             if ev.get("conflict") == "number":
                 numbers.append({**item, "a_values": ev.get("a_values"), "b_values": ev.get("b_values")})
         out.append({
-            "id": st["id"], "title": st["title"],
+            "id": st["id"], "title": st["title"], "bottom_line": _bottom_line(led, st["id"], groups, cdict),
             "articles": [{"id": a, "outlet": articles[a].outlet or articles[a].original_source,
                           "title": articles[a].title, "published": articles[a].published}
                          for a in st["article_ids"] if a in articles],
@@ -75,4 +82,26 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
             "conflicting_numbers": numbers,
         })
     out.sort(key=lambda s: -len(s["articles"]))
+    return out
+
+
+def _bottom_line(led: central.Ledger, story_id: str, groups: dict[str, dict[str, Any]],
+                 cdict: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The story's central claims, each with who stands behind and against it and how many
+    independent origins against how many outlets carry it, and each article's stance."""
+    out = []
+    for cc in central.central_claims(led, story_id):
+        g = groups[cc["group_id"]]
+        first = next((cdict[c] for c in g["claim_ids"] if c in cdict), None)
+        stances: dict[str, int] = {}
+        for a in cc["article_stances"]:
+            stances[a["stance"]] = stances.get(a["stance"], 0) + 1
+        out.append({
+            "group_id": g["id"], "label": cc["label"], "status": g["status"],
+            "asserted_by": g.get("asserted_by", []), "denied_by": g.get("denied_by", []),
+            "contested_by": g.get("contested_by", []), "non_denials": g.get("non_denials", []),
+            "origins": g["independent_origins"], "outlets": g["outlets"],
+            "article_stances": cc["article_stances"], "stance_counts": stances,
+            "span": _span(first) if first else None,
+        })
     return out

@@ -129,7 +129,7 @@ def _story(s: dict[str, Any], articles: dict[str, Article], by_article: dict[str
                for c in contradictions if c["evidence"].get("conflict") == "number"]
     story_articles = s.get("articles", [])
     return {
-        "id": s["id"], "title": s["title"], "articles": story_articles,
+        "id": s["id"], "title": s["title"], "articles": story_articles, "bottom_line": s.get("bottom_line", []),
         "article_ids": [a["id"] for a in story_articles],
         "groups": groups, "contradictions": contradictions, "conflicting_numbers": numbers,
         "timeline": s.get("timeline", []), "events": s.get("timeline", []),

@@ -215,13 +215,18 @@ def test_seeds_end_to_end(page: Any, seeds_server: Server) -> None:
     page.locator("a.story-link").first.click()
     page.wait_for_url("**/story/*")
     story_path = page.url.removeprefix(url)
-    disputed = page.locator("tr.group.disputed").filter(has=page.locator("td", has_text="Moscow and Pyongyang"))
+    # deniers are principals (issue 10): "Moscow and Pyongyang" denies as Russia and North Korea, apart
+    disputed = page.locator("tr.group.disputed").filter(has=page.locator("td.deniers", has_text="North Korea"))
     assert disputed.count() >= 1
+    assert "Russia" in disputed.first.locator("td.deniers").inner_text()
+    assert page.locator("ol.bottom-line li").count() >= 1  # the bottom line comes first
     disputed.first.locator("a.group-link").click()
     page.wait_for_url("**/group/*")
     group_path = page.url.removeprefix(url)
     assert page.locator(".badge.disputed").count() >= 1
-    assert "Moscow and Pyongyang" in page.locator("dd.deniers").inner_text()  # who denies it
+    deniers = page.locator("dd.deniers").inner_text()
+    assert "Russia" in deniers and "North Korea" in deniers and "Moscow and Pyongyang" not in deniers
+    assert "Moscow and Pyongyang" in page.locator("dl.facts").inner_text()  # the speaker as written, beside
     highlighted = page.locator("article.claim .ctx mark.claim-assert").first
     assert highlighted.is_visible() and highlighted.inner_text().strip()
     page.locator("ul.contradictions li.deny a.other-group").first.click()  # the denial itself

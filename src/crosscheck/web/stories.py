@@ -252,6 +252,7 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
             status_counts[st] = status_counts.get(st, 0) + r["n"]
     return {
         "story": {"id": s["id"], "title": s["title"], "n_articles": n_articles, "n_groups": n_groups},
+        "bottom_line": bottom_line(conn, story_id),
         "articles": [dict(r) for r in arows[:PER_PAGE]],
         "articles_page": paged(arows, apage, n_articles),
         "groups": groups,
@@ -266,6 +267,59 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
         **page_slice(grows, page),
         "groups_page": paged(grows, page, n_groups),
     }
+
+
+_BOTTOM_POOL = 40  # a story's most carried groups among which its central claims are chosen (bounds a page)
+
+
+def bottom_line(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
+    """The story's central claims (:mod:`crosscheck.link.central`), each with its principals,
+    independent origins against outlets, and how many articles assert, deny or only report it.
+
+    Chosen among the story's ``_BOTTOM_POOL`` groups with the most origins and outlets, so a
+    story of thousands of groups costs what a story of forty does.
+    """
+    from crosscheck.link import central
+    from crosscheck.link.principals import claim_stance
+
+    rows = conn.execute(
+        """SELECT * FROM claim_groups WHERE story_id = ? ORDER BY json_array_length(independent_origins) DESC,
+           json_array_length(outlets) DESC, rowid LIMIT ?""", (story_id, _BOTTOM_POOL)).fetchall()
+    ids = [g["id"] for g in rows]
+    rels = [dict(r) for r in _relations(conn, ids)]
+    other = sorted({x for r in rels for x in (r["a"], r["b"])} - set(ids))
+    members: dict[str, list[str]] = defaultdict(list)
+    for gid, cid in conn.execute(f"SELECT group_id, claim_id FROM group_members WHERE group_id IN "
+                                 f"({marks(len(ids + other))}) ORDER BY rowid", ids + other):
+        members[gid].append(cid)
+    wanted = [c for v in members.values() for c in v]
+    claims = [{**dict(c), "stance": claim_stance(c["polarity"], c["cue"])}
+              for i in range(0, len(wanted), 500) for c in conn.execute(
+                  f"SELECT id, article_id, content, polarity, hedged, cue FROM claims WHERE id IN "
+                  f"({marks(len(wanted[i:i + 500]))})", wanted[i : i + 500])]
+    others = conn.execute(f"SELECT * FROM claim_groups WHERE id IN ({marks(len(other))})", other).fetchall()
+    records = [{**dict(g), "claim_ids": members.get(g["id"], []), "outlets": loads(g["outlets"], []),
+                "independent_origins": loads(g["independent_origins"], []),
+                "label": loads(g["principals"], {}).get("label"),
+                # a disputing group of another story still disputes; only this story's are candidates
+                "story_id": g["story_id"] if g["id"] in ids else None} for g in [*rows, *others]]
+    led = central.index(records, claims, rels)
+    by_id = {g["id"]: g for g in rows}
+    out = []
+    for cc in central.central_claims(led, story_id):
+        g = by_id[cc["group_id"]]
+        who = loads(g["principals"], {})
+        counts: dict[str, int] = defaultdict(int)
+        for a in cc["article_stances"]:
+            counts[a["stance"]] += 1
+        first = members.get(g["id"], [None])[0]
+        out.append({"group_id": g["id"], "label": cc["label"], "status": loads(g["status"], []),
+                    "asserted_by": who.get("asserted_by", []), "denied_by": who.get("denied_by", []),
+                    "contested_by": who.get("contested_by", []), "non_denials": who.get("non_denials", []),
+                    "origins": loads(g["independent_origins"], []), "outlets": loads(g["outlets"], []),
+                    "article_stances": cc["article_stances"], "stance_counts": dict(counts),
+                    "span": {"claim_id": first, "article_id": first.split(":")[0]} if first else None})
+    return out
 
 
 def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any], int]:

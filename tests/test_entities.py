@@ -49,3 +49,9 @@ def test_offsets(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "The DPRK's envoy met the U.N. Security Council's president in New York."
     for m in _mentions(nlp, text):
         assert text[m.start : m.end] == m.text
+
+
+def test_titled_person_is_not_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Mr Hague said the party would win. Later Mr Hague added that he had no regrets."
+    keys = {m.entity for m in _mentions(nlp, text) if m.text.endswith("Hague")}
+    assert keys and not any(k.startswith("country:") for k in keys), keys

@@ -64,6 +64,7 @@ class Lexicon:
     roles: dict[str, frozenset[str]]
     role_words: frozenset[str]
     title_words: frozenset[str]
+    honorifics: frozenset[str]
     pronouns: dict[str, str]
     demonyms: dict[str, str]
     prefilter: re.Pattern[str]
@@ -132,6 +133,7 @@ def lexicon() -> Lexicon:
         roles=roles,
         role_words=role_words,
         title_words=frozenset(data["title_words"]),
+        honorifics=frozenset(data["honorifics"]),
         pronouns=dict(data["pronouns"]),
         demonyms=dict(data["demonyms"]),
         prefilter=prefilter,

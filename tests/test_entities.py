@@ -55,3 +55,12 @@ def test_titled_person_is_not_a_place(nlp) -> None:  # type: ignore[no-untyped-d
     text = "Mr Hague said the party would win. Later Mr Hague added that he had no regrets."
     keys = {m.entity for m in _mentions(nlp, text) if m.text.endswith("Hague")}
     assert keys and not any(k.startswith("country:") for k in keys), keys
+
+
+def test_every_countrys_demonyms_reach_the_claims_and_link_lexicons() -> None:
+    from crosscheck.annotate.cues import lexicon
+    from crosscheck.link.entities import demonyms
+
+    assert lexicon().demonyms["greek"] == demonyms()["greek"] == "Greece"
+    assert lexicon().demonyms["korean"] == "Korea"  # the claims lexicon's own entries stay
+    assert "congolese" not in lexicon().demonyms  # a demonym of two countries names neither

@@ -33,7 +33,15 @@ from crosscheck.model import Article, Entity, EntityMention, EntityType
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["alias_table", "canonical_entities", "extract_entities", "mentions_by_entity", "merge_keys", "resolve"]
+__all__ = [
+    "alias_table",
+    "canonical_entities",
+    "demonym_names",
+    "extract_entities",
+    "mentions_by_entity",
+    "merge_keys",
+    "resolve",
+]
 
 _SPACE = re.compile(r"\s+")
 _LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -146,6 +154,11 @@ def _demonyms() -> dict[str, Entity]:
         for dem in cast("list[str]", row.get("demonyms", [])):
             out[_norm(dem)] = _entity(row)
     return out
+
+
+def demonym_names() -> dict[str, str]:
+    """Lower-cased demonym -> the country's canonical name, from the alias table ("greek" -> "Greece")."""
+    return {dem: e.name for dem, e in _demonyms().items()}
 
 
 @lru_cache(maxsize=1)

@@ -334,3 +334,15 @@ def test_according_to_carries_over_in_its_paragraph(nlp) -> None:  # type: ignor
 def test_according_to_does_not_carry_without_an_adverbial(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "According to a report by the ministry, the dam was inspected in March. Engineers found cracks."
     assert not [c for c in claims_of(nlp, text) if "cracks" in c.content]
+
+
+def test_titles_of_address_are_dropped_and_keep_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import Span
+
+    from crosscheck.annotate.cues import lexicon
+    from crosscheck.annotate.speakers import SpeakerResolver
+
+    doc = parse(nlp, "Mr King said rates would rise. Mr Blair agreed.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 7, 9, label="PERSON")]
+    # "Mr" is no part of a name; "King" after it is a surname, not the role word
+    assert [p.name for p in SpeakerResolver(doc, lexicon()).people] == ["King", "Blair"]

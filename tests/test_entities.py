@@ -14,8 +14,9 @@ def _mentions(nlp, text: str, aid: str = "a") -> list[EntityMention]:  # type: i
 def test_aliases_resolve_to_one_entity() -> None:
     assert resolve("DPRK") == resolve("Democratic People's Republic of Korea") == resolve("North Korea")
     assert resolve("U.S.") == resolve("United States") == resolve("US")
-    assert resolve("Zaporozhye") == resolve("Zaporizhzhia")
-    assert resolve("Zelenskyy") == resolve("Volodymyr Zelensky")
+    assert resolve("Kiev") == resolve("Kyiv") == resolve("Ukraine")
+    assert resolve("Erdoğan") == resolve("Recep Tayyip Erdogan") is not None
+    assert resolve("Athens") == resolve("Hellenic Republic") == resolve("Greece") is not None
     assert resolve("Pyongyang") is not None and resolve("Pyongyang").key == "country:north-korea"  # type: ignore[union-attr]
     assert resolve("Russian") is None  # a demonym is not an alias
 
@@ -48,3 +49,18 @@ def test_offsets(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "The DPRK's envoy met the U.N. Security Council's president in New York."
     for m in _mentions(nlp, text):
         assert text[m.start : m.end] == m.text
+
+
+def test_titled_person_is_not_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Mr Hague said the party would win. Later Mr Hague added that he had no regrets."
+    keys = {m.entity for m in _mentions(nlp, text) if m.text.endswith("Hague")}
+    assert keys and not any(k.startswith("country:") for k in keys), keys
+
+
+def test_every_countrys_demonyms_reach_the_claims_and_link_lexicons() -> None:
+    from crosscheck.annotate.cues import lexicon
+    from crosscheck.link.entities import demonyms
+
+    assert lexicon().demonyms["greek"] == demonyms()["greek"] == "Greece"
+    assert lexicon().demonyms["korean"] == "Korea"  # the claims lexicon's own entries stay
+    assert "congolese" not in lexicon().demonyms  # a demonym of two countries names neither

@@ -13,6 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from crosscheck.annotate import entities
+
 # Quotation marks that open, close, or do either (straight quotes are decided by context).
 OPEN_MARKS = "\u201c\u00ab\u201e"
 CLOSE_MARKS = "\u201d\u00bb"
@@ -64,6 +66,7 @@ class Lexicon:
     roles: dict[str, frozenset[str]]
     role_words: frozenset[str]
     title_words: frozenset[str]
+    honorifics: frozenset[str]
     pronouns: dict[str, str]
     demonyms: dict[str, str]
     prefilter: re.Pattern[str]
@@ -132,8 +135,9 @@ def lexicon() -> Lexicon:
         roles=roles,
         role_words=role_words,
         title_words=frozenset(data["title_words"]),
+        honorifics=frozenset(data["honorifics"]),
         pronouns=dict(data["pronouns"]),
-        demonyms=dict(data["demonyms"]),
+        demonyms={**entities.demonym_names(), **data["demonyms"]},
         prefilter=prefilter,
         prefilter_words=frozenset(words),
     )

@@ -33,7 +33,15 @@ from crosscheck.model import Article, Entity, EntityMention, EntityType
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["alias_table", "canonical_entities", "extract_entities", "mentions_by_entity", "merge_keys", "resolve"]
+__all__ = [
+    "alias_table",
+    "canonical_entities",
+    "demonym_names",
+    "extract_entities",
+    "mentions_by_entity",
+    "merge_keys",
+    "resolve",
+]
 
 _SPACE = re.compile(r"\s+")
 _LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -78,6 +86,8 @@ _TITLES = {
     "king",
     "queen",
 }
+
+_BARE_TITLES = frozenset(t.strip(".") for t in _TITLES)
 
 
 def _norm(name: str) -> str:
@@ -146,6 +156,11 @@ def _demonyms() -> dict[str, Entity]:
     return out
 
 
+def demonym_names() -> dict[str, str]:
+    """Lower-cased demonym -> the country's canonical name, from the alias table ("greek" -> "Greece")."""
+    return {dem: e.name for dem, e in _demonyms().items()}
+
+
 @lru_cache(maxsize=1)
 def _by_key() -> dict[str, Entity]:
     return {e.key: e for e in map(_entity, _rows())}
@@ -210,19 +225,23 @@ def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
     out: list[EntityMention] = []
     for s, e, label in spans:
         surface = text[s:e]
-        key = _key(surface, label, by_surname)
+        before = text[max(0, s - 16) : s].split()
+        titled = bool(before) and before[-1].lower().strip(".") in _BARE_TITLES
+        key = _key(surface, label, by_surname, titled)
         if key is None:
             continue
         out.append(EntityMention(article.id, s, e, surface, label, key))
     return out
 
 
-def _key(surface: str, label: str, by_surname: dict[str, str]) -> str | None:
+def _key(surface: str, label: str, by_surname: dict[str, str], titled: bool = False) -> str | None:
     name = _person_name(surface) if label == "PERSON" else surface
     if label == "NORP" or _norm(surface) in _demonyms():
         dem = _demonyms().get(_norm(surface)) or resolve(surface)
         return dem.key if dem is not None else None
     known = resolve(name)
+    if known is not None and known.type != "person" and label == "PERSON" and (titled or name != surface):
+        known = None  # a title makes a person: "Mr Hague" is not The Hague, "Mr Jordan" not Jordan
     if known is not None and (label == "PERSON" or known.type != "person"):
         if known.type == "person" and len(name.split()) == 1 and name.lower() in by_surname:
             full = resolve(by_surname[name.lower()])

@@ -91,8 +91,12 @@ class SpeakerResolver:
             toks = [t for t in ent if not t.is_punct and t.lower_ not in self.lex.title_words]
             if not toks:
                 continue
-            # a role word caught inside the entity ("Ambassador Hwang") is a title, not a name
+            # a role word caught inside the entity ("Ambassador Hwang") is a title, not a name; after
+            # an honorific the last word is a name even when it is also a role word ("Mr King")
+            named = ent[0].lower_ in self.lex.honorifics
             while toks and (toks[0].lower_ in self.lex.role_words or toks[0].lower_ in self.lex.title_words):
+                if named and len(toks) == 1:
+                    break
                 toks = toks[1:]
             if not toks:
                 continue

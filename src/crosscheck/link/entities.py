@@ -35,11 +35,13 @@ def hints() -> dict[str, Any]:
 
 @cache
 def demonyms() -> dict[str, str]:
-    """Adjective -> country, shared with the claims stage (``data/cues.json``); empty if absent."""
+    """Adjective -> country, shared with the claims stage (the claims lexicon's demonyms, which
+    include the alias table's); empty if absent."""
     try:
-        raw = resources.files("crosscheck.data").joinpath("cues.json").read_text(encoding="utf-8")
-        return {k.lower(): v for k, v in json.loads(raw).get("demonyms", {}).items()}
-    except (OSError, ValueError):
+        from crosscheck.annotate.cues import lexicon
+
+        return {k.lower(): v for k, v in lexicon().demonyms.items()}
+    except (ImportError, OSError, ValueError):  # pragma: no cover - part of the package
         return {}
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from crosscheck.annotate import timex
+from crosscheck.annotate.claims_spans import doc_text
 from crosscheck.annotate.lexicon import alternation, load, number_pattern, parse_number
 from crosscheck.model import Article, Bound, Claim, Quantity
 
@@ -118,7 +119,7 @@ def _counted(doc: Doc, starts: list[int], end: int, time_starts: frozenset[int] 
         and run[first - 1].idx + len(run[first - 1].text) < run[first].idx + 1
     ):
         first -= 1
-    unit = doc.text[run[first].idx : run[last].idx + len(run[last].text)]
+    unit = doc_text(doc)[run[first].idx : run[last].idx + len(run[last].text)]
     return unit, run[last].idx + len(run[last].text)
 
 

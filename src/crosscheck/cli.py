@@ -83,7 +83,7 @@ def analyze(
     """Ingest, clean, annotate and store articles; bad inputs are reported and skipped.
 
     Exit code 0 when every input was stored or already present, 1 when some were rejected,
-    2 when none could be read.
+    2 when none could be read (or the ledger cannot be used), 3 on an internal error (a bug).
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -126,10 +126,11 @@ def analyze(
         f"Ledger {db}: {counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
         f"{counts['quantities']} quantities.{linked}"
     )
-    if summary.rejected:
-        _err(f"{len(summary.rejected)} input(s) rejected:")
-        for source, reason in summary.rejected:
-            _err(f"  {source}: {reason}")
+    if summary.rejected:  # each was named on its own line as it happened
+        _err(f"{len(summary.rejected)} input(s) rejected (each named above; also in the ledger's rejects table)")
+    if summary.internal:
+        _err(f"{summary.internal} of them hit an internal error (a bug): exit code {summary.exit_code}; "
+             "please report the lines that say so")
     raise typer.Exit(summary.exit_code)
 
 
@@ -157,6 +158,8 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
     kind: Annotated[str, typer.Option(help="With --format csv: which kind to write.")] = "claims",
+    csv_raw: Annotated[bool, typer.Option("--csv-raw", help="With --format csv: write cells as they are, without the "
+                                          "' that stops a spreadsheet running a cell starting = + - @ as a formula.")] = False,
 ) -> None:
     """Export the ledger in the public JSON contract (or JSONL / CSV)."""
     from crosscheck.export import write_csv, write_json, write_jsonl
@@ -171,7 +174,7 @@ def export(
         out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
             if fmt == "csv":
-                write_csv(store, out, kind)
+                write_csv(store, out, kind, raw=csv_raw)
             else:
                 writers[fmt](store, out)
         finally:
@@ -256,9 +259,34 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
+EXIT_INTERNAL = 3  # a crash: crosscheck's own fault, never an input's (docs/CLI.md, "Exit codes")
+
+
 def main() -> None:
-    """Entry point of the ``crosscheck`` command."""
-    app()
+    """Entry point of the ``crosscheck`` command: an error crosscheck raises on purpose is one
+    line with its [E...] code (exit 2); anything else is an internal error (exit 3), one line and,
+    with --verbose, the traceback."""
+    import sqlite3
+
+    from crosscheck.errors import CrosscheckError
+    from crosscheck.ingest.files import shown
+
+    try:
+        app()
+    except CrosscheckError as exc:
+        _err(shown(str(exc)))
+        sys.exit(2)
+    except sqlite3.Error as exc:
+        _err(shown(f"[E002] the ledger cannot be used: {exc}"))
+        sys.exit(2)
+    except Exception as exc:
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            import traceback
+
+            traceback.print_exc()
+        _err(shown(f"internal error (a bug in crosscheck, please report it; --verbose shows the traceback): "
+                   f"{type(exc).__name__}: {str(exc)[:500]}"))
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

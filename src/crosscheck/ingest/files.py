@@ -118,7 +118,8 @@ def _walk(top: Path) -> Iterator[Path | Rejected]:
             try:
                 st = child.stat()
             except OSError as exc:
-                reason = "a broken symbolic link" if child.is_symlink() else f"cannot read: {exc.strerror or exc}"
+                broken = isinstance(exc, FileNotFoundError) and child.is_symlink()
+                reason = "a broken symbolic link" if broken else f"cannot read: {exc.strerror or exc}"
                 found.append((child.parts, Rejected(shown(str(child)), reason)))
                 continue
             if stat.S_ISREG(st.st_mode):

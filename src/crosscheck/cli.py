@@ -6,6 +6,7 @@ The library never configures logging; this module does.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -74,9 +75,10 @@ def version() -> None:
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .htm, .jsonl), or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (.txt, .html, .htm, .jsonl, .ndjson), "
+                                               "or - for stdin.")],
     db: DbOption = Path("crosscheck.db"),
-    workers: Annotated[int, typer.Option(help="Worker processes for annotation.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes for annotation (at least 1).")] = 1,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
@@ -89,6 +91,7 @@ def analyze(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from crosscheck.engines.local import LocalEngine
+    from crosscheck.ingest.files import shown
     from crosscheck.pipeline import analyze as run
     from crosscheck.pipeline import count_inputs
     from crosscheck.pipeline import link as link_store
@@ -96,6 +99,12 @@ def analyze(
 
     console = Console(stderr=True)
     started = time.perf_counter()
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if len(missing) == len(paths):  # nothing to read: say so, and make no empty ledger
+        for p in missing:
+            _err(f"skipped {shown(p)}: no such file or directory")
+        _err(f"no input exists: nothing analyzed{'' if db.exists() else f', no ledger made at {shown(str(db))}'}")
+        raise typer.Exit(2)
     total = count_inputs(paths)
     bar = Progress(
         TextColumn("analyze"),
@@ -137,8 +146,18 @@ def analyze(
 def _require_db(db: Path) -> None:
     """Stop with exit code 2 and a hint when there is no ledger to read."""
     if not db.exists():
-        _err(f"no ledger at {db}: run `crosscheck analyze` first")
+        from crosscheck.ingest.files import shown
+
+        _err(f"[E002] no ledger at {shown(str(db))}: run `crosscheck analyze` first")
         raise typer.Exit(2)
+
+
+def _usage(message: str) -> typer.Exit:
+    """Print a usage error with its code; the caller raises the returned exit (code 2)."""
+    from crosscheck.errors import UsageError
+
+    _err(str(UsageError(message)))
+    return typer.Exit(2)
 
 
 @app.command()
@@ -157,7 +176,8 @@ def export(
     db: DbOption = Path("crosscheck.db"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")] = None,
-    kind: Annotated[str, typer.Option(help="With --format csv: which kind to write.")] = "claims",
+    kind: Annotated[str, typer.Option(help="With --format csv: which kind to write: articles, claims, times, "
+                                      "quantities, entities, stories, claim_groups or relations.")] = "claims",
     csv_raw: Annotated[bool, typer.Option("--csv-raw", help="With --format csv: write cells as they are, without the "
                                           "' that stops a spreadsheet running a cell starting = + - @ as a formula.")] = False,
 ) -> None:
@@ -167,8 +187,12 @@ def export(
 
     writers = {"json": write_json, "jsonl": write_jsonl}
     if fmt not in (*writers, "csv"):
-        _err(f"unknown format {fmt!r}: use json, jsonl or csv")
-        raise typer.Exit(2)
+        raise _usage(f"unknown format {fmt!r}: use json, jsonl or csv")
+    from crosscheck.export import KINDS
+    from crosscheck.store.linkstore import LINK_KINDS
+
+    if fmt == "csv" and kind not in (*KINDS, *LINK_KINDS):
+        raise _usage(f"unknown kind {kind!r}: use {', '.join((*KINDS, *LINK_KINDS))}")
     _require_db(db)
     with open_store(db) as store:
         out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
@@ -194,8 +218,7 @@ def report(
     from crosscheck.store import open_store
 
     if output.suffix.lower() not in (".md", ".html", ".htm"):
-        _err("the briefing is written as .md or .html")
-        raise typer.Exit(2)
+        raise _usage("the briefing is written as .md or .html")
     _require_db(db)
     with open_store(db) as store:
         write_report(store, output)

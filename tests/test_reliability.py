@@ -149,6 +149,7 @@ def test_limits_and_json_fields_are_checked_with_reasons(tmp_path: Path) -> None
     d.mkdir()
     (d / "ok.txt").write_text(good_text(0), encoding="utf-8")
     (d / "blob.txt").write_text(good_text(1) + "\n\n" + "Q" * 40_000 + "\n", encoding="utf-8")
+    (d / "wide.txt").write_text(good_text(6) + "\n\n" + "Talks went on. " * 7_000 + "\n", encoding="utf-8")
     (d / "paras.txt").write_text(good_text(2) + "\n\n".join(f"Line {i} of many." for i in range(5_200)), encoding="utf-8")
     recs = [{"text": good_text(3), "title": "t" * 20_000}, {"text": good_text(4), "outlet": "x\x00y"},
             {"text": good_text(5), "n": 1.5e308, "m": -1e999}]
@@ -160,7 +161,8 @@ def test_limits_and_json_fields_are_checked_with_reasons(tmp_path: Path) -> None
     assert any("paras.txt: too long: 5,20" in ln and "paragraphs (limit 5,000" in ln for ln in skipped), skipped
     assert any("r.jsonl#1: 'title' is 20,000 characters long (limit 10,000)" in ln for ln in skipped), skipped
     assert any("r.jsonl#2: a NUL character in 'outlet'" in ln for ln in skipped), skipped
-    assert len(skipped) == 4
+    assert any("wide.txt: a paragraph of 104,999 characters (limit 100,000" in ln for ln in skipped), skipped
+    assert len(skipped) == 5
     assert {Path(s).name for s, _ in _articles(tmp_path / "l.db")} == {"ok.txt", "r.jsonl#3"}
 
 

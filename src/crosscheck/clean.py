@@ -273,6 +273,7 @@ def _title_like(line: str) -> bool:
 MAX_PARAGRAPHS = 5_000  # paragraphs of one article's clean text
 MAX_WORDS = 100_000  # words (runs of non-space) of one article's clean text
 MAX_WORD_CHARS = 1_000  # characters of one word: longer is a blob (base64, a run of symbols), not prose
+MAX_PARAGRAPH_CHARS = 100_000  # characters of one paragraph (each is parsed whole; the parser stops at 1,000,000)
 
 
 def over_limits(paragraphs: list[str]) -> str | None:
@@ -281,6 +282,9 @@ def over_limits(paragraphs: list[str]) -> str | None:
         return f"too long: {len(paragraphs):,} paragraphs (limit {MAX_PARAGRAPHS:,}, article.max_paragraphs)"
     n = 0
     for para in paragraphs:
+        if len(para) > MAX_PARAGRAPH_CHARS:
+            return (f"a paragraph of {len(para):,} characters (limit {MAX_PARAGRAPH_CHARS:,}, "
+                    "article.max_paragraph_chars)")
         found = para.split()
         n += len(found)
         if n > MAX_WORDS:

@@ -316,6 +316,7 @@ class Outcome:
     both: list[str]
     neither: list[str]
     unknown_lines: list[str]
+    internal_lines: list[str]
     unsafe_output: bool
     stored: int
     rejected: int
@@ -357,6 +358,7 @@ def check(cases: Iterable[Case], stdout: str, stderr: str, returncode: int, db: 
         both=[c.source for c in cases if c.source in stored and named.get(c.source)],
         neither=[c.source for c in cases if c.source not in stored and not named.get(c.source)],
         unknown_lines=unknown[:20],
+        internal_lines=[ln for ln in out.splitlines() if "internal error" in ln][:10],
         unsafe_output=unsafe,
         stored=len(stored),
         rejected=sum(named.values()),

@@ -73,7 +73,8 @@ def run_batch(rng: random.Random, root: Path, n: int, controls: int, bases: list
 def describe(outcome: hostile.Outcome) -> str:
     parts = [f"{k}={v[:3]}" for k, v in (("lost_controls", outcome.lost_controls), ("bad_unnamed", outcome.bad_unnamed),
                                          ("named_twice", outcome.named_twice), ("both", outcome.both),
-                                         ("neither", outcome.neither), ("unknown_lines", outcome.unknown_lines)) if v]
+                                         ("neither", outcome.neither), ("unknown_lines", outcome.unknown_lines),
+                                         ("internal_lines", outcome.internal_lines)) if v]
     if outcome.tracebacks:
         parts.append(f"tracebacks={outcome.tracebacks}")
     if outcome.internal:

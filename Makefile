@@ -55,7 +55,7 @@ bench: setup
 # 10,000 seeded hostile inputs in batches of 1,000 with good controls, each batch analyzed and linked
 # by the CLI into a fresh ledger under /tmp (deleted after); the quick slice is in tests/fuzz.
 fuzz: setup
-	$(BIN)/python tests/fuzz/run.py --inputs 10000 --batch 1000 --controls 40 --seed 15
+	$(BIN)/python tests/fuzz/run.py --inputs 10200 --batch 1020 --controls 40 --seed 15
 
 bench-reliability: setup
 	$(BIN)/python benchmarks/bench_reliability.py

@@ -207,7 +207,7 @@ def control_chars(rng: random.Random, d: Path, stem: str, bases: list[str]) -> l
     body = "".join(chars)
     if rng.random() < 0.3:
         body = body.replace("\n", "\r")
-    return [Case(_put(d, stem + ".txt", body.encode("utf-8", "surrogatepass")), "either", "controls")]
+    return [Case(_put(d, stem + ".txt", body.encode("utf-8", "surrogatepass")), "either", "control chars")]
 
 
 def odd_names(rng: random.Random, d: Path, stem: str, bases: list[str]) -> list[Case]:

@@ -1,6 +1,6 @@
 """Run hostile inputs through ``crosscheck analyze`` in batches and check every outcome (issue 15).
 
-    python tests/fuzz/run.py [--inputs 10000] [--batch 1000] [--controls 40] [--seed 15] [--no-link]
+    python tests/fuzz/run.py [--inputs 10200] [--batch 1020] [--controls 40] [--seed 15] [--no-link]
 
 Each batch is a fresh directory of seeded hostile inputs (tests/fuzz/hostile.py) with good control
 articles mixed in, analyzed by a real ``crosscheck`` process into a fresh ledger (and linked,
@@ -115,8 +115,8 @@ def run(inputs: int, batch: int, controls: int, seed: int, *, link: bool, quiet:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--inputs", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--inputs", type=int, default=10_200)
+    parser.add_argument("--batch", type=int, default=1_020)
     parser.add_argument("--controls", type=int, default=40, help="good control articles per batch")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--no-link", action="store_true", help="analyze only (the end-of-run link is skipped)")

@@ -86,13 +86,20 @@ def describe(outcome: hostile.Outcome) -> str:
     return "; ".join(parts)
 
 
-def run(inputs: int, batch: int, controls: int, seed: int, *, link: bool, quiet: bool = False) -> Totals:
+def run(inputs: int, batch: int, controls: int, seed: int, *, link: bool, quiet: bool = False,
+        only: set[int] | None = None) -> Totals:
     rng = random.Random(seed)
     bases = hostile.base_texts(shared_path(), demo_path())
     totals = Totals()
     with tempfile.TemporaryDirectory(prefix="crosscheck-fuzz-") as tmp:
         for b in range(0, inputs, batch):
             root = Path(tmp) / f"batch{b // batch:03d}"
+            if only is not None and b // batch not in only:  # made (the seed's sequence stays), not run
+                hostile.write_batch(rng, root / "in", min(batch, inputs - b), bases, controls)
+                import shutil
+
+                shutil.rmtree(root, ignore_errors=True)
+                continue
             cases, outcome, took = run_batch(rng, root, min(batch, inputs - b), controls, bases, link=link)
             totals.inputs += sum(1 for c in cases if c.expect != "control")
             totals.controls += sum(1 for c in cases if c.expect == "control")
@@ -120,8 +127,10 @@ def main() -> None:
     parser.add_argument("--controls", type=int, default=40, help="good control articles per batch")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--no-link", action="store_true", help="analyze only (the end-of-run link is skipped)")
+    parser.add_argument("--only", default="", help="run only these batch numbers (comma-separated), to replay one")
     args = parser.parse_args()
-    totals = run(args.inputs, args.batch, args.controls, args.seed, link=not args.no_link)
+    only = {int(x) for x in args.only.split(",")} if args.only else None
+    totals = run(args.inputs, args.batch, args.controls, args.seed, link=not args.no_link, only=only)
     print()
     print("| hostile inputs | of which must be rejected | controls | stored | named once | crashes (tracebacks, "
           "internal errors) | lost controls | time |")

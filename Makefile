@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
 export CROSSCHECK_SHARED := $(abspath $(SHARED))
 
-.PHONY: bench-spark bench-warc eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
+.PHONY: fuzz bench-reliability bench-spark bench-warc eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
 
 help:
 	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
@@ -20,6 +20,8 @@ help:
 	@echo "make bench-spark - Spark engine on local[1]/local[2] beside the local engine (docs/PERFORMANCE.md)"
 	@echo "make bench-warc - WARC input throughput and memory (docs/PERFORMANCE.md)"
 	@echo "make bench-web - p50/p95 of crosscheck serve on a 100k-article ledger (docs/PERFORMANCE.md)"
+	@echo "make fuzz   - 10,000 seeded hostile inputs through analyze and link, every outcome checked (docs/RELIABILITY.md)"
+	@echo "make bench-reliability - link time against token length, annotate time against article size (docs/RELIABILITY.md)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +53,14 @@ gate: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_analyze.py
+
+# 10,000 seeded hostile inputs in batches of 1,000 with good controls, each batch analyzed and linked
+# by the CLI into a fresh ledger under /tmp (deleted after); the quick slice is in tests/fuzz.
+fuzz: setup
+	$(BIN)/python tests/fuzz/run.py --inputs 10200 --batch 1020 --controls 40 --seed 15
+
+bench-reliability: setup
+	$(BIN)/python benchmarks/bench_reliability.py
 
 bench-link: setup
 	$(BIN)/python benchmarks/link_reuters.py

@@ -49,3 +49,26 @@ def test_verbs_without_a_ledger_say_so(tmp_path: Path) -> None:
         assert proc.returncode == 2 and "run `crosscheck analyze` first" in proc.stderr, args
     bad = _run("export", "--format", "xml", "--db", "missing.db", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown format" in bad.stderr
+
+
+def test_cli_problems_of_issue_14(tmp_path: Path) -> None:
+    """An unknown CSV kind is an error, a missing input makes no ledger, --workers 0 is refused,
+    the kinds are listed in help, and the errors carry their [E...] code."""
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    db = str(tmp_path / "l.db")
+    assert _run("analyze", "a.txt", "--db", db, "--no-progress", "--no-link", cwd=tmp_path).returncode == 0
+    groups = _run("export", "--db", db, "--format", "csv", "--kind", "groups", cwd=tmp_path)
+    assert groups.returncode == 2 and groups.stdout == ""
+    assert groups.stderr.startswith("[E005] unknown kind 'groups': use articles, claims,") and "claim_groups" in groups.stderr
+    for kind in ("articles", "claims", "stories", "claim_groups", "relations"):
+        assert _run("export", "--db", db, "--format", "csv", "--kind", kind, cwd=tmp_path).returncode == 0, kind
+    missing = _run("analyze", "/nonexistent/x.txt", "--db", "new.db", "--no-progress", cwd=tmp_path)
+    assert missing.returncode == 2 and "skipped /nonexistent/x.txt: no such file or directory" in missing.stderr
+    assert not (tmp_path / "new.db").exists()
+    workers = _run("analyze", "a.txt", "--db", "w.db", "--workers", "0", cwd=tmp_path)
+    assert workers.returncode == 2 and "--workers" in workers.stderr and not (tmp_path / "w.db").exists()
+    assert "claim_groups" in _run("export", "--help", cwd=tmp_path).stdout
+    for args in (("export", "--format", "xml", "--db", db), ("report", "-o", "b.txt", "--db", db)):
+        proc = _run(*args, cwd=tmp_path)
+        assert proc.returncode == 2 and proc.stderr.startswith("[E005] "), args
+    assert _run("link", "--db", "missing.db", cwd=tmp_path).stderr.startswith("[E002] no ledger at missing.db")

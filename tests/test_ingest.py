@@ -53,7 +53,7 @@ def test_read_inputs_reports_each_bad_file(tmp_path: Path) -> None:
     (tmp_path / "d.jsonl").write_text('{"text": "x"}\nnot json\n[1]\n{"url": "u"}\n', encoding="utf-8")
     items = list(read_inputs([str(tmp_path), str(tmp_path / "missing.txt")]))
     rejected = {(Path(r.source).name, r.reason.split(":")[0]) for r in items if isinstance(r, Rejected)}
-    assert ("b.txt", "binary content (NUL bytes), not text") in rejected
+    assert ("b.txt", "binary content (a NUL byte at offset 0), not text") in rejected
     assert ("c.txt", "empty") in rejected
     assert ("d.jsonl#2", "invalid JSON") in rejected
     assert ("d.jsonl#3", "a JSONL line must be an object") in rejected

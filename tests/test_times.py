@@ -262,3 +262,12 @@ def test_tempeval_dev_floor() -> None:
     docs = tempeval.documents(need_shared(), "dev")[:10]
     res = tempeval.score(docs, tempeval.predict(docs))
     assert res["relaxed_f1"] > 0.8 and res["value_f1"] > 0.6
+
+
+def test_relative_units_the_pattern_takes_all_resolve(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "following week" (no "the") and "the full month" were a KeyError: the whole article was lost
+    _, found = _times(nlp, "Talks resumed on March 3, 2025. The minister left following week's vote. "
+                           "The strike lasted the full month, the union said.", published="2025-03-04")
+    values = {t.text: t.value for t in found}
+    assert values.get("following week") == "2025-W11"
+    assert "the full month" in values

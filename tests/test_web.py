@@ -135,6 +135,17 @@ def test_bad_parameters_are_400(client: TestClient, query: str) -> None:
         assert "Traceback" not in r.text
 
 
+@pytest.mark.parametrize("value", ["%C2%B2", "%D9%A1", "%EF%BC%91", "1%C2%B2", "+1", "%201"])
+def test_page_numbers_int_refuses_or_ascii_lacks_are_400(client: TestClient, ids: dict[str, str], value: str) -> None:
+    # "²" passes str.isdigit() and fails int(): it once gave a 500; other scripts' digits are refused too
+    story = f"/story/{ids['bulk_story']}"
+    for path in (f"/?page={value}", f"/search?q=a&page={value}", f"{story}?page={value}",
+                 f"{story}?apage={value}", f"{story}?qpage={value}", f"{story}.json?qpage={value}"):
+        r = client.get(path)
+        assert r.status_code == 400, path
+        assert "Traceback" not in r.text and "must be a whole number" in r.text, path
+
+
 def test_pagination(client: TestClient) -> None:
     first = client.get("/speaker/Filler%20Speaker.json").json()
     assert len(first["said"]) == 50 and first["has_next"] and not first["has_prev"]

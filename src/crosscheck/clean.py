@@ -274,6 +274,32 @@ def _title_like(line: str) -> bool:
     return 3 <= words(line) <= 30 and not line.endswith(".") and ". " not in line
 
 
+MAX_PARAGRAPHS = 5_000  # paragraphs of one article's clean text
+MAX_WORDS = 100_000  # words (runs of non-space) of one article's clean text
+MAX_WORD_CHARS = 1_000  # characters of one word: longer is a blob (base64, a run of symbols), not prose
+MAX_PARAGRAPH_CHARS = 100_000  # characters of one paragraph (each is parsed whole; the parser stops at 1,000,000)
+
+
+def over_limits(paragraphs: list[str]) -> str | None:
+    """Why an article's clean paragraphs are beyond what annotation takes on, or None."""
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        return f"too long: {len(paragraphs):,} paragraphs (limit {MAX_PARAGRAPHS:,}, article.max_paragraphs)"
+    n = 0
+    for para in paragraphs:
+        if len(para) > MAX_PARAGRAPH_CHARS:
+            return (f"a paragraph of {len(para):,} characters (limit {MAX_PARAGRAPH_CHARS:,}, "
+                    "article.max_paragraph_chars)")
+        found = para.split()
+        n += len(found)
+        if n > MAX_WORDS:
+            return f"too long: over {MAX_WORDS:,} words (limit, article.max_words)"
+        longest = max(found, key=len, default="")
+        if len(longest) > MAX_WORD_CHARS:
+            return (f"a {len(longest):,}-character word with no space (limit {MAX_WORD_CHARS:,}, "
+                    "article.max_word_chars): not prose")
+    return None
+
+
 def clean(doc: RawDoc) -> Article:
     """Turn a raw document into a clean Article, or raise InputRejected with the reason."""
     meta = _Meta(title=doc.title, author=doc.author, outlet=doc.outlet)
@@ -305,6 +331,9 @@ def clean(doc: RawDoc) -> Article:
     text = "\n\n".join(kept)
     if not text.strip():
         raise InputRejected(doc.source, "empty: no article text left after removing boilerplate")
+    problem = over_limits(kept)
+    if problem:
+        raise InputRejected(doc.source, problem)
     language = detect(text)
     if language not in ("en", None):
         seen = "mostly non-Latin script" if language == "non-latin" else f"reads as '{language}'"

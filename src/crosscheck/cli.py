@@ -6,6 +6,7 @@ The library never configures logging; this module does.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,9 +76,10 @@ def version() -> None:
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(
-        help="Files or directories (.txt, .html, .htm, .jsonl, .warc, .warc.gz, a .paths list of WARCs), or - for stdin.")],
+        help="Files or directories (.txt, .html, .htm, .jsonl, .ndjson, .warc, .warc.gz, a .paths list of WARCs), "
+             "or - for stdin.")],
     db: DbOption = Path("crosscheck.db"),
-    workers: Annotated[int, typer.Option(help="Worker processes for annotation.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes for annotation (at least 1).")] = 1,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
     engine: Annotated[str, typer.Option(help="local (this machine) | spark (writes Parquet to --out).")] = "local",
@@ -87,7 +89,7 @@ def analyze(
     """Ingest, clean, annotate and store articles; bad inputs are reported and skipped.
 
     Exit code 0 when every input was stored or already present, 1 when some were rejected,
-    2 when none could be read.
+    2 when none could be read (or the ledger cannot be used), 3 on an internal error (a bug).
     """
     if engine != "local":
         _analyze_spark(paths, engine, master, out)
@@ -96,6 +98,7 @@ def analyze(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from crosscheck.engines.local import LocalEngine
+    from crosscheck.ingest.files import shown
     from crosscheck.pipeline import analyze as run
     from crosscheck.pipeline import count_inputs
     from crosscheck.pipeline import link as link_store
@@ -103,6 +106,12 @@ def analyze(
 
     console = Console(stderr=True)
     started = time.perf_counter()
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if len(missing) == len(paths):  # nothing to read: say so, and make no empty ledger
+        for p in missing:
+            _err(f"skipped {shown(p)}: no such file or directory")
+        _err(f"no input exists: nothing analyzed{'' if db.exists() else f', no ledger made at {shown(str(db))}'}")
+        raise typer.Exit(2)
     total = count_inputs(paths)
     bar = Progress(
         TextColumn("analyze"),
@@ -136,10 +145,11 @@ def analyze(
         f"Ledger {db}: {counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
         f"{counts['quantities']} quantities.{linked}"
     )
-    if summary.rejected:
-        _err(f"{len(summary.rejected)} input(s) rejected:")
-        for source, reason in summary.rejected:
-            _err(f"  {source}: {reason}")
+    if summary.rejected:  # each was named on its own line as it happened
+        _err(f"{len(summary.rejected)} input(s) rejected (each named above; also in the ledger's rejects table)")
+    if summary.internal:
+        _err(f"{summary.internal} of them hit an internal error (a bug): exit code {summary.exit_code}; "
+             "please report the lines that say so")
     raise typer.Exit(summary.exit_code)
 
 
@@ -272,8 +282,18 @@ def load(
 def _require_db(db: Path) -> None:
     """Stop with exit code 2 and a hint when there is no ledger to read."""
     if not db.exists():
-        _err(f"no ledger at {db}: run `crosscheck analyze` first")
+        from crosscheck.ingest.files import shown
+
+        _err(f"[E002] no ledger at {shown(str(db))}: run `crosscheck analyze` first")
         raise typer.Exit(2)
+
+
+def _usage(message: str) -> typer.Exit:
+    """Print a usage error with its code; the caller raises the returned exit (code 2)."""
+    from crosscheck.errors import UsageError
+
+    _err(str(UsageError(message)))
+    return typer.Exit(2)
 
 
 @app.command()
@@ -293,7 +313,10 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv | parquet | graph")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout); "
                                                 "a folder for parquet, FILE.graphml for graph.")] = None,
-    kind: Annotated[str, typer.Option(help="With --format csv: which kind to write.")] = "claims",
+    kind: Annotated[str, typer.Option(help="With --format csv: which kind to write: articles, claims, times, "
+                                      "quantities, entities, stories, claim_groups or relations.")] = "claims",
+    csv_raw: Annotated[bool, typer.Option("--csv-raw", help="With --format csv: write cells as they are, without the "
+                                          "' that stops a spreadsheet running a cell starting = + - @ as a formula.")] = False,
     stance_model: Annotated[bool, typer.Option(
         "--stance-model", help="json/jsonl: read each story article's stance toward the central claims with the stance model (slower).")] = False,
 ) -> None:
@@ -303,17 +326,21 @@ def export(
 
     writers = {"json": write_json, "jsonl": write_jsonl}
     if fmt not in (*writers, "csv", "parquet", "graph"):
-        _err(f"unknown format {fmt!r}: use json, jsonl, csv, parquet or graph")
-        raise typer.Exit(2)
+        raise _usage(f"unknown format {fmt!r}: use json, jsonl, csv, parquet or graph")
     if fmt in ("parquet", "graph"):
         _export_files(db, fmt, output)
         return
+    from crosscheck.export import KINDS
+    from crosscheck.store.linkstore import LINK_KINDS
+
+    if fmt == "csv" and kind not in (*KINDS, *LINK_KINDS):
+        raise _usage(f"unknown kind {kind!r}: use {', '.join((*KINDS, *LINK_KINDS))}")
     _require_db(db)
     with open_store(db) as store:
         out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
             if fmt == "csv":
-                write_csv(store, out, kind)
+                write_csv(store, out, kind, raw=csv_raw)
             else:
                 writers[fmt](store, out, stance_model=stance_model)
         finally:
@@ -352,8 +379,7 @@ def report(
     from crosscheck.store import open_store
 
     if output.suffix.lower() not in (".md", ".html", ".htm"):
-        _err("the briefing is written as .md or .html")
-        raise typer.Exit(2)
+        raise _usage("the briefing is written as .md or .html")
     _require_db(db)
     with open_store(db) as store:
         write_report(store, output)
@@ -417,9 +443,34 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
+EXIT_INTERNAL = 3  # a crash: crosscheck's own fault, never an input's (docs/CLI.md, "Exit codes")
+
+
 def main() -> None:
-    """Entry point of the ``crosscheck`` command."""
-    app()
+    """Entry point of the ``crosscheck`` command: an error crosscheck raises on purpose is one
+    line with its [E...] code (exit 2); anything else is an internal error (exit 3), one line and,
+    with --verbose, the traceback."""
+    import sqlite3
+
+    from crosscheck.errors import CrosscheckError
+    from crosscheck.ingest.files import shown
+
+    try:
+        app()
+    except CrosscheckError as exc:
+        _err(shown(str(exc)))
+        sys.exit(2)
+    except sqlite3.Error as exc:
+        _err(shown(f"[E002] the ledger cannot be used: {exc}"))
+        sys.exit(2)
+    except Exception as exc:
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            import traceback
+
+            traceback.print_exc()
+        _err(shown(f"internal error (a bug in crosscheck, please report it; --verbose shows the traceback): "
+                   f"{type(exc).__name__}: {str(exc)[:500]}"))
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,14 @@ __all__ = ["ConfigError", "apply", "defaults", "effective", "load"]
 # setting -> (module, constant) it sets
 TARGETS: dict[str, tuple[str, str]] = {
     "ingest.max_text_bytes": ("crosscheck.ingest.files", "MAX_TEXT_BYTES"),
+    "ingest.max_json_depth": ("crosscheck.ingest.files", "MAX_JSON_DEPTH"),
+    "ingest.max_number_digits": ("crosscheck.ingest.files", "MAX_NUMBER_DIGITS"),
+    "ingest.max_field_chars": ("crosscheck.ingest.files", "MAX_FIELD_CHARS"),
+    "article.max_paragraphs": ("crosscheck.clean", "MAX_PARAGRAPHS"),
+    "article.max_words": ("crosscheck.clean", "MAX_WORDS"),
+    "article.max_word_chars": ("crosscheck.clean", "MAX_WORD_CHARS"),
+    "article.max_paragraph_chars": ("crosscheck.clean", "MAX_PARAGRAPH_CHARS"),
+    "annotate.time_budget_seconds": ("crosscheck.engines.local", "TIME_BUDGET"),
     "language.min_words": ("crosscheck.language", "MIN_WORDS"),
     "language.min_share": ("crosscheck.language", "MIN_SHARE"),
     "analyze.chunk": ("crosscheck.pipeline", "CHUNK"),
@@ -43,7 +51,9 @@ TARGETS: dict[str, tuple[str, str]] = {
     "web.search_rank_window": ("crosscheck.web.search", "RANK_WINDOW"),
 }
 # settings below which a stage would silently stop working (no candidates compared, no chunk)
-MINIMUM: dict[str, int] = {"analyze.chunk": 1, "link.stories.key_cap": 1, "link.stories.top_keys": 1,
+MINIMUM: dict[str, int] = {"analyze.chunk": 1, "ingest.max_json_depth": 1, "ingest.max_number_digits": 1,
+                           "ingest.max_field_chars": 1, "article.max_paragraphs": 1, "article.max_words": 1,
+                           "article.max_word_chars": 1, "article.max_paragraph_chars": 1, "link.stories.key_cap": 1, "link.stories.top_keys": 1,
                            "link.groups.key_cap": 1, "link.groups.max_candidate_groups": 1,
                            "link.groups.member_sample": 1, "web.search_rank_window": 1}
 # Settings apply to this process and the analyze workers it forks. The link layer's preparing

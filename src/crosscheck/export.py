@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import asdict
 from typing import IO, Any
@@ -196,26 +195,33 @@ def write_jsonl(store: Store, out: IO[str], *, stance_model: bool = False) -> No
             out.write(json.dumps({"record": SINGULAR.get(kind, kind), **rec}, ensure_ascii=False) + "\n")
 
 
-def write_csv(store: Store, out: IO[str], kind: str = "claims") -> None:
-    """One kind as CSV (default: the claims ledger with its article's outlet, title and date)."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP: what makes a spreadsheet read a cell as a formula
+
+
+def write_csv(store: Store, out: IO[str], kind: str = "claims", *, raw: bool = False) -> None:
+    """One kind as CSV (default: the claims ledger with its article's outlet, title and date).
+
+    Every cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` so a spreadsheet shows it as text instead of running it (OWASP's advice for CSV
+    injection): scraped text is hostile. ``raw=True`` writes the values unchanged."""
     articles = {a.id: a for a in store.articles()} if kind == "claims" else {}
     writer: csv.DictWriter[str] | None = None
     for rec in iter_kind(store, kind):
-        row = {k: _cell(v) for k, v in rec.items() if k not in ("text", "mentions")}
+        row = {k: v for k, v in rec.items() if k not in ("text", "mentions")}
         if kind == "claims":
             a = articles.get(rec["article_id"])
             row |= {"outlet": a.outlet if a else None, "title": a.title if a else None,
                     "published": a.published if a else None, "source": a.source if a else None}
+        row = {k: _cell(v, raw=raw) for k, v in row.items()}
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row))
             writer.writeheader()
         writer.writerow(row)
 
 
-def _cell(v: Any) -> Any:
+def _cell(v: Any, *, raw: bool = False) -> Any:
     if isinstance(v, (list, dict)):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, str):
-        # a leading = + - @ makes spreadsheets run the cell as a formula: scraped text is hostile
-        return "'" + v if re.match(r"^[=+\-@\t\r]", v) else v
+        v = json.dumps(v, ensure_ascii=False)
+    if isinstance(v, str) and not raw and v.startswith(FORMULA_START):
+        return "'" + v
     return v

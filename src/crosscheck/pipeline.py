@@ -9,6 +9,8 @@ in flight, and a rerun skips what is already stored.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,8 +18,8 @@ from typing import BinaryIO
 
 from crosscheck.clean import clean, raw_sha
 from crosscheck.engines.local import LocalEngine, batched
-from crosscheck.errors import InputRejected
-from crosscheck.ingest.files import JSONL_SUFFIXES, KNOWN_SUFFIXES, Rejected, read_inputs
+from crosscheck.errors import InputRejected, StoreError
+from crosscheck.ingest.files import JSONL_SUFFIXES, Rejected, _open_regular, input_files, read_inputs, shown
 from crosscheck.ingest.warc import Skipped, is_warc
 from crosscheck.model import Annotations, Article, RawDoc
 from crosscheck.store.base import Store
@@ -37,40 +39,62 @@ class RunSummary:
     new_versions: int = 0
     words: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    internal: int = 0  # rejections that are crosscheck's fault (a bug an input hit), not the input's
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (archive, what was not an article), no error
 
     @property
     def exit_code(self) -> int:
-        """0: every input stored or present; 1: some rejected; 2: none could be read."""
+        """0: every input stored or present; 1: some rejected; 2: none could be read;
+        3: an internal error (a bug) cost an input, though the run went on (see docs/CLI.md)."""
+        if self.internal:
+            return 3
         if not self.rejected:
             return 0
         return 1 if self.stored + self.present else 2
 
 
 Event = Callable[[str, dict[str, object]], None]
+INTERNAL = "internal error"  # how a rejection that is a bug, not the input's fault, begins
+
+
+def internal(step: str, exc: BaseException) -> str:
+    """A rejection reason for an unexpected exception in one input's ``step``: where it came from."""
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" (at {Path(where.filename).name}:{where.lineno})" if where else ""
+    return f"{INTERNAL} while {step}: {type(exc).__name__}: {str(exc)[:300]}{at}"
 
 
 def count_inputs(paths: Iterable[str]) -> int | None:
-    """How many articles the inputs hold (for progress ETA); None when unknowable (stdin)."""
+    """How many articles the inputs hold (for progress ETA); None when unknowable (stdin).
+
+    JSONL files count their lines (blank ones too: an estimate); only regular files are opened,
+    so a FIFO or a link to a device never blocks the count."""
     total = 0
-    for p in paths:
-        if p == "-":
+    for item in input_files(paths):
+        if item is None:
             return None
-        path = Path(p)
-        files = sorted(c for c in path.rglob("*") if c.is_file() and c.suffix.lower() in KNOWN_SUFFIXES) \
-            if path.is_dir() else [path]
-        if is_warc(path) or (path.is_dir() and any(is_warc(c) for c in path.rglob("*"))):
+        if isinstance(item, Path) and is_warc(item):
             return None  # counting a web archive's articles means reading it through
-        for f in files:
-            if f.suffix.lower() in JSONL_SUFFIXES:
-                try:
-                    with f.open("rb") as fh:
-                        total += sum(1 for line in fh if line.strip())
-                except OSError:
-                    total += 1
-            else:
-                total += 1
+        if isinstance(item, Path) and item.suffix.lower() in JSONL_SUFFIXES:
+            total += _count_lines(item)
+        else:
+            total += 1
     return total
+
+
+def _count_lines(path: Path) -> int:
+    fh, _ = _open_regular(path)
+    if fh is None:
+        return 1
+    lines, last = 0, b"\n"
+    with fh:
+        try:
+            while piece := fh.read(1 << 20):
+                lines += piece.count(b"\n")
+                last = piece[-1:]
+        except OSError:
+            return max(lines, 1)
+    return lines + (last != b"\n")
 
 
 def analyze(
@@ -98,6 +122,9 @@ def analyze_items(
     emit = on_event or (lambda kind, data: None)
 
     def reject(source: str, reason: str) -> None:
+        source, reason = shown(source), shown(reason)
+        if reason.startswith(INTERNAL):
+            summary.internal += 1
         summary.rejected.append((source, reason))
         store.record_reject(source, reason)
         emit("rejected", {"source": source, "reason": reason})
@@ -105,9 +132,16 @@ def analyze_items(
     def save(results: Iterator[tuple[Article, Annotations | None, str | None]]) -> None:
         for article, found, error in results:
             if error is not None or found is None:
-                reject(article.source, f"annotation failed: {error}")
+                reject(article.source, error if error and error.startswith((INTERNAL, "over ")) else
+                       f"annotation failed: {error}")
                 continue
-            store.save(article, found)
+            try:
+                store.save(article, found)
+            except sqlite3.OperationalError as exc:  # the ledger, not this input: read-only, full, locked
+                raise StoreError(f"cannot write to the ledger {getattr(store, 'path', '')}: {exc}") from exc
+            except Exception as exc:  # one input must never cost the others
+                reject(article.source, internal("storing", exc))
+                continue
             summary.stored += 1
             summary.words += len(article.text.split())
             emit("stored", {"source": article.source, "id": article.id})
@@ -149,10 +183,12 @@ def _cleaned(
             summary.skipped.append((item.source, item.describe()))
             emit("skipped", {"source": item.source, "reason": f"skipped {item.total} records: {item.describe()}"})
             continue
-        from crosscheck.model import RawDoc
-
         assert isinstance(item, RawDoc)
-        sha = raw_sha(item.raw)
+        try:
+            sha = raw_sha(item.raw)
+        except Exception as exc:  # one input must never cost the others
+            reject(item.source, internal("hashing", exc))
+            continue
         status, old = store.status_of(item.source, sha)
         if status == "present":
             summary.present += 1
@@ -162,6 +198,9 @@ def _cleaned(
             article = clean(item)
         except InputRejected as exc:
             reject(exc.source, exc.reason)
+            continue
+        except Exception as exc:  # one input must never cost the others
+            reject(item.source, internal("cleaning", exc))
             continue
         if article.id in pending.values():
             summary.present += 1  # the same input twice in one run (stdin, repeated path)

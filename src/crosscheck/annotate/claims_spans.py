@@ -8,7 +8,9 @@ extended or cut where the parser attaches it badly), trimmed to a character span
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -93,11 +95,29 @@ def in_dateline(tok: Token) -> bool:
 
 
 def in_quote(quotes: list[Quote], pos: int) -> Quote | None:
-    """The quotation holding character ``pos``, if any."""
-    for q in quotes:
-        if q.start <= pos < q.end:
-            return q
-    return None
+    """The quotation holding character ``pos``, if any.
+
+    Asked for nearly every token, so a scan of every quote made long articles quadratic (800 KB of
+    prose holds thousands of quotes); ``find_quotes`` returns them sorted and disjoint, so a
+    bisection finds the one candidate (any other list falls back to the scan)."""
+    starts = _quote_starts(quotes)
+    if starts is None:
+        return next((q for q in quotes if q.start <= pos < q.end), None)
+    i = bisect_right(starts, pos) - 1
+    return quotes[i] if i >= 0 and pos < quotes[i].end else None
+
+
+_QUOTE_INDEX: list[tuple[list[Quote], int, list[int] | None]] = []  # the last list asked about
+
+
+def _quote_starts(quotes: list[Quote]) -> list[int] | None:
+    """Start offsets of ``quotes`` when sorted and disjoint (None otherwise), for the last list seen."""
+    if _QUOTE_INDEX and _QUOTE_INDEX[0][0] is quotes and _QUOTE_INDEX[0][1] == len(quotes):
+        return _QUOTE_INDEX[0][2]
+    ordered = all(a.end <= b.start for a, b in itertools.pairwise(quotes))
+    starts = [q.start for q in quotes] if ordered else None
+    _QUOTE_INDEX[:] = [(quotes, len(quotes), starts)]
+    return starts
 
 
 def drop_trailing_dates(toks: list[Token]) -> list[Token]:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from crosscheck.annotate import timex
+from crosscheck.annotate.claims_spans import doc_text
 from crosscheck.annotate.lexicon import alternation, load, number_pattern, parse_number
 from crosscheck.model import Article, Bound, Claim, Quantity
 
@@ -48,6 +49,15 @@ def _pattern() -> re.Pattern[str]:
 
 def _token_index(doc: Doc) -> list[int]:
     return [t.idx for t in doc]
+
+
+def _overlaps(spans: list[tuple[int, int]], begins: list[int], start: int, end: int) -> bool:
+    """Does [start, end) overlap one of ``spans`` (disjoint, sorted; ``begins`` their starts)? By
+    bisection: a scan of every time expression per number was quadratic on long articles."""
+    if start >= end:
+        return any(s < end and start < e for s, e in spans)
+    i = bisect_left(begins, end) - 1
+    return i >= 0 and spans[i][1] > start
 
 
 def _tok_after(doc: Doc, starts: list[int], char: int) -> Token | None:
@@ -118,7 +128,7 @@ def _counted(doc: Doc, starts: list[int], end: int, time_starts: frozenset[int] 
         and run[first - 1].idx + len(run[first - 1].text) < run[first].idx + 1
     ):
         first -= 1
-    unit = doc.text[run[first].idx : run[last].idx + len(run[last].text)]
+    unit = doc_text(doc)[run[first].idx : run[last].idx + len(run[last].text)]
     return unit, run[last].idx + len(run[last].text)
 
 
@@ -157,12 +167,13 @@ def extract_quantities(doc: Doc, article: Article, claims: list[Claim]) -> list[
     quals: dict[str, str] = nums["qualifiers"]
     times = [(m.start, m.end) for m in timex.find(text, doc) if m.kind not in {"duration", "plural"}]
     time_starts = frozenset(start for start, _ in times)
+    time_begins = [start for start, _ in times]  # times are disjoint and in text order
     starts = _token_index(doc)
     out: list[Quantity] = []
     for mo in _pattern().finditer(text):
         g = mo.groupdict()
         n_start, n_end = mo.span("n1")
-        if any(s < mo.end("n1") and n_start < e for s, e in times):
+        if _overlaps(times, time_begins, n_start, mo.end("n1")):
             continue
         if _is_identifier_or_age(text, n_start, n_end):
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -80,9 +81,24 @@ class SpeakerResolver:
         self.by_surname: dict[str, str] = {}
         self.history: list[tuple[int, Resolved]] = []
         self.orgs: list[tuple[int, Resolved]] = []  # organisations and documents named as subjects
+        self._ents: list[Span] | None = None
+        self._ent_starts: list[int] = []
         self._build()
 
     # --- registry -------------------------------------------------------------------------------
+
+    def _ents_in(self, span: Span) -> list[Span]:
+        """``span.ents`` (the entities wholly inside it, up to the first that runs past its end), found
+        by bisection: spaCy walks every entity of the document on each call, quadratic on long texts."""
+        if self._ents is None:
+            self._ents = list(self.doc.ents)
+            self._ent_starts = [e.start for e in self._ents]
+        out = []
+        for ent in self._ents[bisect_left(self._ent_starts, span.start):]:
+            if ent.end > span.end:
+                break
+            out.append(ent)
+        return out
 
     def _build(self) -> None:
         for ent in self.doc.ents:
@@ -278,7 +294,7 @@ class SpeakerResolver:
         return Resolved(text, kind="group" if plural else "org", plural=plural)
 
     def _person_in(self, span: Span) -> str | None:
-        for ent in span.ents:
+        for ent in self._ents_in(span):
             if ent.label_ == "PERSON":
                 for p in self.people:
                     if p.at == ent.start_char:
@@ -327,7 +343,7 @@ class SpeakerResolver:
             if tok.pos_ in ("PROPN", "ADP") or tok.ent_type_:
                 modified = True
         if aff is None:
-            for ent in span.ents:
+            for ent in self._ents_in(span):
                 if ent.label_ in ("GPE", "NORP"):
                     aff = _country(self.lex, ent.text)
         def fits(p: Person) -> bool:

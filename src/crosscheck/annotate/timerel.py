@@ -209,7 +209,10 @@ class RelativeRules:
         anaphoric = {
             "the previous": -1,
             "the following": 1,
+            "following": 1,  # "following week's vote" (a KeyError once: the pattern takes it)
             "the next": 1,
+            "the full": 0,  # "the full month": the one in question, as "the month"
+            "the fiscal": 0,
             "that": 0,
             "the same": 0,
             "that same": 0,

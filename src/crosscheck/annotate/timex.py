@@ -12,7 +12,7 @@ of every pattern is case-insensitive.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -373,12 +373,18 @@ def _candidates(text: str) -> tuple[Match, ...]:
 
 def find(text: str, doc: Doc | None = None) -> list[Match]:
     """Time expressions in ``text`` as non-overlapping ``Match``es in text order."""
-    taken: list[Match] = []
+    taken: list[Match] = []  # disjoint; kept sorted by start, so an overlap test is a bisection
+    starts: list[int] = []
     toks = _Tokens(doc) if doc is not None else None
     for m in _candidates(text):
-        if any(m.start < t.end and t.start < m.end for t in taken):
+        if m.start < m.end:
+            i = bisect_left(starts, m.end) - 1  # the last taken match starting before m ends
+            if i >= 0 and taken[i].end > m.start:
+                continue
+        elif any(m.start < t.end and t.start < m.end for t in taken):
             continue
         if _keep(m, text, toks):
-            taken.append(m)
-    taken.sort(key=lambda m: m.start)
+            i = bisect_right(starts, m.start)
+            starts.insert(i, m.start)
+            taken.insert(i, m)
     return taken

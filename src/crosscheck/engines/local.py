@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
+import threading
 import traceback
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from crosscheck.model import Annotations, Article
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from multiprocessing.pool import Pool
 
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 T = TypeVar("T")
 Result = tuple[Article, Annotations | None, str | None]
@@ -46,29 +50,86 @@ def _annotate_batch(batch: list[Article]) -> list[Result]:
     return list(_annotate_with(_worker_nlp, batch))
 
 
+TIME_BUDGET = 120.0  # seconds one article may take to parse and annotate; 0 turns the budget off
+
+
+class _OverBudget(BaseException):
+    """Raised by the timer inside an article's work (a BaseException: no ``except Exception`` in
+    the annotators may swallow it)."""
+
+
+@contextmanager
+def _budget(seconds: float) -> Iterator[None]:
+    """Raise _OverBudget in this thread after ``seconds`` of wall time (a SIGALRM timer); no budget
+    off the main thread or where there is no such timer."""
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def ring(signum: int, frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _after_overrun() -> None:
+    """An interrupted parse may leave the memo tables half-updated: start them afresh."""
+    from crosscheck.annotate.nlp import _fast_attributes
+
+    _fast_attributes.cache_clear()
+
+
+def _over(seconds: float) -> str:
+    return f"over the time budget: parsing and annotating took more than {seconds:g} s (annotate.time_budget_seconds)"
+
+
+def _internal(step: str, exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" (at {os.path.basename(where.filename)}:{where.lineno})" if where else ""
+    return f"internal error while {step}: {type(exc).__name__}: {str(exc)[:300]}{at}"
+
+
 def _annotate_with(nlp: Language, batch: list[Article]) -> Iterator[Result]:
     from crosscheck.annotate import annotate_doc as _ad
     from crosscheck.annotate.nlp import parse_many as _pm
 
+    budget = TIME_BUDGET
+    docs: list[Doc | str] = []
     try:
-        docs = list(_pm(nlp, [a.text for a in batch]))
-    except Exception:
+        with _budget(budget * len(batch)):
+            docs = list(_pm(nlp, [a.text for a in batch]))
+    except (Exception, _OverBudget) as exc:
+        if isinstance(exc, _OverBudget):
+            _after_overrun()
         # fall back to one article at a time so a single bad article is isolated
         docs = []
         for a in batch:
             try:
-                docs.extend(_pm(nlp, [a.text]))
-            except Exception:
-                docs.append(None)  # type: ignore[arg-type]
+                with _budget(budget):
+                    docs.extend(_pm(nlp, [a.text]))
+            except _OverBudget:
+                _after_overrun()
+                docs.append(_over(budget))
+            except Exception as one:
+                docs.append(_internal("parsing", one))
     for article, doc in zip(batch, docs, strict=True):
-        if doc is None:
-            yield article, None, "the parser failed on this article"
+        if isinstance(doc, str):
+            yield article, None, doc
             continue
         try:
-            new_article, annotations = _ad(article, doc)
+            with _budget(budget):
+                new_article, annotations = _ad(article, doc)
+        except _OverBudget:
+            yield article, None, _over(budget)
         except Exception as exc:
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            yield article, None, f"{type(exc).__name__}: {exc} (at {where.filename}:{where.lineno})"
+            yield article, None, _internal("annotating", exc)
         else:
             yield new_article, annotations, None
 

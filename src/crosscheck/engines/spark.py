@@ -18,6 +18,7 @@ pyspark is the optional extra ``spark``; nothing here imports it at module load.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -120,7 +121,7 @@ def _read_unit(unit: dict[str, Any]) -> Iterator[RawDoc | tuple[str, str]]:
             fh.seek(unit["offset"])
             chunk = fh.read(unit["length"])
         shift = unit["first_line"] - 1
-        items = (_shifted(item, str(path), shift) for item in files._read_jsonl(str(path), chunk))
+        items = (_shifted(item, str(path), shift) for item in files._read_jsonl(str(path), io.BytesIO(chunk)))
     for item in items:
         if isinstance(item, Skipped):
             continue

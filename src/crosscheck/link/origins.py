@@ -272,6 +272,20 @@ def context(article: Article, mentions: list[EntityMention], facts: Facts, story
     return ctx
 
 
+@lru_cache(maxsize=1)
+def _capital_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"Koltsa, the Dravonian capital" and "Dravonia's capital, Koltsa".
+
+    Each match starts where a word starts (the lookbehind): without it the search retried inside
+    every word, and a word of n characters cost n**2 steps (a 40,000-character token made linking
+    take 43 s)."""
+    seats = "|".join(re.escape(w) for w in hints()["seat_nouns"])
+    start = r"(?<![\w’'-])"
+    name = r"([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+)?)"
+    return (re.compile(start + name + r",\s+(?:the\s+)?(\w[\w’'-]*(?:\s\w+)?)\s+(?:" + seats + r")\b"),
+            re.compile(start + r"(\w[\w’'-]*(?:\s\w+)?)\s+(?:" + seats + r"),?\s+" + name))
+
+
 def learn(article: Article, ctx: Context) -> None:
     """Add what ``article`` says about capitals and government bodies to ``ctx.facts``."""
     f = ctx.facts
@@ -282,12 +296,8 @@ def learn(article: Article, ctx: Context) -> None:
             story[head] = country if story.get(head, country) == country else _AMBIGUOUS
         known = f.orgs.setdefault(ctx.story, [])
         known += sorted(o for o in set(ctx.orgs) - set(known) if len(known) < _MAX_ORGS)
-    seats = "|".join(re.escape(w) for w in hints()["seat_nouns"])
-    name = r"([A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+)?)"
-    pats = [name + r",\s+(?:the\s+)?(\w[\w’'-]*(?:\s\w+)?)\s+(?:" + seats + r")\b",  # Koltsa, the Dravonian capital
-            r"(\w[\w’'-]*(?:\s\w+)?)\s+(?:" + seats + r"),?\s+" + name]  # Dravonia's capital, Koltsa
-    for i, pat in enumerate(pats):
-        for hit in re.finditer(pat, article.text):
+    for i, pat in enumerate(_capital_patterns()):
+        for hit in pat.finditer(article.text):
             cap, owner = (hit.group(1), hit.group(2)) if i == 0 else (hit.group(2), hit.group(1))
             owner_country, _ = ctx.country_in(owner)
             if owner_country and fold(cap) and fold(cap) != fold(owner_country):

@@ -101,7 +101,7 @@ class SQLiteStore(LinkStoreMixin):
             self.conn.execute("PRAGMA busy_timeout=10000")
             if not read_only:
                 self.migrate()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the ledger {self.path}: {exc}") from exc
 
     # schema -----------------------------------------------------------------------------

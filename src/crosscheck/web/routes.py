@@ -20,6 +20,7 @@ from crosscheck.web.search import MAX_QUERY, search
 
 _ID = re.compile(r"^[A-Za-z0-9_:-]{1,80}$")  # ids are content hashes, claims add ":cN"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 class BadRequest(Exception):
@@ -32,7 +33,8 @@ class NotFound(Exception):
 
 def _page(request: Request, name: str = "page") -> int:
     raw = request.query_params.get(name, "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # ASCII digits only: str.isdigit() also takes "²" and other digits int() refuses (a 500 once)
+    if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= MAX_PAGE:
         raise BadRequest(f"{name} must be a whole number from 1 to {MAX_PAGE}")
     return int(raw)
 

@@ -97,8 +97,9 @@ class ArticleLinker:
         """Take over what a run that stopped before its end pass left pending.
 
         Its articles are linked (each in its own transaction) but the facts they taught were
-        kept in memory only: they are learned again; its groups and stories get their
-        derived fields in this run's end pass.
+        kept in memory only: they are learned again, as linking learned them (the article's
+        places and bodies, then what resolving its claims' origins taught, in the order they
+        were linked); its groups and stories get their derived fields in this run's end pass.
         """
         pending: dict[str, list[str]] = {}
         for kind, pid in self.conn.execute("SELECT kind, id FROM link_pending ORDER BY kind, id"):
@@ -112,7 +113,26 @@ class ArticleLinker:
                 "WHERE p.kind = 'article' ORDER BY l.rowid").fetchall():
             article = self.store.article(aid)
             if article is not None:
-                origins.learn(article, origins.context(article, list(self.store.mentions(aid)), self.facts, sid))
+                mentions = list(self.store.mentions(aid))
+                claims = list(self.store.claims(aid))
+                self._origins(article, claims, mentions, self._learn(article, mentions, sid))
+
+    def _learn(self, article: Article, mentions: list[EntityMention], sid: str) -> origins.Context:
+        """The article's context, after learning what it states (capitals, places, bodies)."""
+        ctx = origins.context(article, mentions, self.facts, sid)
+        origins.learn(article, ctx)
+        return ctx
+
+    @staticmethod
+    def _origins(article: Article, claims: list[Claim], mentions: list[EntityMention],
+                 ctx: origins.Context) -> list[tuple[origins.Ref, str]]:
+        """Each claim's source as the article describes it, and its origin, resolved in claim order.
+
+        Resolving teaches facts too (a person's principal, once named with their body), so a
+        resumed run replays exactly this (:meth:`_resume`).
+        """
+        refs = [origins.describe(c, article, mentions, claims) for c in claims]
+        return [(ref, origins.resolve(ref, ctx)) for ref in refs]
 
     # helpers ---------------------------------------------------------------------------
 
@@ -217,8 +237,7 @@ class ArticleLinker:
             self.n_articles += 1
             self.touched_stories.add(sid)
             self.dates_resolved += timeline.resolve_dates(self.conn, cur, aid, sid, self.sentence_vec)
-            ctx = origins.context(article, mentions, self.facts, sid)
-            origins.learn(article, ctx)
+            ctx = self._learn(article, mentions, sid)
             self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx, mentions)
             fresh = sorted(self.touched_groups - self._recorded)
             cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)",
@@ -244,14 +263,14 @@ class ArticleLinker:
         self._sentences.update({(article.id, lo, hi): v for (lo, hi), v in prep.sentences.items()})
         vecs, sigs = prep.vecs, prep.sigs
         out = []
-        for c, v, sig0 in zip(claims, vecs, sigs, strict=True):
+        resolved = self._origins(article, claims, mentions, ctx)
+        for c, v, sig0, (ref, origin) in zip(claims, vecs, sigs, resolved, strict=True):
             # a denial's signature is the proposition it denies: denials compare with denials
             sig = dataclasses.replace(sig0, negated=sig0.negated != sig0.denial) \
                 if sig0.denial or c.polarity == "deny" else sig0
             s0 = c.sentence_start if c.sentence_start is not None else c.start
             s1 = c.sentence_end if c.sentence_end is not None else c.end
             lo, hi = min(s0, c.start), max(s1, c.end)
-            ref = origins.describe(c, article, mentions, claims)
             info = ClaimInfo(
                 # a content that is itself a denial ("X denies that ...") is linked as one
                 id=c.id, article_id=article.id, polarity="deny" if sig0.denial else c.polarity, content=c.content, vec=v,
@@ -259,7 +278,7 @@ class ArticleLinker:
                 # the date of the event the claim states, not the day it was said ("X said on Tuesday that")
                 dates=groups.day_dates(_day_value(t) for t in times if t.start >= c.start and t.end <= c.end),
                 quantities=proposition.figures(c, article.text, quants), sig=sig,
-                origin=origins.resolve(ref, ctx), publisher=publisher or f"article:{article.id}",
+                origin=origin, publisher=publisher or f"article:{article.id}",
                 published=article.published, speaker=c.speaker or c.speaker_text,
                 contest=c.polarity == "assert" and relations.is_contest(c.content), story_id=sid)
             info.extra["origin_ref"] = ref.to_json()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 KEY_CAP = 200  # stories per key beyond which the key is too common to block on
 JOIN = 0.15  # cosine of weighted profiles at or above which an article joins a story
 TOP_KEYS = 12  # an article is described by its most frequent keys; the tail is noise
+_DIGITS = 9  # a story's score is compared at this precision: float noise in its norm never decides
 
 
 def story_id(first_article: str) -> str:
@@ -124,7 +125,9 @@ class StoryChooser:
                 continue
             inside = sum(x * x for x in b.values())
             nb2 = rare ** 2 * max(0.0, self._squares(sid) - inside) + sum((x * w[k]) ** 2 for k, x in b.items())
-            s = dot / (na * math.sqrt(nb2)) if na and nb2 > 0 else 0.0
+            # rounded: the norm is kept up to date by sums whose order depends on when this process
+            # first read the story (a resumed run reads it later), and two stories with one profile tie
+            s = round(dot / (na * math.sqrt(nb2)), _DIGITS) if na and nb2 > 0 else 0.0
             if s > best_s:
                 best, best_s = sid, s
         if best is None or best_s < JOIN:

@@ -214,12 +214,13 @@ def points(seed: int, n: int, n_articles: int) -> list[KillPoint]:
     # `link` alone is the cheap one (no annotation to redo): it gets two of every six points
     kinds = [("analyze", "annotate"), ("link", "link"), ("analyze", "link"), ("link", "finish"),
              ("analyze", "finish"), ("link", "link")]
-    out = []
-    for i in range(n):
-        command, phase = kinds[i % len(kinds)]
+    out: list[KillPoint] = []
+    while len(out) < n:
+        command, phase = kinds[len(out) % len(kinds)]
         # finish: ms after the last article was linked; else a count of articles
         target = rng.randrange(0, 1500) if phase == "finish" else rng.randrange(1, n_articles)
-        out.append(KillPoint(command, phase, target))
+        if KillPoint(command, phase, target) not in out:
+            out.append(KillPoint(command, phase, target))
     return out
 
 

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import json
 import sqlite3
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,7 +42,9 @@ _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge 
 MAX_CANDIDATE_GROUPS = 100
 MEMBER_SAMPLE = 50
 # in-memory caches, emptied when full: they bound the linker's memory on long runs
-_CACHE_TEXTS, _CACHE_INFOS, _CACHE_VECTORS = 2_000, 30_000, 20_000
+# decoded members are kept least recently used first: a story's groups stay while the corpus grows
+# (about 4 KB a member, so 8,000 of them bound the linker's largest cache near 35 MB)
+_CACHE_TEXTS, _CACHE_INFOS, _CACHE_VECTORS = 2_000, 8_000, 20_000
 
 
 def _now() -> str:
@@ -85,7 +87,7 @@ class ArticleLinker:
         self.texts: dict[str, str] = {}
         self.prepared: dict[str, prepare.Prepared] = {}  # computed ahead by a worker (see link/prepare.py)
         self._sentences: dict[tuple[str, int, int], np.ndarray] = {}  # embedded sentences, by article and span
-        self._infos: dict[str, ClaimInfo] = {}  # decoded group members, by claim id
+        self._infos: OrderedDict[str, ClaimInfo] = OrderedDict()  # decoded group members, by claim id (LRU)
         self.facts = origins.Facts.from_json(store.link_state("facts"))
         self.facts_before = _j(self.facts.to_json())
         self._recorded: set[str] = set()  # touched groups already written to link_pending
@@ -157,11 +159,13 @@ class ArticleLinker:
         """A stored group member as linking sees it (decoded once; the origin is read fresh)."""
         hit = self._infos.get(row["claim_id"])
         if hit is not None and hit.origin == row["origin"] and hit.story_id == row["story_id"]:
+            self._infos.move_to_end(hit.id)
             return hit
-        if len(self._infos) > _CACHE_INFOS:
-            self._infos.clear()
         info = self._decode_row(row)
         self._infos[info.id] = info
+        self._infos.move_to_end(info.id)
+        while len(self._infos) > _CACHE_INFOS:
+            self._infos.popitem(last=False)
         return info
 
     def _decode_row(self, row: sqlite3.Row) -> ClaimInfo:
@@ -382,6 +386,8 @@ class ArticleLinker:
         w.setdefault("merged", []).append(drop)
         cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(w), keep))
         cur.execute("DELETE FROM claim_groups WHERE id = ?", (drop,))
+        # no longer pending either: a resumed run's end pass works on the groups an uninterrupted one has
+        cur.execute("DELETE FROM link_pending WHERE kind = 'group' AND id = ?", (drop,))
         self.touched_groups.discard(drop)
         self.touched_groups.add(keep)
         return True

@@ -65,7 +65,7 @@ def claim_text(c: Claim, text: str) -> tuple[str, tuple[int, int] | None]:
 
 
 _SEEN: dict[str, np.ndarray] = {}  # text -> vector, for texts met again (a syndicated copy's claims)
-_SEEN_MAX = 20_000
+_SEEN_MAX = 4_000  # a copy's claims come soon after its original's; 20,000 cost a worker ~35 MB more
 
 
 def _encode(emb: Embedder, texts: list[str]) -> np.ndarray:

@@ -181,3 +181,23 @@ def test_a_story_choice_does_not_hang_on_float_noise_in_a_norm(tmp_path: Path) -
             kept.squares["s2"] += noise  # summed in another order
             kept.squares["s1"] -= noise
             assert kept.choose(prof, 10)[0] == chosen
+
+
+def test_relations_touching_many_groups_come_in_one_order_each_once(tmp_path: Path) -> None:
+    """More ids than one query takes: the rows come in the same order however the ids are given
+    (the end pass re-inserts retyped relations in it), and a relation between two chunks once."""
+    import random
+
+    from crosscheck.store.sqlite import SQLiteStore
+
+    with SQLiteStore(tmp_path / "r.db") as s:
+        gids = [f"g{i:04d}" for i in range(1_200)]
+        with s.transaction() as cur:
+            for i in range(0, 1_200, 2):
+                s.put_relation(cur, f"r{i}", "contradicts", "update", gids[i], gids[-1 - i], {})
+        shuffled = gids[:]
+        random.Random(3).shuffle(shuffled)
+        a = [r["id"] for r in s.relations_touching(gids)]
+        b = [r["id"] for r in s.relations_touching(set(shuffled))]
+        assert a == b
+        assert sorted(a) == sorted({f"r{i}" for i in range(0, 1_200, 2)})  # each once

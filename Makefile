@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
 export CROSSCHECK_SHARED := $(abspath $(SHARED))
 
-.PHONY: fuzz bench-reliability bench-spark bench-warc eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
+.PHONY: killtest fuzz bench-reliability bench-spark bench-warc eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
 
 help:
 	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench-web - p50/p95 of crosscheck serve on a 100k-article ledger (docs/PERFORMANCE.md)"
 	@echo "make fuzz   - 10,000 seeded hostile inputs through analyze and link, every outcome checked (docs/RELIABILITY.md)"
 	@echo "make bench-reliability - link time against token length, annotate time against article size (docs/RELIABILITY.md)"
+	@echo "make killtest - SIGKILL analyze/link at 20 seeded points on 300 BBC articles, rerun, compare (docs/RELIABILITY.md)"
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,13 @@ eval: setup
 # Like `make eval`, and records the figures in docs/EVALUATION.md and eval/results.json (tracked files).
 eval-report: setup
 	$(BIN)/python eval/gate.py --all --report
+
+# The full kill test (tests/test_kill.py; make test runs a 3-point slice). Summary in out/killtest.json.
+KILL_POINTS ?= 20
+KILL_ARTICLES ?= 300
+killtest: setup
+	CROSSCHECK_KILL_POINTS=$(KILL_POINTS) CROSSCHECK_KILL_ARTICLES=$(KILL_ARTICLES) \
+	CROSSCHECK_KILL_REPORT=out/killtest.json $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_kill.py
 
 gate: setup
 	$(BIN)/python eval/gate.py

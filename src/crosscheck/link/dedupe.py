@@ -129,7 +129,7 @@ def find_original(conn: sqlite3.Connection, article: Article, sig: np.ndarray,
     new article is the credited original or was published earlier, the caller flips the link.
     """
     best: DupMatch | None = None
-    for cid in candidates:
+    for cid in sorted(candidates):  # in id order: a tie goes the same way in every process (hash seeds differ)
         if cid == article.id:
             continue
         row = conn.execute("SELECT minhash, duplicate_of FROM linked_articles WHERE article_id = ?", (cid,)).fetchone()

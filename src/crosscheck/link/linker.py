@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import json
 import sqlite3
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +43,9 @@ _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge 
 MAX_CANDIDATE_GROUPS = 100
 MEMBER_SAMPLE = 50
 # in-memory caches, emptied when full: they bound the linker's memory on long runs
-_CACHE_TEXTS, _CACHE_INFOS, _CACHE_VECTORS = 2_000, 30_000, 20_000
+# decoded members are kept least recently used first: a story's groups stay while the corpus grows
+# (about 4 KB a member, so 8,000 of them bound the linker's largest cache near 35 MB)
+_CACHE_TEXTS, _CACHE_INFOS, _CACHE_VECTORS = 2_000, 8_000, 20_000
 
 
 def _now() -> str:
@@ -86,7 +88,7 @@ class ArticleLinker:
         self.texts: dict[str, str] = {}
         self.prepared: dict[str, prepare.Prepared] = {}  # computed ahead by a worker (see link/prepare.py)
         self._sentences: dict[tuple[str, int, int], np.ndarray] = {}  # embedded sentences, by article and span
-        self._infos: dict[str, ClaimInfo] = {}  # decoded group members, by claim id
+        self._infos: OrderedDict[str, ClaimInfo] = OrderedDict()  # decoded group members, by claim id (LRU)
         self.facts = origins.Facts.from_json(store.link_state("facts"))
         self.facts_before = _j(self.facts.to_json())
         self._recorded: set[str] = set()  # touched groups already written to link_pending
@@ -98,8 +100,9 @@ class ArticleLinker:
         """Take over what a run that stopped before its end pass left pending.
 
         Its articles are linked (each in its own transaction) but the facts they taught were
-        kept in memory only: they are learned again; its groups and stories get their
-        derived fields in this run's end pass.
+        kept in memory only: they are learned again, as linking learned them (the article's
+        places and bodies, then what resolving its claims' origins taught, in the order they
+        were linked); its groups and stories get their derived fields in this run's end pass.
         """
         pending: dict[str, list[str]] = {}
         for kind, pid in self.conn.execute("SELECT kind, id FROM link_pending ORDER BY kind, id"):
@@ -113,7 +116,26 @@ class ArticleLinker:
                 "WHERE p.kind = 'article' ORDER BY l.rowid").fetchall():
             article = self.store.article(aid)
             if article is not None:
-                origins.learn(article, origins.context(article, list(self.store.mentions(aid)), self.facts, sid))
+                mentions = list(self.store.mentions(aid))
+                claims = list(self.store.claims(aid))
+                self._origins(article, claims, mentions, self._learn(article, mentions, sid))
+
+    def _learn(self, article: Article, mentions: list[EntityMention], sid: str) -> origins.Context:
+        """The article's context, after learning what it states (capitals, places, bodies)."""
+        ctx = origins.context(article, mentions, self.facts, sid)
+        origins.learn(article, ctx)
+        return ctx
+
+    @staticmethod
+    def _origins(article: Article, claims: list[Claim], mentions: list[EntityMention],
+                 ctx: origins.Context) -> list[tuple[origins.Ref, str]]:
+        """Each claim's source as the article describes it, and its origin, resolved in claim order.
+
+        Resolving teaches facts too (a person's principal, once named with their body), so a
+        resumed run replays exactly this (:meth:`_resume`).
+        """
+        refs = [origins.describe(c, article, mentions, claims) for c in claims]
+        return [(ref, origins.resolve(ref, ctx)) for ref in refs]
 
     # helpers ---------------------------------------------------------------------------
 
@@ -138,11 +160,13 @@ class ArticleLinker:
         """A stored group member as linking sees it (decoded once; the origin is read fresh)."""
         hit = self._infos.get(row["claim_id"])
         if hit is not None and hit.origin == row["origin"] and hit.story_id == row["story_id"]:
+            self._infos.move_to_end(hit.id)
             return hit
-        if len(self._infos) > _CACHE_INFOS:
-            self._infos.clear()
         info = self._decode_row(row)
         self._infos[info.id] = info
+        self._infos.move_to_end(info.id)
+        while len(self._infos) > _CACHE_INFOS:
+            self._infos.popitem(last=False)
         return info
 
     def _decode_row(self, row: sqlite3.Row) -> ClaimInfo:
@@ -221,8 +245,7 @@ class ArticleLinker:
             self.n_articles += 1
             self.touched_stories.add(sid)
             self.dates_resolved += timeline.resolve_dates(self.conn, cur, aid, sid, self.sentence_vec)
-            ctx = origins.context(article, mentions, self.facts, sid)
-            origins.learn(article, ctx)
+            ctx = self._learn(article, mentions, sid)
             self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx, mentions)
             fresh = sorted(self.touched_groups - self._recorded)
             cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)",
@@ -260,14 +283,14 @@ class ArticleLinker:
         vecs, sigs = prep.vecs, prep.sigs
         nested = principals.nesting(claims)
         out = []
-        for c, v, sig0 in zip(claims, vecs, sigs, strict=True):
+        resolved = self._origins(article, claims, mentions, ctx)
+        for c, v, sig0, (ref, origin) in zip(claims, vecs, sigs, resolved, strict=True):
             # a denial's signature is the proposition it denies: denials compare with denials
             sig = dataclasses.replace(sig0, negated=sig0.negated != sig0.denial) \
                 if sig0.denial or c.polarity == "deny" else sig0
             s0 = c.sentence_start if c.sentence_start is not None else c.start
             s1 = c.sentence_end if c.sentence_end is not None else c.end
             lo, hi = min(s0, c.start), max(s1, c.end)
-            ref = origins.describe(c, article, mentions, claims)
             info = ClaimInfo(
                 # a content that is itself a denial ("X denies that ...") is linked as one
                 id=c.id, article_id=article.id, polarity="deny" if sig0.denial else c.polarity, content=c.content, vec=v,
@@ -275,7 +298,7 @@ class ArticleLinker:
                 # the date of the event the claim states, not the day it was said ("X said on Tuesday that")
                 dates=groups.day_dates(_day_value(t) for t in times if t.start >= c.start and t.end <= c.end),
                 quantities=proposition.figures(c, article.text, quants), sig=sig,
-                origin=origins.resolve(ref, ctx), publisher=publisher or f"article:{article.id}",
+                origin=origin, publisher=publisher or f"article:{article.id}",
                 published=article.published, speaker=c.speaker or c.speaker_text,
                 contest=c.polarity == "assert" and relations.is_contest(c.content), story_id=sid)
             info.extra["origin_ref"] = ref.to_json()
@@ -391,6 +414,8 @@ class ArticleLinker:
         w.setdefault("merged", []).append(drop)
         cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(w), keep))
         cur.execute("DELETE FROM claim_groups WHERE id = ?", (drop,))
+        # no longer pending either: a resumed run's end pass works on the groups an uninterrupted one has
+        cur.execute("DELETE FROM link_pending WHERE kind = 'group' AND id = ?", (drop,))
         self.touched_groups.discard(drop)
         self.touched_groups.add(keep)
         return True

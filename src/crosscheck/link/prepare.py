@@ -14,10 +14,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from typing import Any
 
 import numpy as np
@@ -62,7 +65,7 @@ def claim_text(c: Claim, text: str) -> tuple[str, tuple[int, int] | None]:
 
 
 _SEEN: dict[str, np.ndarray] = {}  # text -> vector, for texts met again (a syndicated copy's claims)
-_SEEN_MAX = 20_000
+_SEEN_MAX = 4_000  # a copy's claims come soon after its original's; 20,000 cost a worker ~35 MB more
 
 
 def _encode(emb: Embedder, texts: list[str]) -> np.ndarray:
@@ -114,11 +117,40 @@ def prepare_many(items: Sequence[tuple[Article, Sequence[Claim], Sequence[Entity
 # the worker process ----------------------------------------------------------------------------
 
 _worker: dict[str, Any] = {}
+_WATCH_EVERY = 1.0  # seconds between two looks at the parent, besides the pipe's end
+
+
+def _watch_parent() -> None:
+    """End this worker as soon as the process that started it is gone (SIGKILL included).
+
+    The pool's task queue would block a worker for good once its parent is killed: the
+    worker holds the queue's write end itself, so it never sees the end of the stream, and
+    keeps the resource tracker alive with it. The spawn start method hands each child the
+    read end of a pipe only its parent writes (``parent_process().sentinel``): it ends with
+    the parent. A thread waits on it, and looks at the parent's pid besides, then exits the
+    process at once.
+    """
+    parent = multiprocessing.parent_process()
+    ppid = os.getppid()
+    sentinels = [parent.sentinel] if parent is not None and parent.sentinel is not None else []
+
+    def watch() -> None:
+        while True:
+            if sentinels:
+                gone = bool(wait(sentinels, timeout=_WATCH_EVERY))
+            else:
+                time.sleep(_WATCH_EVERY)
+                gone = False
+            if gone or os.getppid() != ppid:
+                os._exit(70)  # no cleanup to wait for: the worker writes nothing
+
+    threading.Thread(target=watch, name="crosscheck-parent-watch", daemon=True).start()
 
 
 def _init(path: str) -> None:
     from crosscheck.store.sqlite import SQLiteStore
 
+    _watch_parent()
     _worker["store"] = SQLiteStore(path, read_only=True)
     _worker["emb"] = Embedder(threads=1)
 

@@ -27,6 +27,7 @@ TOP_KEYS = 12  # an article is described by its most frequent keys; the tail is 
 CONTENT_MIN = 0.4
 STRONG = 0.5
 CONTENT_FLOOR = 0.2  # even at or above STRONG, content this far apart is another story
+_DIGITS = 9  # a story's score is compared at this precision: float noise in its norm never decides
 
 
 def story_id(first_article: str) -> str:
@@ -61,7 +62,8 @@ def content_agrees(vec: np.ndarray | None, story_sum: np.ndarray | None, score: 
     if vec is None or story_sum is None:
         return True
     n = float(np.linalg.norm(story_sum))
-    return not n or float(vec @ story_sum) / n >= (CONTENT_MIN if score < STRONG else CONTENT_FLOOR)
+    # rounded: a vector embedded in a batch and alone differ in the last bits, which never decide
+    return not n or round(float(vec @ story_sum) / n, 6) >= (CONTENT_MIN if score < STRONG else CONTENT_FLOOR)
 
 
 def similarity(a: Mapping[str, float], b: Mapping[str, float], weight: Callable[[str], float]) -> float:
@@ -159,7 +161,9 @@ class StoryChooser:
                 continue
             inside = sum(x * x for x in b.values())
             nb2 = rare ** 2 * max(0.0, self._squares(sid) - inside) + sum((x * w[k]) ** 2 for k, x in b.items())
-            s = dot / (na * math.sqrt(nb2)) if na and nb2 > 0 else 0.0
+            # rounded: the norm is kept up to date by sums whose order depends on when this process
+            # first read the story (a resumed run reads it later), and two stories with one profile tie
+            s = round(dot / (na * math.sqrt(nb2)), _DIGITS) if na and nb2 > 0 else 0.0
             if s > best_s and s >= JOIN and content_agrees(
                     vec, self.store.story_vector(sid), s):  # type: ignore[attr-defined]
                 best, best_s = sid, s

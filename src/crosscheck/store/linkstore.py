@@ -232,14 +232,20 @@ class LinkStoreMixin:
             "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY rowid", (story_id,))]
 
     def relations_touching(self, ids: Iterable[str]) -> list[sqlite3.Row]:
-        """Relations whose ``a`` or ``b`` is one of ``ids``."""
-        ids = list(set(ids))
-        rows: list[sqlite3.Row] = []
+        """Relations whose ``a`` or ``b`` is one of ``ids``, each once.
+
+        The ids are chunked in sorted order: chunked in a set's order, the rows came in an order
+        that changed with the process's hash seed, and the end pass re-inserts retyped relations
+        in that order (the export lists relations by insertion).
+        """
+        ids = sorted(set(ids))
+        rows: dict[str, sqlite3.Row] = {}
         for part in _chunks(ids):
             marks = ",".join("?" * len(part))
-            rows += self.conn.execute(
-                f"SELECT * FROM relations WHERE a IN ({marks}) OR b IN ({marks})", part + part).fetchall()
-        return rows
+            for row in self.conn.execute(
+                    f"SELECT * FROM relations WHERE a IN ({marks}) OR b IN ({marks})", part + part):
+                rows.setdefault(row["id"], row)  # a relation between two chunks comes back twice
+        return list(rows.values())
 
     def put_relation(self, cur: sqlite3.Cursor, rid: str, kind: str, rtype: str | None, a: str, b: str,
                      evidence: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ def _claim(cid: str, start: int, end: int, speaker: str, cue: str, *, sp: tuple[
 
 
 def test_a_weak_cue_inside_another_claim_is_its_subject() -> None:
-    # "Russia also plans to buy missiles from its Iranian ally, the spokesman said"
+    # "Ruritania also plans to buy drones from its neighbour, the spokesman said" (invented)
     outer = _claim("a:c1", 0, 55, "John Kirby", "say", sp=(57, 70), cue_at=(71, 75))
     inner = _claim("a:c2", 18, 55, "Russia", "plan", sp=(0, 6), cue_at=(12, 17))
     nest = principals.nesting([outer, inner])

@@ -307,6 +307,137 @@ def link(db: DbOption = Path("crosscheck.db")) -> None:
         typer.echo(link_store(store))
 
 
+correct_app = typer.Typer(no_args_is_help=True, help="Add a correction to the ledger's corrections file "
+                          "(LEDGER.corrections.toml, docs/CORRECTIONS.md) and relink; `correct list` shows them.")
+app.add_typer(correct_app, name="correct")
+WhyOption = Annotated[str, typer.Option("--why", help="Why the correction is right (kept with it).")]
+WhoOption = Annotated[str | None, typer.Option("--who", help="Who corrects (default: $USER).")]
+RelinkOption = Annotated[bool, typer.Option("--link/--no-link", help="Relink now, so the ledger shows it.")]
+
+
+def _correct(db: Path, op: str, fields: dict[str, object], who: str | None, why: str, relink: bool) -> None:
+    """Check a correction against the ledger, append it to the file, relink."""
+    from datetime import UTC, datetime
+
+    from crosscheck.link import corrections
+    from crosscheck.pipeline import link as link_store
+    from crosscheck.store import open_store
+
+    _require_db(db)
+    with open_store(db) as store:
+        for key in ("claim",):
+            if key in fields and store.conn.execute("SELECT 1 FROM claims WHERE id = ?", (fields[key],)).fetchone() is None:
+                raise _usage(f"no claim {fields[key]!r} in {db}")
+        to = fields.get("to_group")
+        if to and store.group_record(str(to)) is None:
+            raise _usage(f"no claim group {to!r} in {db}")
+        path = corrections.path_for(db)
+        entry = corrections.add(path, op, fields, who=who or os.environ.get("USER") or "unknown",
+                                when=datetime.now(UTC).isoformat(timespec="seconds"), why=why)
+        typer.echo(f"correction {entry.id} ({op}) added to {path}")
+        if relink:
+            typer.echo(link_store(store))
+
+
+@correct_app.command("merge-principals")
+def correct_merge_principals(
+    names: Annotated[list[str], typer.Argument(help="The principals (origins) that are one.", metavar="NAME...")],
+    into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
+    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+) -> None:
+    """Merge principals: each NAME is read as --into, inside joint origins too."""
+    _correct(db, "merge_principals", {"names": names, "into": into}, who, why, relink)
+
+
+@correct_app.command("rename-principal")
+def correct_rename_principal(
+    name: Annotated[str, typer.Argument(help="The principal as the ledger names it.", metavar="NAME")],
+    to: Annotated[str, typer.Option("--to", help="Its right name.")],
+    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+) -> None:
+    """Rename a principal (origin)."""
+    _correct(db, "rename_principal", {"name": name, "to": to}, who, why, relink)
+
+
+@correct_app.command("merge-speakers")
+def correct_merge_speakers(
+    names: Annotated[list[str], typer.Argument(help="The speakers that are one person or body.", metavar="NAME...")],
+    into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
+    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+) -> None:
+    """Merge speakers: each NAME is read as --into."""
+    _correct(db, "merge_speakers", {"names": names, "into": into}, who, why, relink)
+
+
+@correct_app.command("rename-speaker")
+def correct_rename_speaker(
+    name: Annotated[str, typer.Argument(help="The speaker as the ledger names them.", metavar="NAME")],
+    to: Annotated[str, typer.Option("--to", help="Their right name.")],
+    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+) -> None:
+    """Rename a speaker."""
+    _correct(db, "rename_speaker", {"name": name, "to": to}, who, why, relink)
+
+
+@correct_app.command("move-claim")
+def correct_move_claim(
+    claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
+    why: WhyOption,
+    to_group: Annotated[str | None, typer.Option("--to-group", help="The claim group it belongs to "
+                                                 "(default: out of its group, alone).", metavar="GROUP")] = None,
+    who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+) -> None:
+    """Move a claim out of its group (alone) or into another group."""
+    _correct(db, "move_claim", {"claim": claim, **({"to_group": to_group} if to_group else {})}, who, why, relink)
+
+
+@correct_app.command("set-polarity")
+def correct_set_polarity(
+    claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
+    polarity: Annotated[str, typer.Argument(help="assert | deny", metavar="POLARITY")],
+    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+) -> None:
+    """Set whether a claim asserts or denies its content."""
+    if polarity not in ("assert", "deny"):
+        raise _usage(f"unknown polarity {polarity!r}: use assert or deny")
+    _correct(db, "set_polarity", {"claim": claim, "polarity": polarity}, who, why, relink)
+
+
+@correct_app.command("set-stance")
+def correct_set_stance(
+    claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
+    stance: Annotated[str, typer.Argument(help="asserts | denies | contests | non_denial", metavar="STANCE")],
+    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+) -> None:
+    """Set a claim's stance toward its content."""
+    if stance not in ("asserts", "denies", "contests", "non_denial"):
+        raise _usage(f"unknown stance {stance!r}: use asserts, denies, contests or non_denial")
+    _correct(db, "set_stance", {"claim": claim, "stance": stance}, who, why, relink)
+
+
+@correct_app.command("origin-depends")
+def correct_origin_depends(
+    origin: Annotated[str, typer.Argument(help="The origin that only repeats another.", metavar="ORIGIN")],
+    on: Annotated[str, typer.Option("--on", help="The origin it repeats.")],
+    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+) -> None:
+    """Mark an origin as dependent on another: it no longer counts as an independent origin."""
+    _correct(db, "origin_depends", {"origin": origin, "on": on}, who, why, relink)
+
+
+@correct_app.command("list")
+def correct_list(db: DbOption = Path("crosscheck.db")) -> None:
+    """Show the ledger's corrections file, one entry a line."""
+    from crosscheck.link import corrections
+
+    path = corrections.path_for(db)
+    fixes = corrections.load(path)
+    if not fixes.entries:
+        typer.echo(f"no corrections ({path})")
+        return
+    typer.echo(corrections.describe([e.record() for e in fixes.entries]))
+
+
 @app.command()
 def export(
     db: DbOption = Path("crosscheck.db"),

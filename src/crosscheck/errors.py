@@ -7,6 +7,7 @@
 | E003 | ExportError | the export could not be written |
 | E004 | ConfigError (crosscheck.config) | a settings file is unreadable, names an unknown setting or gives a wrong type |
 | E005 | UsageError | a command-line value the command does not accept (an unknown export format or kind, a briefing that is not .md or .html) |
+| E006 | CorrectionsError (crosscheck.link.corrections) | a corrections file is unreadable, has no or another `version`, or an entry names an unknown op or misses a field |
 | E101 | (RuntimeError) | parsed text no longer matches the article text (a spaCy change) |
 | E201 | EmbeddingUnavailable (crosscheck.link.embed) | the MiniLM ONNX model or its tokenizer is not installed |
 | E202 | StanceModelUnavailable (crosscheck.link.stance) | the shipped stance weights are missing or do not fit the features |

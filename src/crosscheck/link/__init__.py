@@ -14,13 +14,15 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
-from crosscheck.link import dedupe, prepare, stories
+from crosscheck.link import corrections, dedupe, prepare, stories
 from crosscheck.link.linker import ArticleLinker
 
 __all__ = ["LinkSummary", "link_store"]
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -36,16 +38,22 @@ class LinkSummary:
     relations: Counter[str] = field(default_factory=Counter)  # the ledger's relations by type, after the run
     dates_resolved: int = 0
     bounded: int = 0  # claims compared with only the best-sharing candidate groups (linker.MAX_CANDIDATE_GROUPS)
+    corrections: int = 0  # entries of the corrections file in force after the run
+    corrected_claims: int = 0  # claims they changed
+    notes: list[str] = field(default_factory=list)  # a corrections file or entry that could not be applied
 
     def describe(self) -> str:
         """One line for the CLI."""
+        fixed = (f" Corrections: {self.corrections} in force, {self.corrected_claims} claims corrected."
+                 if self.corrections else "")
         if not self.articles:
-            return f"Linking: nothing new ({self.stories} stories, {self.groups} claim groups)."
+            return f"Linking: nothing new ({self.stories} stories, {self.groups} claim groups).{fixed}"
         rel = ", ".join(f"{n} {k}" for k, n in sorted(self.relations.items())) or "none"
         return (f"Linked {self.articles} new articles: {self.duplicates} duplicates, "
                 f"{self.stories} stories ({self.new_stories} new), {self.groups} claim groups "
                 f"({self.new_groups} new), relations: {rel}, {self.dates_resolved} cross-article dates"
-                + (f"; {self.bounded} claims had more candidate groups than compared." if self.bounded else "."))
+                + (f"; {self.bounded} claims had more candidate groups than compared." if self.bounded else ".")
+                + fixed)
 
 
 def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummary:
@@ -57,9 +65,13 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
     summary = LinkSummary()
     new_ids = store.unlinked_article_ids()  # type: ignore[attr-defined]
     unfinished = store.conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone()  # type: ignore[attr-defined]
-    if new_ids or unfinished:
+    fixes, stale = _corrections(store, summary)
+    if new_ids or unfinished or stale:
         prepare.refuse_while_bootstrapping()
         linker = ArticleLinker(store)
+        if fixes is not None:
+            linker.corrections = fixes
+            corrections.undo(linker)  # linking starts from the ledger as linking alone left it
         path = getattr(store, "path", None) if prepare_ahead else None
         ahead = prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None)
         with contextlib.closing(ahead):  # an error stops the workers too, not only the linker
@@ -74,6 +86,7 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
         summary.new_groups = linker.new_groups
         summary.dates_resolved = linker.dates_resolved
         summary.bounded = linker.bounded
+        summary.notes += linker.correction_notes
     conn = store.conn  # type: ignore[attr-defined]
     summary.stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
     summary.groups = conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0]
@@ -81,11 +94,34 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
     # and folded away by a later merge is not counted)
     summary.relations = Counter(dict(conn.execute(
         "SELECT coalesce(type, kind), count(*) FROM relations GROUP BY 1")))
+    record = store.link_state(corrections.STATE_KEY) or {}  # type: ignore[attr-defined]
+    summary.corrections = len(fixes.entries) if fixes is not None else 0
+    summary.corrected_claims = len(record.get("claims", {}))
+    for note in summary.notes:
+        log.warning("%s", note)
     with store.transaction() as cur:  # type: ignore[attr-defined]
         store.set_link_state(cur, "last_run", {  # type: ignore[attr-defined]
             "at": datetime.now(UTC).isoformat(timespec="seconds"), "articles": summary.articles,
             "params": {"lsh": [dedupe.BANDS, dedupe.ROWS], "story_join": stories.JOIN}})
     return summary
+
+
+def _corrections(store: object, summary: LinkSummary) -> tuple[corrections.Corrections | None, bool]:
+    """The ledger's corrections file and whether the ledger still has to apply it.
+
+    A file that cannot be read is one line in the summary's notes, and the ledger stays as
+    the last good file left it (None: nothing undone, nothing applied).
+    """
+    path = getattr(store, "path", None)
+    if path is None or str(path) == ":memory:":
+        return None, False
+    try:
+        fixes = corrections.load(corrections.path_for(Path(path)))
+    except corrections.CorrectionsError as exc:
+        summary.notes.append(str(exc) + "; the ledger keeps the corrections applied before")
+        return None, False
+    done = (store.link_state(corrections.STATE_KEY) or {}).get("sha", "")  # type: ignore[attr-defined]
+    return fixes, done != fixes.sha
 
 
 def _dumps(value: object) -> str:

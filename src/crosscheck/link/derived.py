@@ -15,7 +15,7 @@ import sqlite3
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from crosscheck.link import groups, origins, principals, refdates, relations, timeline
+from crosscheck.link import corrections, groups, origins, principals, refdates, relations, timeline
 from crosscheck.link.entities import fold
 
 if TYPE_CHECKING:
@@ -36,6 +36,11 @@ def finish(lk: ArticleLinker) -> None:
         if _j(lk.facts.to_json()) != lk.facts_before:
             lk.store.set_link_state(cur, "facts", lk.facts.to_json())
             _reresolve(lk, cur)
+        fixes = lk.corrections
+        if fixes is not None:  # after linking and re-resolving, before anything is derived from the members
+            lk.correction_notes = corrections.apply(lk, cur, fixes)
+        record = lk.store.link_state(corrections.STATE_KEY) or {}
+        deps = fixes.depends() if fixes is not None else {}
         rows = lk.store.group_member_rows(lk.touched_groups)
         by_group: dict[str, list[sqlite3.Row]] = {}
         for r in rows:
@@ -61,12 +66,19 @@ def finish(lk: ArticleLinker) -> None:
             who = principals.principal_lists(own, against)
             who["coalitions"] = principals.coalitions(own)  # type: ignore[assignment]
             who["label"] = principals.lead_text([json.loads(m["keys"]).get("content", "") for m in members])  # type: ignore[assignment]
-            seen = {fold(o): o for o in principals.origins_of(own)}
+            # an origin that only repeats another stands for that other one (an analyst's correction)
+            seen = {fold(d): d for o in principals.origins_of(own) if (d := corrections.depends_origin(o, deps))}
             types = types_of.get(gid, set())
             dates = [json.loads(m["keys"]).get("published") for m in members]
             first = min((d for d in dates if d), default=None)
             w = json.loads(lk.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (gid,)).fetchone()[0])
             # an article without a known outlet is its own publisher: counted, never named
+            fixed = corrections.group_entries(gid, [m["claim_id"] for m in members], principals.origins_of(own),
+                                              record, fixes) if fixes is not None else []
+            if fixed:
+                w["corrected"] = fixed
+            else:
+                w.pop("corrected", None)
             w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
                            "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
             cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "

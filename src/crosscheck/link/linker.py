@@ -32,6 +32,7 @@ from crosscheck.link import (
     timeline,
     words,
 )
+from crosscheck.link.corrections import Corrections
 from crosscheck.link.entities import article_keys, keys_in
 from crosscheck.link.groups import ClaimInfo
 from crosscheck.model import Article, Claim, EntityMention, TimeExpr
@@ -94,6 +95,8 @@ class ArticleLinker:
         self._recorded: set[str] = set()  # touched groups already written to link_pending
         self._claims_added = 0  # claims the article in flight adds (counted once it is committed)
         self.bounded = 0  # claims compared with only the best-sharing MAX_CANDIDATE_GROUPS groups
+        self.corrections: Corrections | None = None  # applied by the end pass (link/corrections.py)
+        self.correction_notes: list[str] = []  # entries that found nothing to correct
         self._resume()
 
     def _resume(self) -> None:

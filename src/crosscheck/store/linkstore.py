@@ -76,6 +76,8 @@ class LinkStoreMixin:
                     "contested_by": who.get("contested_by", []),
                     "non_denials": who.get("non_denials", []),
                     "coalitions": who.get("coalitions", []),
+                    # the analyst's corrections that changed this group (link/corrections.py): who, when, why, what
+                    "corrected": why.get("corrected", []),
                 }
         elif kind == "relations":
             for row in self.conn.execute("SELECT * FROM relations ORDER BY rowid"):
@@ -251,3 +253,78 @@ class LinkStoreMixin:
                      evidence: dict[str, Any]) -> None:
         """Insert or refresh one relation (ids are content hashes, so reruns are idempotent)."""
         cur.execute("INSERT OR REPLACE INTO relations VALUES (?, ?, ?, ?, ?, ?)", (rid, kind, rtype, a, b, _j(evidence)))
+
+    # corrections (link/corrections.py) ----------------------------------------------------
+
+    def correction_states(self, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """What corrections can change about some claims: group, origin, speaker, polarity, stance
+        (the stance from the member's keys), with the group's story and polarity."""
+        ids = sorted(set(claim_ids))
+        out: list[dict[str, Any]] = []
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            for r in self.conn.execute(
+                    f"SELECT c.id, c.speaker, c.speaker_text, c.polarity AS claim_polarity, m.group_id, m.origin, "
+                    f"m.keys, g.story_id, g.polarity AS group_polarity FROM claims c "
+                    f"LEFT JOIN group_members m ON m.claim_id = c.id LEFT JOIN claim_groups g ON g.id = m.group_id "
+                    f"WHERE c.id IN ({marks}) ORDER BY c.rowid", part):
+                keys = json.loads(r["keys"]) if r["keys"] else {}
+                out.append({"claim_id": r["id"], "group_id": r["group_id"], "origin": r["origin"],
+                            "speaker": r["speaker"], "speaker_text": r["speaker_text"],
+                            "polarity": keys.get("polarity", r["claim_polarity"]), "stance": keys.get("stance"),
+                            "story_id": r["story_id"], "group_polarity": r["group_polarity"]})
+        return out
+
+    def claims_naming(self, names: Iterable[str], *, speaker: bool) -> list[tuple[str, str]]:
+        """(claim id, name) of the claims whose origin (or, with ``speaker``, speaker) contains one
+        of ``names`` (case-insensitively; the caller compares exactly)."""
+        out: dict[str, str] = {}
+        for name in sorted(set(names)):
+            pat = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            sql = ("SELECT id, coalesce(speaker, speaker_text) FROM claims WHERE coalesce(speaker, speaker_text) "
+                   "LIKE ? ESCAPE '\\'" if speaker else
+                   "SELECT claim_id, origin FROM group_members WHERE origin LIKE ? ESCAPE '\\'")
+            out.update({r[0]: r[1] for r in self.conn.execute(sql, (pat,))})
+        return sorted(out.items())
+
+    def write_correction_state(self, cur: sqlite3.Cursor, state: Any) -> None:
+        """Write one claim's corrected (or restored) state: its claims row and its group member."""
+        cur.execute("UPDATE claims SET speaker = ?, polarity = ? WHERE id = ?",
+                    (state.speaker, state.polarity, state.claim_id))
+        if state.group_id is None:
+            return
+        row = self.conn.execute("SELECT keys FROM group_members WHERE claim_id = ?", (state.claim_id,)).fetchone()
+        if row is None:
+            return
+        keys = json.loads(row[0])
+        keys.update({"polarity": state.polarity, "stance": state.stance,
+                     "speaker": state.speaker or state.speaker_text})
+        cur.execute("UPDATE group_members SET group_id = ?, origin = ?, keys = ? WHERE claim_id = ?",
+                    (state.group_id, state.origin, _j(keys), state.claim_id))
+
+    def group_record(self, group_id: str) -> dict[str, Any] | None:
+        """A claim_groups row as a dict, with its rowid (to put it back where it was)."""
+        row = self.conn.execute("SELECT rowid AS rowid_, * FROM claim_groups WHERE id = ?", (group_id,)).fetchone()
+        return dict(row) if row else None
+
+    def group_size(self, group_id: str) -> int:
+        """How many members a group has."""
+        return int(self.conn.execute("SELECT count(*) FROM group_members WHERE group_id = ?", (group_id,)).fetchone()[0])
+
+    def create_group(self, cur: sqlite3.Cursor, record: dict[str, Any]) -> None:
+        """Insert a claim group (``rowid_`` puts a restored group back at its place in the export)."""
+        rec = dict(record)
+        rowid = rec.pop("rowid_", None)
+        cols = (["rowid"] if rowid is not None else []) + list(rec)
+        vals = ([rowid] if rowid is not None else []) + list(rec.values())
+        cur.execute(f"INSERT OR IGNORE INTO claim_groups ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    vals)
+
+    def delete_group(self, cur: sqlite3.Cursor, group_id: str) -> None:
+        """Remove an empty claim group (its blocking keys stay: they find no member, and a restored
+        group is found by them again)."""
+        cur.execute("DELETE FROM claim_groups WHERE id = ?", (group_id,))
+
+    def mark_pending(self, cur: sqlite3.Cursor, kind: str, ids: Iterable[str]) -> None:
+        """Record items a run must finish (``link_pending``), so a stopped run's successor does."""
+        cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)", [(kind, i) for i in sorted(set(ids))])

@@ -195,3 +195,30 @@ def test_correct_refuses_what_the_ledger_does_not_hold_and_a_broken_file_keeps_t
     res = runner.invoke(app, ["link", "--db", str(db)])
     assert res.exit_code == 0
     assert _export(db) == before
+
+
+def test_corrected_groups_say_so_in_the_ui_and_the_briefing(raw: Path, tmp_path: Path) -> None:
+    pytest.importorskip("fastapi", reason="the web extra (fastapi) is not installed")
+    from fastapi.testclient import TestClient
+
+    from crosscheck.web import create_app
+
+    db = tmp_path / "ledger.db"
+    shutil.copy(raw, db)
+    _cli("link", "--db", str(db))
+    group = _by_size(_export(db))[0]
+    why = "<b>moved</b> by a careful & tired analyst"
+    _cli("correct", "move-claim", group["claim_ids"][-1], "--why", why, "--who", "Ana <x>", "--db", str(db))
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/group/{group['id']}").text
+        assert 'class="badge corrected"' in page and "&lt;b&gt;moved&lt;/b&gt;" in page and "<b>moved" not in page
+        assert "Ana &lt;x&gt;" in page
+        story = client.get(f"/story/{group['story_id']}").text
+        assert 'class="badge corrected"' in story
+        twin = client.get(f"/group/{group['id']}.json").json()
+        assert [e["op"] for e in twin["group"]["corrected"]] == ["move_claim"]
+    md, html = tmp_path / "b.md", tmp_path / "b.html"
+    _cli("report", "--db", str(db), "-o", str(md))
+    _cli("report", "--db", str(db), "-o", str(html))
+    assert "corrected: #1 move claim by Ana \\<x\\>" in md.read_text("utf-8")
+    assert 'class="badge corrected"' in html.read_text("utf-8") and "<b>moved" not in html.read_text("utf-8")

@@ -61,6 +61,7 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
                 "outlets": g["outlets"], "independent_origins": g["independent_origins"],
                 "first_seen": g["first_seen"], "status": g["status"],
                 "spans": [_span(m) for m in members], "denial_spans": [_span(d) for d in deniers],
+                "corrected": g.get("corrected", []),
             })
         contradictions, numbers = [], []
         for r in relations:
@@ -102,6 +103,7 @@ def _bottom_line(led: central.Ledger, story_id: str, groups: dict[str, dict[str,
             "contested_by": g.get("contested_by", []), "non_denials": g.get("non_denials", []),
             "origins": g["independent_origins"], "outlets": g["outlets"],
             "article_stances": cc["article_stances"], "stance_counts": stances,
+            "corrected": g.get("corrected", []),
             "span": _span(first) if first else None,
         })
     return out

@@ -108,6 +108,7 @@ def _story(s: dict[str, Any], articles: dict[str, Article], by_article: dict[str
             "first_seen": g.get("first_seen"), "asserters": asserters, "deniers": deniers,
             "contesters": g.get("contested_by", []), "non_denials": g.get("non_denials", []),
             "sources": sorted(sources.values(), key=lambda x: str(x["outlet"])), "n_members": len(spans),
+            "corrected": g.get("corrected", []),
         })
         matrix_rows.append((g["id"], g["claim"], per_outlet))
     outlets = sorted({o for _, _, per in matrix_rows for o in per})

@@ -208,6 +208,8 @@ def _group_summary(g: sqlite3.Row, members: list[dict[str, Any]], rels: list[dic
         "contesters": who.get("contested_by", []), "non_denials": who.get("non_denials", []),
         "label": who.get("label") or "", "speakers": sorted(speakers), "denier_speakers": sorted(denier_speakers),
         "sources": _sources(members),
+        # the analyst's corrections behind what the group shows (link/corrections.py)
+        "corrected": loads(g["why"], {}).get("corrected", []),
     }
 
 
@@ -318,6 +320,7 @@ def bottom_line(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]
                     "contested_by": who.get("contested_by", []), "non_denials": who.get("non_denials", []),
                     "origins": loads(g["independent_origins"], []), "outlets": loads(g["outlets"], []),
                     "article_stances": cc["article_stances"], "stance_counts": dict(counts),
+                    "corrected": loads(g["why"], {}).get("corrected", []),
                     "span": {"claim_id": first, "article_id": first.split(":")[0]} if first else None})
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from crosscheck.link import central
+from crosscheck.link.numbers import story_numbers
 from crosscheck.link.principals import claim_stance
 
 
@@ -30,6 +31,17 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
     groups = {g["id"]: g for g in store.link_records("claim_groups")}
     relations = [r for r in store.link_records("relations") if r["kind"] == "contradicts"]
     articles = {a.id: a for a in store.articles()}
+    quants: dict[str, list[dict[str, Any]]] = {}
+    for q in store.quantities():
+        quants.setdefault(q.article_id, []).append({
+            "id": q.id, "article_id": q.article_id, "start": q.start, "end": q.end, "text": q.text, "value": q.value,
+            "value_max": q.value_max, "bound": q.bound, "unit": q.unit, "claim_id": q.claim_id,
+            "published": articles[q.article_id].published if q.article_id in articles else None})
+    held = {cid: {**cdict[cid], "sentence_start": c.sentence_start, "sentence_end": c.sentence_end}
+            for cid, c in claims.items()}
+    claims_of: dict[str, list[dict[str, Any]]] = {}
+    for c in held.values():
+        claims_of.setdefault(c["article_id"], []).append(c)
     led = central.index(groups.values(), ({**cdict[cid], "hedged": c.hedged, "stance": claim_stance(c.polarity, c.cue)}
                                           for cid, c in claims.items()), relations)
     out = []
@@ -81,9 +93,22 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
                          for a in st["article_ids"] if a in articles],
             "groups": rows, "contradictions": contradictions, "timeline": st["events"],
             "conflicting_numbers": numbers,
+            # every counted quantity as people write it, with its speaker, claim and conflicts
+            "numbers": story_numbers([q for a in st["article_ids"] for q in quants.get(a, [])],
+                                     [c for a in st["article_ids"] for c in claims_of.get(a, [])],
+                                     {a: _publisher(store, a, articles) for a in st["article_ids"]}),
         })
     out.sort(key=lambda s: -len(s["articles"]))
     return out
+
+
+def _publisher(store: Any, article_id: str, articles: dict[str, Any]) -> str | None:
+    """The outlet as the link layer counts it (an unknown publisher named by its source)."""
+    row = store.linked_article(article_id) if hasattr(store, "linked_article") else None
+    if row is not None and row["publisher"]:
+        return str(row["publisher"])
+    a = articles.get(article_id)
+    return (a.outlet or a.original_source) if a else None
 
 
 def _bottom_line(led: central.Ledger, story_id: str, groups: dict[str, dict[str, Any]],

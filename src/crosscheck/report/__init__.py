@@ -133,6 +133,7 @@ def _story(s: dict[str, Any], articles: dict[str, Article], by_article: dict[str
         "id": s["id"], "title": s["title"], "articles": story_articles, "bottom_line": s.get("bottom_line", []),
         "article_ids": [a["id"] for a in story_articles],
         "groups": groups, "contradictions": contradictions, "conflicting_numbers": numbers,
+        "numbers": s.get("numbers", []),
         "timeline": s.get("timeline", []), "events": s.get("timeline", []),
         "report_dates": sorted({a["published"] for a in story_articles if a.get("published")}),
         "matrix": {"outlets": outlets, "rows": [{"group_id": gid, "claim": claim, "cells": [per[o] for o in outlets]}

@@ -165,6 +165,16 @@ def date_histogram(counts: Mapping[str, Mapping[str, int]], kinds: tuple[str, ..
     return {"width": width, "height": height, "bars": bars, "ticks": ticks, "max": top, "unit": unit}
 
 
+def _number(value: Any) -> str:
+    """A value as written in prose (link/numbers.py), never "1000000.0"."""
+    from crosscheck.link.numbers import number
+
+    try:
+        return number(float(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def environment(href: Href = web_href) -> Environment:
     """The Jinja2 environment: the web templates (plus the report's), autoescape on for all."""
     env = Environment(
@@ -174,6 +184,7 @@ def environment(href: Href = web_href) -> Environment:
     )
     env.filters["u"] = lambda s: quote(str(s), safe="")
     env.filters["short_source"] = short_source
+    env.filters["number"] = _number
     env.globals.update(version=__version__, href=href, page_url=page_url, timeline_chart=timeline_chart,
                        date_histogram=date_histogram, static=href is web_href)
     return env

@@ -325,21 +325,36 @@ def bottom_line(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]
     return out
 
 
+_NUMBERS_POOL = 2_000  # a story's quantities of the page's units compared for conflicts (bounds a page)
+
+
 def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any], int]:
-    """One page of a story's counted quantities; a unit given with different values in the story is flagged."""
+    """One page of a story's counted quantities (link/numbers.py): as people write them, with the
+    speaker and claim they sit in, the outlet, and the same unit's quantities they conflict with."""
+    from crosscheck.link.numbers import story_numbers
+
+    cols = """q.*, coalesce(l.publisher, a.outlet) AS outlet, a.published FROM story_articles sa
+              JOIN quantities q ON q.article_id = sa.article_id JOIN articles a ON a.id = sa.article_id
+              LEFT JOIN linked_articles l ON l.article_id = a.id"""
     rows = conn.execute(
-        """SELECT q.*, a.outlet, a.published FROM story_articles sa
-           JOIN quantities q ON q.article_id = sa.article_id JOIN articles a ON a.id = sa.article_id
-           WHERE sa.story_id = ? AND q.unit IS NOT NULL
-           ORDER BY q.unit, a.published, q.rowid LIMIT ? OFFSET ?""",
+        f"""SELECT {cols} WHERE sa.story_id = ? AND q.unit IS NOT NULL
+            ORDER BY q.unit, a.published, q.rowid LIMIT ? OFFSET ?""",
         (story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
-    per_unit = conn.execute(
-        """SELECT q.unit, count(*) AS n, count(DISTINCT q.value || '/' || ifnull(q.value_max, '')) AS v
-           FROM story_articles sa JOIN quantities q ON q.article_id = sa.article_id
-           WHERE sa.story_id = ? AND q.unit IS NOT NULL GROUP BY q.unit""", (story_id,)).fetchall()
-    conflicting = {r["unit"] for r in per_unit if r["v"] > 1}
-    total = sum(r["n"] for r in per_unit)
-    return [{**dict(r), "conflict": r["unit"] in conflicting} for r in rows[:PER_PAGE]], rows, total
+    total = conn.execute("""SELECT count(*) FROM story_articles sa JOIN quantities q ON q.article_id = sa.article_id
+                            WHERE sa.story_id = ? AND q.unit IS NOT NULL""", (story_id,)).fetchone()[0]
+    shown = [dict(r) for r in rows[:PER_PAGE]]
+    units = sorted({r["unit"] for r in shown})
+    pool = [dict(r) for r in conn.execute(
+        f"SELECT {cols} WHERE sa.story_id = ? AND q.unit IN ({marks(len(units))}) ORDER BY q.rowid LIMIT ?",
+        [story_id, *units, _NUMBERS_POOL])] if units else []
+    ids = {r["id"] for r in shown}
+    pool = shown + [r for r in pool if r["id"] not in ids]
+    aids = sorted({r["article_id"] for r in pool})
+    claims = [dict(c) for c in conn.execute(
+        f"""SELECT id, article_id, start, end, sentence_start, sentence_end, content, speaker, speaker_text
+            FROM claims WHERE article_id IN ({marks(len(aids))})""", aids)] if aids else []
+    numbers = story_numbers(pool, claims)
+    return [n for n in numbers if n["id"] in ids], rows, total
 
 
 def group(conn: sqlite3.Connection, group_id: str, *, page: int = 1) -> dict[str, Any] | None:

@@ -104,10 +104,15 @@ def outlet_of(article: Article) -> str | None:
     was read from (an unknown publisher is named by its source, so every outlet counted can be
     listed), else None (stdin): counting treats such an article as its own publisher.
     """
-    for name in (article.outlet, article.original_source):
+    return outlet_name(article.outlet, article.original_source, article.source)
+
+
+def outlet_name(outlet: str | None, original_source: str | None, source: str | None) -> str | None:
+    """:func:`outlet_of` from an article's three fields (the web registers it as an SQL function)."""
+    for name in (outlet, original_source):
         if name and name.strip():
             return name.strip()
-    source = article.source or ""
+    source = source or ""
     host = urlparse(source).netloc
     if host:
         return host.removeprefix("www.")

@@ -88,6 +88,7 @@ def finish(lk: ArticleLinker) -> None:
         lk.dates_resolved += refdates.resolve_references(lk, cur, lk.touched_stories)
         for sid in lk.touched_stories:
             _story_events(lk, cur, sid)
+            _story_title(lk, cur, sid)
         cur.execute("DELETE FROM link_pending")  # this run, and any stopped one before it, is complete
 
 
@@ -215,6 +216,24 @@ def _story_events(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
     claims += _reported_events(lk, sid)
     cur.execute("UPDATE stories SET events = ?, updated_at = ? WHERE id = ?",
                 (_j(timeline.build_events(claims)), _now(), sid))
+
+
+def _story_title(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
+    """Title a story after its most representative article (closest to the story's centroid),
+    not the first one linked; an article without a title gives way to the next."""
+    import numpy as np
+
+    from crosscheck.link import embed, stories
+
+    vectors: dict[str, list[np.ndarray]] = {}
+    for r in lk.store.group_member_rows(lk.store.story_group_ids(sid)):
+        vectors.setdefault(r["article_id"], []).append(embed.from_blob(r["vec"]))
+    order = lk.store.story_article_ids(sid)
+    ranked = stories.most_representative({a: np.stack(v) for a, v in vectors.items()}, lk.store.story_vector(sid), order)
+    titles = lk.store.article_titles(ranked)
+    title = next((t.strip() for a in ranked if (t := titles.get(a)) and t.strip()), None)
+    if title:
+        lk.store.set_story_title(cur, sid, title)
 
 
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans? to|planned to|is due|are due|scheduled|expected to|to be held|"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from crosscheck.link import central
+from crosscheck.link.dedupe import outlet_of
 from crosscheck.link.numbers import story_numbers
 from crosscheck.link.principals import claim_stance
 
@@ -88,7 +89,7 @@ def story_reports(store: Any) -> list[dict[str, Any]]:
                 numbers.append({**item, "a_values": ev.get("a_values"), "b_values": ev.get("b_values")})
         out.append({
             "id": st["id"], "title": st["title"], "bottom_line": _bottom_line(led, st["id"], groups, cdict),
-            "articles": [{"id": a, "outlet": articles[a].outlet or articles[a].original_source,
+            "articles": [{"id": a, "outlet": outlet_of(articles[a]),
                           "title": articles[a].title, "published": articles[a].published}
                          for a in st["article_ids"] if a in articles],
             "groups": rows, "contradictions": contradictions, "timeline": st["events"],

@@ -185,6 +185,24 @@ def add_story_keys(cur: object, sid: str, prof: Mapping[str, float]) -> None:
     )
 
 
+def most_representative(vectors: dict[str, np.ndarray], story_sum: np.ndarray | None, order: list[str]) -> list[str]:
+    """Articles ranked by how well they stand for their story: the cosine of their content vector
+    (the normalised mean of their claims') with the story's centroid, rounded (the same ranking
+    whatever the order the articles arrived in); ties, and articles without claims, in ``order``."""
+    n = float(np.linalg.norm(story_sum)) if story_sum is not None else 0.0
+
+    def score(aid: str) -> float:
+        v = vectors.get(aid)
+        if v is None or not n:
+            return -2.0
+        m = np.asarray(v, dtype=np.float32).mean(axis=0)
+        mn = float(np.linalg.norm(m))
+        return round(float(m @ story_sum) / (mn * n), 4) if mn else -2.0
+
+    pos = {a: i for i, a in enumerate(order)}
+    return sorted(order, key=lambda a: (-score(a), pos[a]))
+
+
 def story_title(titles: list[str | None], top_names: list[str]) -> str:
     """A story's title: the first article title, else its most weighted entities."""
     for t in titles:

@@ -52,6 +52,7 @@ def build_context(store: Store) -> dict[str, Any]:
                 "article": a,
                 "claims": by_article.get(a.id, []),
                 "n_times": times_by_article.get(a.id, 0),
+                "outlet": outlet_of(a),  # an unknown publisher named by its source
             }
             for a in articles
         ],
@@ -134,9 +135,12 @@ def _story(s: dict[str, Any], articles: dict[str, Article], by_article: dict[str
         "article_ids": [a["id"] for a in story_articles],
         "groups": groups, "contradictions": contradictions, "conflicting_numbers": numbers,
         "numbers": s.get("numbers", []),
+        "group_labels": {g["id"]: g["claim"] for g in groups},
+        "outlets": {a: outlet(a) for a in {str(c).split(":", 1)[0] for e in s.get("timeline", [])
+                                           for c in e.get("claim_ids") or []}},
         "timeline": s.get("timeline", []), "events": s.get("timeline", []),
         "report_dates": sorted({a["published"] for a in story_articles if a.get("published")}),
-        "matrix": {"outlets": outlets, "rows": [{"group_id": gid, "claim": claim, "cells": [per[o] for o in outlets]}
+        "matrix": {"outlets": outlets, "rows": [{"group_id": gid, "claim": claim, "cells": [per[o] > 0 for o in outlets]}
                                                 for gid, claim, per in matrix_rows]},
         "status_counts": Counter(st for g in groups for st in g["status"]),
     }

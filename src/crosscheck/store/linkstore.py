@@ -328,3 +328,16 @@ class LinkStoreMixin:
     def mark_pending(self, cur: sqlite3.Cursor, kind: str, ids: Iterable[str]) -> None:
         """Record items a run must finish (``link_pending``), so a stopped run's successor does."""
         cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)", [(kind, i) for i in sorted(set(ids))])
+
+    def article_titles(self, article_ids: Iterable[str]) -> dict[str, str | None]:
+        """Article id -> title."""
+        ids = sorted(set(article_ids))
+        out: dict[str, str | None] = {}
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            out.update({r[0]: r[1] for r in self.conn.execute(f"SELECT id, title FROM articles WHERE id IN ({marks})", part)})
+        return out
+
+    def set_story_title(self, cur: sqlite3.Cursor, story_id: str, title: str) -> None:
+        """Retitle a story (inside the caller's transaction)."""
+        cur.execute("UPDATE stories SET title = ? WHERE id = ? AND title != ?", (title, story_id, title))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crosscheck.errors import StoreError
+from crosscheck.link.dedupe import outlet_name
 from crosscheck.store import SQLiteStore
 
 PER_PAGE = 50
@@ -59,6 +60,8 @@ class Ledger:
         store = getattr(self._local, "store", None)
         if store is None:
             store = SQLiteStore(self.path, read_only=True)
+            # outlet_name(outlet, original_source, source): an unknown publisher named by its source
+            store.conn.create_function("outlet_name", 3, outlet_name, deterministic=True)
             self._local.store = store
         return store
 
@@ -66,6 +69,10 @@ class Ledger:
     def conn(self) -> sqlite3.Connection:
         """This thread's read-only connection."""
         return self.store().conn
+
+
+# the outlet an article is shown under: its outlet, the source it credits, its URL host or file
+OUTLET = "outlet_name(a.outlet, a.original_source, a.source)"
 
 
 def loads(value: str | None, default: Any) -> Any:

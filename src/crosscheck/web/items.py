@@ -6,7 +6,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from crosscheck.web.db import PER_PAGE, loads, page_slice, paged
+from crosscheck.web.db import OUTLET, PER_PAGE, loads, page_slice, paged
 from crosscheck.web.spans import Span, claim_spans, runs, sentence_runs
 from crosscheck.web.stories import claim_dict
 
@@ -23,7 +23,7 @@ PUBLISHED_HOW = {
 def claim(conn: sqlite3.Connection, claim_id: str) -> dict[str, Any] | None:
     """One claim with its article, sentence in context, and group."""
     row = conn.execute(
-        """SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
+        f"""SELECT c.*, a.title AS article_title, {OUTLET} AS outlet, a.published, a.text AS article_text
            FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?""",
         (claim_id,),
     ).fetchone()
@@ -98,7 +98,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     rows = conn.execute(
-        f"""SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
+        f"""SELECT c.*, a.title AS article_title, {OUTLET} AS outlet, a.published, a.text AS article_text
             FROM claims c JOIN articles a ON a.id = c.article_id
             WHERE a.superseded_by IS NULL AND ({where})
             ORDER BY a.published, a.rowid, c.start, c.id LIMIT ? OFFSET ?""",
@@ -126,10 +126,10 @@ def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]
     for name, (where, args) in series.items():
         total = 0
         for r in conn.execute(
-                f"""SELECT substr(a.published, 1, 10) AS day, a.outlet, c.polarity, count(*) AS n
+                f"""SELECT substr(a.published, 1, 10) AS day, {OUTLET} AS outlet, c.polarity, count(*) AS n
                     FROM claims c JOIN articles a ON a.id = c.article_id
                     WHERE a.superseded_by IS NULL AND ({where})
-                    GROUP BY day, a.outlet, c.polarity""", args):
+                    GROUP BY day, outlet, c.polarity""", args):
             kind = r["polarity"] if by_stance else name
             if r["day"]:
                 days[r["day"]][kind] += r["n"]
@@ -146,7 +146,7 @@ def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]
 def _facet_page(conn: sqlite3.Connection, facet: str, value: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a speaker's or entity's claims, oldest first, read off ``claim_facets`` (0005)."""
     rows = conn.execute(
-        """SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
+        f"""SELECT c.*, a.title AS article_title, {OUTLET} AS outlet, a.published, a.text AS article_text
            FROM (SELECT claim_id, published, article_rowid, start FROM claim_facets WHERE facet = ? AND value = ?
                  ORDER BY published, article_rowid, start, claim_id LIMIT ? OFFSET ?) f
            JOIN claims c ON c.id = f.claim_id JOIN articles a ON a.id = c.article_id
@@ -170,8 +170,9 @@ def _facet_over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, str]
     for name, (facet, value) in series.items():
         total = 0
         for r in conn.execute(
-                """SELECT published, outlet, polarity, count(*) AS n FROM claim_facets
-                   WHERE facet = ? AND value = ? GROUP BY published, outlet, polarity""", (facet, value)):
+                f"""SELECT published, coalesce(outlet, (SELECT {OUTLET} FROM articles a WHERE a.rowid = f.article_rowid))
+                   AS outlet, polarity, count(*) AS n FROM claim_facets f
+                   WHERE facet = ? AND value = ? GROUP BY published, 2, polarity""", (facet, value)):
             kind = r["polarity"] if by_stance else name
             if r["published"]:
                 days[r["published"][:10]][kind] += r["n"]

@@ -68,8 +68,46 @@ def page_url(base: str, params: Mapping[str, Any], **change: Any) -> str:
     return base + ("?" + urlencode(kept) if kept else "")
 
 
+_CHAR_PX = 6.2  # an 11px label's mean character width, for laying labels out without overlap
+_LANE_PX = 15
+_MAX_LANES = 6
+
+
+def _lanes(items: list[dict[str, Any]], width: int, margin: int) -> int:
+    """Give each label (sorted by x) the first lane where it does not overlap the one before;
+    a label that fits no lane is left out (its mark keeps its title). Returns the lanes used."""
+    ends: list[float] = []
+    for it in items:
+        w = len(it["label"]) * _CHAR_PX
+        # anchored at its mark, clamped inside the drawing: never clipped at either edge
+        left = min(max(it["x"] - w / 2, margin / 2), width - margin / 2 - w)
+        it["lx"] = round(left)
+        for i, end in enumerate(ends):
+            if left > end + 6:
+                ends[i] = left + w
+                it["lane"] = i
+                break
+        else:
+            if len(ends) < _MAX_LANES:
+                it["lane"] = len(ends)
+                ends.append(left + w)
+            else:
+                it["lane"] = None
+    return len(ends)
+
+
+def _short(d: date) -> str:
+    return f"{d.strftime('%b')} {d.day}"
+
+
 def timeline_chart(events: list[dict[str, Any]], report_dates: list[str], width: int = 760) -> dict[str, Any]:
-    """SVG layout of a timeline: event dates on one row, report (publication) dates on another."""
+    """SVG layout of a timeline: event dates above the axis, report (publication) dates below.
+
+    One mark a day (its events counted), each labelled with its date and, when there is room,
+    the first event's words; labels take lanes so none overlaps another, and stay inside the
+    drawing. Marks link to the event's line in the list below (``#ev-N``), so they are reachable
+    by keyboard, and carry a title naming every event of the day.
+    """
 
     def day(s: str | None) -> date | None:
         try:
@@ -77,28 +115,67 @@ def timeline_chart(events: list[dict[str, Any]], report_dates: list[str], width:
         except ValueError:
             return None
 
-    points = [(day(e.get("date")), e) for e in events]
-    reports = [(day(d), d) for d in report_dates]
-    days = [d for d, _ in points + reports if d]
+    margin = 40
+    points = [(day(e.get("date")), i, e) for i, e in enumerate(events, 1)]
+    reports = sorted({d for d in (day(r) for r in report_dates) if d})
+    days = [d for d, _, _ in points if d] + reports
     if not days:
-        return {"width": width, "events": [], "reports": [], "ticks": []}
+        return {"width": width, "height": 0, "events": [], "reports": [], "ticks": []}
     lo, hi = min(days), max(days)
     span = max((hi - lo).days, 1)
 
     def x(d: date) -> int:
-        return 30 + round((d - lo).days / span * (width - 60))
+        return margin + round((d - lo).days / span * (width - 2 * margin))
 
-    ticks = [{"x": x(d), "label": d.isoformat()} for d in sorted({lo, hi})]
+    by_day: dict[date, list[tuple[int, dict[str, Any]]]] = {}
+    for d, i, e in points:
+        if d:
+            by_day.setdefault(d, []).append((i, e))
+    marks = []
+    for d in sorted(by_day):
+        evs = by_day[d]
+        what = " ".join(str(evs[0][1].get("what", "")).split())
+        words = what[:28].rsplit(" ", 1)[0] + "…" if len(what) > 28 else what
+        more = f" (+{len(evs) - 1})" if len(evs) > 1 else ""
+        marks.append({"x": x(d), "date": d.isoformat(), "n": len(evs), "anchor": f"ev-{evs[0][0]}",
+                      "label": f"{_short(d)}: {words}{more}" if words else _short(d) + more,
+                      "title": "; ".join(f"{d.isoformat()}: {e.get('what', '')}" for _, e in evs)})
+    reps = [{"x": x(d), "date": d.isoformat(), "label": _short(d), "title": f"reported {d.isoformat()}"}
+            for d in reports]
+    ev_lanes = _lanes(marks, width, margin)
+    rep_lanes = _lanes(reps, width, margin)
+    top = 22  # the row caption
+    ev_axis = top + ev_lanes * _LANE_PX + 14
+    rep_axis = ev_axis + 34
+    for m in marks:
+        m["ly"] = None if m["lane"] is None else top + 10 + m["lane"] * _LANE_PX
+    for r in reps:
+        r["ly"] = None if r["lane"] is None else rep_axis + 22 + r["lane"] * _LANE_PX
+    tick_y = rep_axis + 22 + max(rep_lanes, 1) * _LANE_PX + 6
+    ticks = [{"x": x(lo), "label": lo.isoformat(), "anchor": "start"}]
+    if hi != lo:
+        ticks.append({"x": x(hi), "label": hi.isoformat(), "anchor": "end"})
     if span > 60:  # a middle tick when the range is long enough to need one
         mid = date.fromordinal(lo.toordinal() + span // 2)
-        ticks.insert(1, {"x": x(mid), "label": mid.isoformat()})
-    return {
-        "width": width,
-        "events": [{"x": x(d), "date": e.get("date"), "what": e.get("what", ""), "ref": e.get("ref")}
-                   for d, e in points if d],
-        "reports": [{"x": x(d), "date": s} for d, s in reports if d],
-        "ticks": ticks,
-    }
+        ticks.insert(1, {"x": x(mid), "label": mid.isoformat(), "anchor": "middle"})
+    return {"width": width, "height": tick_y + 8, "margin": margin, "ev_axis": ev_axis, "rep_axis": rep_axis,
+            "events": marks, "reports": reps, "ticks": [{**t, "y": tick_y} for t in ticks]}
+
+
+def timeline_items(events: list[dict[str, Any]], group_labels: Mapping[str, str],
+                   outlets: Mapping[str, str | None]) -> list[dict[str, Any]]:
+    """The timeline's list: each event with links that read by what they lead to, its claim
+    groups by their claims and its sources by their outlets (never "group group [1] [2]")."""
+    out = []
+    for i, e in enumerate(events, 1):
+        sources: dict[str, str] = {}
+        for cid in e.get("claim_ids") or []:
+            outlet = outlets.get(str(cid).split(":", 1)[0]) or "source"
+            sources.setdefault(outlet, cid)
+        groups = [{"id": g, "label": group_labels.get(g) or ""} for g in e.get("group_ids") or []]
+        out.append({**e, "anchor": f"ev-{i}", "groups": [g for g in groups if g["label"]],
+                    "source_links": [{"outlet": o, "claim_id": c} for o, c in sorted(sources.items())]})
+    return out
 
 
 def _bucket(d: date, unit: str) -> date:
@@ -186,6 +263,7 @@ def environment(href: Href = web_href) -> Environment:
     env.filters["short_source"] = short_source
     env.filters["number"] = _number
     env.globals.update(version=__version__, href=href, page_url=page_url, timeline_chart=timeline_chart,
+                       timeline_items=timeline_items,
                        date_histogram=date_histogram, static=href is web_href)
     return env
 

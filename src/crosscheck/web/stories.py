@@ -10,7 +10,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from crosscheck.web.db import PER_PAGE, loads, marks, page_slice, paged
+from crosscheck.web.db import OUTLET, PER_PAGE, loads, marks, page_slice, paged
 from crosscheck.web.spans import sentence_runs
 
 STATUSES = ("corroborated", "single_source", "disputed", "conflicting", "updated")
@@ -79,8 +79,8 @@ def story_list(conn: sqlite3.Connection, *, q: str = "", page: int = 1, stats: b
 
 # the outlet as the link layer counted it (an unknown publisher named by its source), so the
 # matrix and the sources read the same names as the group's outlets list
-_MEMBER_COLS = """m.group_id, c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity,
-                  coalesce(m.publisher, a.outlet) AS outlet, a.published"""
+_MEMBER_COLS = f"""m.group_id, c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity,
+                  coalesce(m.publisher, {OUTLET}) AS outlet, a.published"""
 
 
 def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -102,7 +102,7 @@ def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[d
 def _member_page(conn: sqlite3.Connection, group_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a group's members with everything the claim card shows (sentence in context)."""
     rows = conn.execute(
-        """SELECT m.group_id, m.origin, m.publisher, c.*, a.outlet, a.title AS article_title,
+        f"""SELECT m.group_id, m.origin, m.publisher, c.*, coalesce(m.publisher, {OUTLET}) AS outlet, a.title AS article_title,
                   a.published, a.text AS article_text
            FROM group_members m JOIN claims c ON c.id = m.claim_id JOIN articles a ON a.id = c.article_id
            WHERE m.group_id = ? ORDER BY a.published, m.rowid LIMIT ? OFFSET ?""",
@@ -220,7 +220,7 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
         return None
     n_articles = conn.execute("SELECT count(*) FROM story_articles WHERE story_id = ?", (story_id,)).fetchone()[0]
     arows = conn.execute(
-        """SELECT a.id, a.title, a.outlet, a.published, a.published_source FROM story_articles sa
+        f"""SELECT a.id, a.title, {OUTLET} AS outlet, a.published, a.published_source FROM story_articles sa
            JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? ORDER BY a.published, sa.rowid
            LIMIT ? OFFSET ?""",
         (story_id, PER_PAGE + 1, (apage - 1) * PER_PAGE)).fetchall()
@@ -236,18 +236,19 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
     other_ids = sorted({x for r in rels for x in (r["a"], r["b"])} - set(ids))
     members_of = _members(conn, ids + other_ids)
     groups = [_group_summary(g, members_of.get(g["id"], []), rels, members_of) for g in shown]
-    outlets = sorted({m["outlet"] or "unknown" for gid in ids for m in members_of.get(gid, [])})
+    # presence of each group in each outlet (not claim counts); an outlet-less article is named by its source
+    outlets = sorted({m["outlet"] for gid in ids for m in members_of.get(gid, []) if m["outlet"]})
     matrix = []
     for g in groups:
-        per: dict[str, int] = defaultdict(int)
-        for m in members_of.get(g["id"], []):
-            per[m["outlet"] or "unknown"] += 1
-        matrix.append({"group_id": g["id"], "claim": g["claim"], "cells": [per.get(o, 0) for o in outlets]})
+        present = {m["outlet"] for m in members_of.get(g["id"], [])}
+        matrix.append({"group_id": g["id"], "claim": g["claim"], "cells": [o in present for o in outlets]})
     contradictions = contradiction_items(conn, rels)
     report_dates = [r[0] for r in conn.execute(
         """SELECT DISTINCT a.published FROM story_articles sa JOIN articles a ON a.id = sa.article_id
            WHERE sa.story_id = ? AND a.published IS NOT NULL ORDER BY 1""", (story_id,))]
     quantities, qrows, n_quantities = _quantities(conn, story_id, qpage)
+    events = loads(s["events"], [])
+    timeline_groups, timeline_outlets = _timeline_names(conn, events)
     status_counts = dict.fromkeys(STATUSES, 0)
     for r in status_rows:
         for st in loads(r["status"], []):
@@ -260,7 +261,9 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
         "groups": groups,
         "status_counts": status_counts,
         "matrix": {"outlets": outlets, "rows": matrix},
-        "events": loads(s["events"], []),
+        "events": events,
+        # what the timeline's links read: each claim group by its claim, each source by its outlet
+        "timeline_groups": timeline_groups, "timeline_outlets": timeline_outlets,
         "report_dates": report_dates,
         "contradictions": contradictions,
         "conflicting_numbers": conflicting_numbers(contradictions),
@@ -269,6 +272,20 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
         **page_slice(grows, page),
         "groups_page": paged(grows, page, n_groups),
     }
+
+
+def _timeline_names(conn: sqlite3.Connection, events: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Labels of the events' claim groups and outlets of their articles."""
+    gids = sorted({g for e in events for g in e.get("group_ids") or []})
+    aids = sorted({str(c).split(":", 1)[0] for e in events for c in e.get("claim_ids") or []})
+    labels = {r["id"]: loads(r["principals"], {}).get("label") or "" for i in range(0, len(gids), 500)
+              for r in conn.execute(f"SELECT id, principals FROM claim_groups WHERE id IN ({marks(len(gids[i:i + 500]))})",
+                                    gids[i : i + 500])}
+    outlets = {r["id"]: r["outlet"] for i in range(0, len(aids), 500)
+               for r in conn.execute(f"SELECT a.id, coalesce(l.publisher, {OUTLET}) AS outlet FROM articles a "
+                                     f"LEFT JOIN linked_articles l ON l.article_id = a.id "
+                                     f"WHERE a.id IN ({marks(len(aids[i:i + 500]))})", aids[i : i + 500])}
+    return labels, outlets
 
 
 _BOTTOM_POOL = 40  # a story's most carried groups among which its central claims are chosen (bounds a page)
@@ -333,7 +350,7 @@ def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[lis
     speaker and claim they sit in, the outlet, and the same unit's quantities they conflict with."""
     from crosscheck.link.numbers import story_numbers
 
-    cols = """q.*, coalesce(l.publisher, a.outlet) AS outlet, a.published FROM story_articles sa
+    cols = f"""q.*, {OUTLET} AS outlet, a.published FROM story_articles sa
               JOIN quantities q ON q.article_id = sa.article_id JOIN articles a ON a.id = sa.article_id
               LEFT JOIN linked_articles l ON l.article_id = a.id"""
     rows = conn.execute(

@@ -15,8 +15,10 @@ from typing import Annotated
 import typer
 
 from crosscheck import __version__
+from crosscheck.cli_help import HelpCommand, HelpGroup
 
 app = typer.Typer(
+    cls=HelpGroup,
     add_completion=False,
     no_args_is_help=True,
     help="crosscheck: a sourced ledger of who claimed what, when, and who denies it.",
@@ -51,7 +53,7 @@ def _main(
         raise typer.Exit(2) from exc
 
 
-@app.command("config")
+@app.command("config", cls=HelpCommand)
 def show_config() -> None:
     """Print the settings in effect (defaults, changed by --config or CROSSCHECK_CONFIG), as TOML."""
     from crosscheck import config as settings
@@ -67,16 +69,16 @@ def show_config() -> None:
         typer.echo(f"{key} = {value!r}{note}")
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def version() -> None:
     """Print the crosscheck version."""
     typer.echo(__version__)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def analyze(
     paths: Annotated[list[str], typer.Argument(
-        help="Files or directories (.txt, .html, .htm, .jsonl, .ndjson, .warc, .warc.gz, a .paths list of WARCs), "
+        metavar="PATH...", help="Files or directories (.txt, .html, .htm, .jsonl, .ndjson, .warc, .warc.gz, a .paths list of WARCs), "
              "or - for stdin.")],
     db: DbOption = Path("crosscheck.db"),
     workers: Annotated[int, typer.Option(min=1, help="Worker processes for annotation (at least 1).")] = 1,
@@ -114,16 +116,24 @@ def analyze(
         raise typer.Exit(2)
     total = count_inputs(paths)
     bar = Progress(
-        TextColumn("analyze"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:.1f} articles/s"),
+        TextColumn("{task.fields[rate]}"),
         TimeRemainingColumn(),
         console=console,
         disable=not progress or not console.is_terminal,
     )
+    engine_ = LocalEngine(workers=workers)
+    clock = {"annotating": 0.0}  # when the model was loaded (the first result, with worker processes)
     with open_store(db) as store, bar:
-        task = bar.add_task("analyze", total=total, rate=0.0)
+        task = bar.add_task("loading model", total=total, rate="")
+        if workers == 1:  # in this process: load it now, so the bar says what the first seconds are
+            from crosscheck.annotate.nlp import load
+
+            load(engine_.model)
+            clock["annotating"] = time.perf_counter()
+            bar.update(task, description="analyze")
 
         def on_event(kind: str, data: dict[str, object]) -> None:
             if kind == "rejected":
@@ -131,17 +141,30 @@ def analyze(
             elif kind == "skipped":  # records of a web archive that are not articles: a note, not an error
                 bar.console.print(f"{data['source']}: {data['reason']}", markup=False, highlight=False, soft_wrap=True)
                 return
+            now = time.perf_counter()
+            if not clock["annotating"]:  # the workers' models are loaded once a first result is back
+                clock["annotating"] = now
+                bar.update(task, description="analyze")
             done = bar.tasks[0].completed + 1
-            bar.update(task, completed=done, rate=done / max(time.perf_counter() - started, 1e-9))
+            bar.update(task, completed=done, rate=f"{done / max(now - clock['annotating'], 1e-9):.1f} articles/s"
+                       if now > clock["annotating"] else "")
 
-        summary = run(paths, store, engine=LocalEngine(workers=workers), on_event=on_event)
-        linked = " " + link_store(store) if link else ""
+        summary = run(paths, store, engine=engine_, on_event=on_event)
+        analyzed = time.perf_counter()
+        linked = ""
+        if link:
+            bar.update(task, description="link", rate="linking...")
+            linked = " " + link_store(store)
         counts = store.counts()
-    elapsed = time.perf_counter() - started
+    ended = time.perf_counter()
+    loaded = (clock["annotating"] or analyzed) - started
+    annotating = max(analyzed - (clock["annotating"] or started), 1e-9)
     typer.echo(
         f"{summary.stored} stored, {summary.present} already present, {summary.new_versions} new versions, "
-        f"{len(summary.rejected)} rejected in {elapsed:.1f}s "
-        f"({summary.stored / max(elapsed, 1e-9):.1f} articles/s). "
+        f"{len(summary.rejected)} rejected in {ended - started:.1f}s "
+        f"(model load {loaded:.1f}s, analyze {analyzed - started - loaded:.1f}s"
+        f"{f', link {ended - analyzed:.1f}s' if link else ''}; "
+        f"{summary.stored / annotating:.1f} articles/s analyzed). "
         f"Ledger {db}: {counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
         f"{counts['quantities']} quantities.{linked}"
     )
@@ -153,7 +176,7 @@ def analyze(
     raise typer.Exit(summary.exit_code)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def watch(
     feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feeds: URLs or files.")],
     db: DbOption = Path("crosscheck.db"),
@@ -254,7 +277,7 @@ def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None)
     raise typer.Exit(0 if not counts["rejects"] else 1 if counts["articles"] else 2)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def load(
     parquet_dir: Annotated[Path, typer.Argument(help="Folder written by analyze --engine spark.")],
     db: DbOption = Path("crosscheck.db"),
@@ -296,7 +319,7 @@ def _usage(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def link(db: DbOption = Path("crosscheck.db")) -> None:
     """Run the cross-source layer alone: duplicates, stories, claim groups, relations, timeline."""
     from crosscheck.pipeline import link as link_store
@@ -307,7 +330,7 @@ def link(db: DbOption = Path("crosscheck.db")) -> None:
         typer.echo(link_store(store))
 
 
-correct_app = typer.Typer(no_args_is_help=True, help="Add a correction to the ledger's corrections file "
+correct_app = typer.Typer(cls=HelpGroup, no_args_is_help=True, help="Add a correction to the ledger's corrections file "
                           "(LEDGER.corrections.toml, docs/CORRECTIONS.md) and relink; `correct list` shows them.")
 app.add_typer(correct_app, name="correct")
 WhyOption = Annotated[str, typer.Option("--why", help="Why the correction is right (kept with it).")]
@@ -339,7 +362,7 @@ def _correct(db: Path, op: str, fields: dict[str, object], who: str | None, why:
             typer.echo(link_store(store))
 
 
-@correct_app.command("merge-principals")
+@correct_app.command("merge-principals", cls=HelpCommand)
 def correct_merge_principals(
     names: Annotated[list[str], typer.Argument(help="The principals (origins) that are one.", metavar="NAME...")],
     into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
@@ -349,7 +372,7 @@ def correct_merge_principals(
     _correct(db, "merge_principals", {"names": names, "into": into}, who, why, relink)
 
 
-@correct_app.command("rename-principal")
+@correct_app.command("rename-principal", cls=HelpCommand)
 def correct_rename_principal(
     name: Annotated[str, typer.Argument(help="The principal as the ledger names it.", metavar="NAME")],
     to: Annotated[str, typer.Option("--to", help="Its right name.")],
@@ -359,7 +382,7 @@ def correct_rename_principal(
     _correct(db, "rename_principal", {"name": name, "to": to}, who, why, relink)
 
 
-@correct_app.command("merge-speakers")
+@correct_app.command("merge-speakers", cls=HelpCommand)
 def correct_merge_speakers(
     names: Annotated[list[str], typer.Argument(help="The speakers that are one person or body.", metavar="NAME...")],
     into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
@@ -369,7 +392,7 @@ def correct_merge_speakers(
     _correct(db, "merge_speakers", {"names": names, "into": into}, who, why, relink)
 
 
-@correct_app.command("rename-speaker")
+@correct_app.command("rename-speaker", cls=HelpCommand)
 def correct_rename_speaker(
     name: Annotated[str, typer.Argument(help="The speaker as the ledger names them.", metavar="NAME")],
     to: Annotated[str, typer.Option("--to", help="Their right name.")],
@@ -379,7 +402,7 @@ def correct_rename_speaker(
     _correct(db, "rename_speaker", {"name": name, "to": to}, who, why, relink)
 
 
-@correct_app.command("move-claim")
+@correct_app.command("move-claim", cls=HelpCommand)
 def correct_move_claim(
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     why: WhyOption,
@@ -391,7 +414,7 @@ def correct_move_claim(
     _correct(db, "move_claim", {"claim": claim, **({"to_group": to_group} if to_group else {})}, who, why, relink)
 
 
-@correct_app.command("set-polarity")
+@correct_app.command("set-polarity", cls=HelpCommand)
 def correct_set_polarity(
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     polarity: Annotated[str, typer.Argument(help="assert | deny", metavar="POLARITY")],
@@ -403,7 +426,7 @@ def correct_set_polarity(
     _correct(db, "set_polarity", {"claim": claim, "polarity": polarity}, who, why, relink)
 
 
-@correct_app.command("set-stance")
+@correct_app.command("set-stance", cls=HelpCommand)
 def correct_set_stance(
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     stance: Annotated[str, typer.Argument(help="asserts | denies | contests | non_denial", metavar="STANCE")],
@@ -415,7 +438,7 @@ def correct_set_stance(
     _correct(db, "set_stance", {"claim": claim, "stance": stance}, who, why, relink)
 
 
-@correct_app.command("origin-depends")
+@correct_app.command("origin-depends", cls=HelpCommand)
 def correct_origin_depends(
     origin: Annotated[str, typer.Argument(help="The origin that only repeats another.", metavar="ORIGIN")],
     on: Annotated[str, typer.Option("--on", help="The origin it repeats.")],
@@ -425,7 +448,7 @@ def correct_origin_depends(
     _correct(db, "origin_depends", {"origin": origin, "on": on}, who, why, relink)
 
 
-@correct_app.command("list")
+@correct_app.command("list", cls=HelpCommand)
 def correct_list(db: DbOption = Path("crosscheck.db")) -> None:
     """Show the ledger's corrections file, one entry a line."""
     from crosscheck.link import corrections
@@ -438,7 +461,7 @@ def correct_list(db: DbOption = Path("crosscheck.db")) -> None:
     typer.echo(corrections.describe([e.record() for e in fixes.entries]))
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def export(
     db: DbOption = Path("crosscheck.db"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv | parquet | graph")] = "json",
@@ -500,7 +523,7 @@ def _export_files(db: Path, fmt: str, output: Path | None) -> None:
             typer.echo(f"wrote {output}: {counts['nodes']} nodes, {counts['edges']} edges", err=True)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.md or FILE.html")],
     db: DbOption = Path("crosscheck.db"),
@@ -517,7 +540,7 @@ def report(
     typer.echo(f"wrote {output}")
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo ledger and briefings.")] = Path("out/demo"),
 ) -> None:
@@ -545,7 +568,7 @@ def demo(
     typer.echo(f"wrote {db}, {out / 'briefing.md'}, {out / 'briefing.html'}")
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def serve(
     db: DbOption = Path("crosscheck.db"),
     host: Annotated[str, typer.Option(help="Interface to bind; anything but loopback exposes the ledger.")] = "127.0.0.1",

@@ -242,3 +242,80 @@ def test_seeds_end_to_end(page: Any, seeds_server: Server) -> None:
         response = page.request.get(url + twin)
         assert response.ok and response.json()["ok"] is True, twin
     assert page.errors == [] and page.dialogs == []
+
+
+def _principals(names: str, aliases: dict[str, list[str]]) -> list[set[str]]:
+    """Each name shown (comma-separated) as the answer key's principals its words match."""
+    import re
+
+    out = []
+    for name in (n.strip() for n in names.split(",")):
+        if name and name != "—":
+            out.append({p for p, words in aliases.items()
+                        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", name, re.IGNORECASE) for w in words)})
+    return out
+
+
+def test_seeds_bottom_line_on_the_first_screen_matches_the_answer_key(page: Any, seeds_server: Server) -> None:
+    import json
+
+    key = json.loads(need_shared("corpus", "seeds.gold.json").read_text("utf-8"))["answer_key"]
+    aliases: dict[str, list[str]] = key["principals"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(seeds_server.url + "/")
+    page.locator("a.story-link").first.click()
+    page.wait_for_url("**/story/*")
+    items = page.locator("ol.bottom-line > li")
+    assert items.count() >= 1
+    head = items.first.locator("p.claim-title").bounding_box()
+    assert head is not None and head["y"] + head["height"] <= 900  # the bottom line is on the first screen
+    shown = []
+    for i in range(items.count()):
+        li = items.nth(i)
+        asserters = _principals(li.locator("dd.asserters").inner_text(), aliases)
+        deniers = _principals(li.locator("dd.deniers").inner_text(), aliases)
+        # principals, never the outlet that carries the claim
+        assert all("an outlet" not in p for p in asserters + deniers), li.inner_text()
+        shown.append((li, {p for ps in asserters for p in ps}, {p for ps in deniers for p in ps}, asserters, deniers))
+    for prop in key["propositions"]:
+        if not prop.get("denied_by_must"):
+            continue  # the disputed propositions are the ones a bottom line must lead with
+        first, asserted, denied, asserters, deniers = shown[0]
+        assert set(prop["origins_must"]) <= asserted, (prop["id"], first.inner_text())
+        assert not set(prop.get("origins_never", [])) & asserted, (prop["id"], first.inner_text())
+        assert set(prop["denied_by_must"]) <= denied, (prop["id"], first.inner_text())
+        assert not set(prop.get("denied_by_never", [])) & denied, (prop["id"], first.inner_text())
+        assert all(ps for ps in asserters + deniers), first.inner_text()  # every name is a principal the key lists
+        assert first.locator("a.group-link").is_visible()
+
+
+def test_seeds_timeline_marks_are_labelled_apart_and_reach_their_event_by_keyboard(page: Any,
+                                                                                    seeds_server: Server) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(seeds_server.url + "/")
+    page.locator("a.story-link").first.click()
+    page.wait_for_url("**/story/*")
+    svg = page.locator("svg.timeline")
+    assert svg.locator("text.evlab").count() >= 1 and svg.locator("text.replab").count() >= 1
+    # the labels' boxes in the drawing's own units (as laid out, without the halo behind the glyphs)
+    width, boxes = page.evaluate("""() => {
+        const svg = document.querySelector('svg.timeline');
+        const labels = [...svg.querySelectorAll('text.evlab, text.replab, text.tick')];
+        return [svg.viewBox.baseVal.width, labels.map(t => { const b = t.getBBox();
+            return {x: b.x, y: b.y, width: b.width, height: b.height}; })];
+    }""")
+    for b in boxes:  # nothing clipped at either edge
+        assert b["x"] >= -0.5 and b["x"] + b["width"] <= width + 0.5, (b, width)
+    for i, a in enumerate(boxes):  # no two labels overlap
+        for b in boxes[i + 1:]:
+            apart = (a["x"] + a["width"] <= b["x"] + 0.5 or b["x"] + b["width"] <= a["x"] + 0.5
+                     or a["y"] + a["height"] <= b["y"] + 0.5 or b["y"] + b["height"] <= a["y"] + 0.5)
+            assert apart, (a, b)
+    mark = svg.locator("a.mark").first
+    mark.focus()
+    page.keyboard.press("Enter")
+    target = page.evaluate("() => location.hash")
+    assert target.startswith("#ev-") and page.locator(f"li{target}").is_visible()
+    links = page.locator("ol.events a")
+    texts = [links.nth(i).inner_text().strip() for i in range(links.count())]
+    assert texts and not any(t in ("group", "[1]", "[2]", "[3]") for t in texts), texts

@@ -1,0 +1,154 @@
+"""A story as an editor reads it, on the seeds: outlets named once by their source, coverage as
+presence, numbers as people write them, the story titled after its most representative article,
+the timeline laid out apart (TestClient over a real ledger; the browser tests look at the pixels)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import need_shared
+
+pytest.importorskip("fastapi", reason="the web extra (fastapi) is not installed")
+from fastapi.testclient import TestClient
+
+from crosscheck.link import embed
+from crosscheck.link.dedupe import outlet_of
+from crosscheck.link.numbers import label
+from crosscheck.link.stories import most_representative
+from crosscheck.web import create_app
+from crosscheck.web.render import timeline_chart, timeline_items
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from crosscheck.pipeline import analyze_and_link
+    from crosscheck.store import open_store
+
+    db = tmp_path_factory.mktemp("story-page") / "seeds.db"
+    with open_store(db) as store:
+        analyze_and_link([str(need_shared("corpus", "seeds"))], store)
+    return db
+
+
+@pytest.fixture(scope="module")
+def client(seeds: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(seeds)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def story(client: TestClient) -> dict[str, Any]:
+    first = client.get("/.json").json()["stories"][0]
+    data: dict[str, Any] = client.get(f"/story/{first['id']}.json").json()
+    return data
+
+
+def test_every_outlet_is_named_by_its_source_never_unknown(client: TestClient, story: dict[str, Any], seeds: Path) -> None:
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        articles = {a.id: a for a in store.articles()}
+    assert any(not a.outlet and not a.original_source for a in articles.values()), "a seed without an outlet"
+    page = client.get(f"/story/{story['story']['id']}").text
+    assert "unknown outlet" not in page and ">unknown<" not in page
+    names = {outlet_of(a) for a in articles.values()}
+    assert None not in names
+    assert set(story["matrix"]["outlets"]) <= names and len(story["matrix"]["outlets"]) == len(set(story["matrix"]["outlets"]))
+    for g in story["groups"]:  # each outlet once per group, each by its own name
+        outlets = [s["outlet"] for s in g["sources"]]
+        assert len(outlets) == len(set(outlets)) and set(outlets) <= names
+    for a in story["articles"]:
+        assert a["outlet"] == outlet_of(articles[a["id"]])
+
+
+def test_coverage_is_presence_with_sticky_headers(client: TestClient, story: dict[str, Any]) -> None:
+    rows = story["matrix"]["rows"]
+    assert rows and all(isinstance(c, bool) for r in rows for c in r["cells"])
+    by_group = {g["id"]: {s["outlet"] for s in g["sources"]} for g in story["groups"]}
+    for r in rows:
+        assert {o for o, on in zip(story["matrix"]["outlets"], r["cells"], strict=True) if on} == by_group[r["group_id"]]
+    css = client.get("/static/style.css").text
+    assert re.search(r"table\.matrix thead th \{[^}]*position: sticky", css)
+
+
+def test_numbers_read_as_written_with_speaker_claim_and_conflicts(client: TestClient, story: dict[str, Any],
+                                                                  seeds: Path) -> None:
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        sids = set(store.story_article_ids(story["story"]["id"]))
+        quantities = [q for q in store.quantities() if q.unit and q.article_id in sids]
+    assert quantities and len(story["quantities"]) == min(len(quantities), 50)
+    page = client.get(f"/story/{story['story']['id']}").text
+    numbers = page[page.index('id="numbers"'):page.index('id="timeline"')]
+    for q in quantities:
+        assert label(q.value, q.value_max, q.bound, q.unit).replace("&", "&amp;") in numbers
+    assert not re.search(r"\d\.0\b", re.sub(r"<[^>]+>|“[^”]*”", "", numbers)), "a float shown as a float"
+    assert "exact" not in numbers and "more_than" not in numbers and "at_least" not in numbers
+    tied = [n for n in story["quantities"] if n["claim_id"]]
+    assert tied and all(n["speaker"] and n["claim"] for n in tied)
+    assert all(isinstance(n["conflicts"], list) for n in story["quantities"])
+
+
+def test_story_is_titled_after_its_most_representative_article(seeds: Path, story: dict[str, Any]) -> None:
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        sid = story["story"]["id"]
+        vectors: dict[str, list[np.ndarray]] = {}
+        for r in store.group_member_rows(store.story_group_ids(sid)):
+            vectors.setdefault(r["article_id"], []).append(embed.from_blob(r["vec"]))
+        order = store.story_article_ids(sid)
+        ranked = most_representative({a: np.stack(v) for a, v in vectors.items()}, store.story_vector(sid), order)
+        titles = store.article_titles(order)
+    titled = [a for a in ranked if titles.get(a)]
+    assert story["story"]["title"] == titles[titled[0]]
+    if titles.get(order[0]) and titled[0] != order[0]:
+        assert story["story"]["title"] != titles[order[0]]  # not the first article linked
+
+
+def test_most_representative_ranks_by_closeness_to_the_centroid() -> None:
+    a, b, c = np.array([[1.0, 0.0]]), np.array([[0.8, 0.6]]), np.array([[0.0, 1.0]])
+    total = a[0] + b[0] + c[0]
+    assert most_representative({"a": a, "b": b, "c": c}, total, ["a", "b", "c", "d"]) == ["b", "a", "c", "d"]
+    assert most_representative({}, None, ["x", "y"]) == ["x", "y"]
+
+
+def test_timeline_chart_lays_labels_apart_inside_the_drawing() -> None:
+    start = date(2024, 1, 1)
+    events = [{"date": (start + timedelta(days=d)).isoformat(), "what": f"event number {d} with a long description"}
+              for d in (0, 1, 2, 3, 5, 8, 40, 41, 90)]
+    events.append({"date": events[0]["date"], "what": "a second event on the first day"})
+    chart = timeline_chart(events, [start.isoformat(), (start + timedelta(days=2)).isoformat(), "2024-04-01"])
+    marks = chart["events"]
+    assert len(marks) == 9 and marks[0]["n"] == 2 and "(+1)" in marks[0]["label"]
+    for row in (marks, chart["reports"]):
+        placed = [m for m in row if m["lane"] is not None]
+        assert placed
+        for m in placed:
+            assert 0 <= m["lx"] and m["lx"] + len(m["label"]) * 6.2 <= chart["width"]
+        for i, m in enumerate(placed):
+            for o in placed[i + 1:]:
+                if m["lane"] == o["lane"]:
+                    lo, hi = sorted((m, o), key=lambda x: x["lx"])
+                    assert lo["lx"] + len(lo["label"]) * 6.2 < hi["lx"]
+    assert {t["anchor"] for t in chart["ticks"]} >= {"start", "end"}
+    assert chart["rep_axis"] > chart["ev_axis"] and all(t["y"] > chart["rep_axis"] for t in chart["ticks"])
+
+
+def test_timeline_list_links_read_by_what_they_lead_to() -> None:
+    events = [{"date": "2024-01-02", "what": "the strike", "claim_ids": ["a1:c1", "a2:c4", "a1:c2"],
+               "group_ids": ["g1", "g2"]}]
+    got = timeline_items(events, {"g1": "Russia fired missiles", "g2": ""}, {"a1": "Le Parisien", "a2": "UN News"})[0]
+    assert got["anchor"] == "ev-1"
+    assert [g["label"] for g in got["groups"]] == ["Russia fired missiles"]
+    assert [s["outlet"] for s in got["source_links"]] == ["Le Parisien", "UN News"]
+    assert json.dumps(got).count("group group") == 0

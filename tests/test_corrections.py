@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from conftest import need_shared
 from crosscheck.cli import app
 from crosscheck.link import corrections as cx
-from tests.conftest import need_shared
 
 runner = CliRunner()
 

@@ -134,7 +134,7 @@ def test_timeline_chart_lays_labels_apart_inside_the_drawing() -> None:
         placed = [m for m in row if m["lane"] is not None]
         assert placed
         for m in placed:
-            assert 0 <= m["lx"] and m["lx"] + len(m["label"]) * 6.2 <= chart["width"]
+            assert m["lx"] >= 0 and m["lx"] + len(m["label"]) * 6.2 <= chart["width"]
         for i, m in enumerate(placed):
             for o in placed[i + 1:]:
                 if m["lane"] == o["lane"]:

@@ -316,7 +316,8 @@ def group_entries(group_id: str, claim_ids: Iterable[str], origins: Iterable[str
 
 def affected_names(c: Corrections) -> tuple[list[str], list[str]]:
     """The principals and the speakers the naming ops look for (as written in the file)."""
-    principals, speakers = [], []
+    principals: list[str] = []
+    speakers: list[str] = []
     for e in c.entries:
         r = e.renames()
         if r is not None:

@@ -35,10 +35,8 @@ def number(value: float) -> str:
 
 def label(value: float, value_max: float | None, bound: str, unit: str | None) -> str:
     """The whole quantity: bound, value (or range) and unit."""
-    if value_max is not None and value_max != value:
-        core = f"{number(value)} to {number(value_max)}"
-    else:
-        core = number(value)
+    ranged = value_max is not None and value_max != value
+    core = f"{number(value)} to {number(value_max)}" if ranged and value_max is not None else number(value)
     words = BOUND_WORDS.get(bound, bound.replace("_", " "))
     if value == 1 and value_max is None and unit:  # "at least 1 missile", not "1 missiles"
         unit = _singular(unit)
@@ -103,13 +101,13 @@ def story_numbers(quantities: Iterable[Mapping[str, Any]], claims: Iterable[Mapp
     the outlet's own voice), ``outlet``, and ``conflicts`` (the labels of the same unit's
     quantities it cannot agree with, with who gave them)."""
     claims_of: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for c in claims:
-        claims_of[c["article_id"]].append(c)
+    for cl in claims:
+        claims_of[cl["article_id"]].append(cl)
     rows = []
     for q in quantities:
         if not q.get("unit"):
             continue
-        c = _holder(q, claims_of)
+        c: Mapping[str, Any] | None = _holder(q, claims_of)
         outlet = (outlets or {}).get(q["article_id"]) or q.get("outlet")
         rows.append({**q, "label": label(q["value"], q.get("value_max"), q.get("bound", "exact"), q.get("unit")),
                      "speaker": (c.get("speaker") or c.get("speaker_text")) if c else None,

@@ -131,7 +131,7 @@ def timeline_chart(events: list[dict[str, Any]], report_dates: list[str], width:
     for d, i, e in points:
         if d:
             by_day.setdefault(d, []).append((i, e))
-    marks = []
+    marks: list[dict[str, Any]] = []
     for d in sorted(by_day):
         evs = by_day[d]
         what = " ".join(str(evs[0][1].get("what", "")).split())
@@ -140,8 +140,8 @@ def timeline_chart(events: list[dict[str, Any]], report_dates: list[str], width:
         marks.append({"x": x(d), "date": d.isoformat(), "n": len(evs), "anchor": f"ev-{evs[0][0]}",
                       "label": f"{_short(d)}: {words}{more}" if words else _short(d) + more,
                       "title": "; ".join(f"{d.isoformat()}: {e.get('what', '')}" for _, e in evs)})
-    reps = [{"x": x(d), "date": d.isoformat(), "label": _short(d), "title": f"reported {d.isoformat()}"}
-            for d in reports]
+    reps: list[dict[str, Any]] = [{"x": x(d), "date": d.isoformat(), "label": _short(d),
+                                   "title": f"reported {d.isoformat()}"} for d in reports]
     ev_lanes = _lanes(marks, width, margin)
     rep_lanes = _lanes(reps, width, margin)
     top = 22  # the row caption

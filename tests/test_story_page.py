@@ -152,3 +152,39 @@ def test_timeline_list_links_read_by_what_they_lead_to() -> None:
     assert [g["label"] for g in got["groups"]] == ["Russia fired missiles"]
     assert [s["outlet"] for s in got["source_links"]] == ["Le Parisien", "UN News"]
     assert json.dumps(got).count("group group") == 0
+
+
+def test_a_speaker_in_outlet_less_articles_is_counted_in_their_outlets(client: TestClient, seeds: Path) -> None:
+    from urllib.parse import quote
+
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        articles = {a.id: a for a in store.articles()}
+        bare = {a for a, art in articles.items() if not art.outlet and not art.original_source}
+        speakers = sorted({c.speaker for c in store.claims() if c.speaker and c.article_id in bare})
+    assert speakers
+    for name in speakers:
+        got = client.get("/speaker/" + quote(name, safe="") + ".json").json()
+        assert got["outlets"], name  # "9 claims in 0 outlets" no more
+        assert set(got["outlets"]) <= {outlet_of(a) for a in articles.values()}
+
+
+def test_briefing_reads_bottom_line_numbers_timeline_then_the_table(seeds: Path) -> None:
+    from crosscheck.report import render
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        md, html = render(store, "md"), render(store, "html")
+        sids = {a for st in store.link_records("stories") for a in st["article_ids"]}
+        quantities = [q for q in store.quantities() if q.unit and q.article_id in sids]
+    story_md = md[md.index("## Stories"):md.index("## Most quoted speakers")]
+    order = [story_md.index(x) for x in ("Bottom line:", "Numbers:", "Timeline:", "| claim |")]
+    assert order == sorted(order), order
+    for q in quantities:
+        assert f"**{label(q.value, q.value_max, q.bound, q.unit)}**" in md.replace("\\", "")
+    story_html = html[html.index('<section class="story"'):]
+    order = [story_html.index(x) for x in ("<h3>Bottom line</h3>", "<h3>Numbers</h3>", "<h3>Timeline</h3>",
+                                           "<h3>Claim groups</h3>")]
+    assert order == sorted(order), order
+    assert 'table class="quantities"' in story_html and "unknown outlet" not in html

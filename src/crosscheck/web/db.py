@@ -60,8 +60,6 @@ class Ledger:
         store = getattr(self._local, "store", None)
         if store is None:
             store = SQLiteStore(self.path, read_only=True)
-            # outlet_name(outlet, original_source, source): an unknown publisher named by its source
-            store.conn.create_function("outlet_name", 3, outlet_name, deterministic=True)
             self._local.store = store
         return store
 
@@ -71,8 +69,17 @@ class Ledger:
         return self.store().conn
 
 
-# the outlet an article is shown under: its outlet, the source it credits, its URL host or file
-OUTLET = "outlet_name(a.outlet, a.original_source, a.source)"
+# the columns the outlet an article is shown under comes from (:func:`with_outlet` names it)
+OUTLET_COLS = "a.outlet, a.original_source AS outlet_credit, a.source AS outlet_source"
+
+
+def with_outlet(row: Any) -> dict[str, Any]:
+    """A row read with :data:`OUTLET_COLS` as a dict whose ``outlet`` is the one shown: the article's
+    outlet, else the source it credits, else its URL host or file (an unknown publisher is named
+    by its source, :func:`crosscheck.link.dedupe.outlet_name`)."""
+    d = dict(row)
+    d["outlet"] = outlet_name(d.get("outlet"), d.pop("outlet_credit", None), d.pop("outlet_source", None))
+    return d
 
 
 def loads(value: str | None, default: Any) -> Any:

@@ -6,7 +6,7 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from crosscheck.web.db import OUTLET, PER_PAGE, loads, page_slice, paged
+from crosscheck.web.db import OUTLET_COLS, PER_PAGE, loads, page_slice, paged, with_outlet
 from crosscheck.web.spans import Span, claim_spans, runs, sentence_runs
 from crosscheck.web.stories import claim_dict
 
@@ -23,7 +23,7 @@ PUBLISHED_HOW = {
 def claim(conn: sqlite3.Connection, claim_id: str) -> dict[str, Any] | None:
     """One claim with its article, sentence in context, and group."""
     row = conn.execute(
-        f"""SELECT c.*, a.title AS article_title, {OUTLET} AS outlet, a.published, a.text AS article_text
+        f"""SELECT c.*, a.title AS article_title, {OUTLET_COLS}, a.published, a.text AS article_text
            FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?""",
         (claim_id,),
     ).fetchone()
@@ -98,7 +98,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     rows = conn.execute(
-        f"""SELECT c.*, a.title AS article_title, {OUTLET} AS outlet, a.published, a.text AS article_text
+        f"""SELECT c.*, a.title AS article_title, {OUTLET_COLS}, a.published, a.text AS article_text
             FROM claims c JOIN articles a ON a.id = c.article_id
             WHERE a.superseded_by IS NULL AND ({where})
             ORDER BY a.published, a.rowid, c.start, c.id LIMIT ? OFFSET ?""",
@@ -125,11 +125,11 @@ def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]
     undated = 0
     for name, (where, args) in series.items():
         total = 0
-        for r in conn.execute(
-                f"""SELECT substr(a.published, 1, 10) AS day, {OUTLET} AS outlet, c.polarity, count(*) AS n
+        for r in map(with_outlet, conn.execute(
+                f"""SELECT substr(a.published, 1, 10) AS day, {OUTLET_COLS}, c.polarity, count(*) AS n
                     FROM claims c JOIN articles a ON a.id = c.article_id
                     WHERE a.superseded_by IS NULL AND ({where})
-                    GROUP BY day, outlet, c.polarity""", args):
+                    GROUP BY day, a.outlet, a.original_source, a.source, c.polarity""", args)):
             kind = r["polarity"] if by_stance else name
             if r["day"]:
                 days[r["day"]][kind] += r["n"]
@@ -146,7 +146,7 @@ def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]
 def _facet_page(conn: sqlite3.Connection, facet: str, value: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a speaker's or entity's claims, oldest first, read off ``claim_facets`` (0005)."""
     rows = conn.execute(
-        f"""SELECT c.*, a.title AS article_title, {OUTLET} AS outlet, a.published, a.text AS article_text
+        f"""SELECT c.*, a.title AS article_title, {OUTLET_COLS}, a.published, a.text AS article_text
            FROM (SELECT claim_id, published, article_rowid, start FROM claim_facets WHERE facet = ? AND value = ?
                  ORDER BY published, article_rowid, start, claim_id LIMIT ? OFFSET ?) f
            JOIN claims c ON c.id = f.claim_id JOIN articles a ON a.id = c.article_id
@@ -167,12 +167,13 @@ def _facet_over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, str]
     outlets: set[str] = set()
     totals: dict[str, int] = {}
     undated = 0
+    bare: set[int] = set()
     for name, (facet, value) in series.items():
         total = 0
         for r in conn.execute(
-                f"""SELECT published, coalesce(outlet, (SELECT {OUTLET} FROM articles a WHERE a.rowid = f.article_rowid))
-                   AS outlet, polarity, count(*) AS n FROM claim_facets f
-                   WHERE facet = ? AND value = ? GROUP BY published, 2, polarity""", (facet, value)):
+                """SELECT published, outlet, polarity, count(*) AS n,
+                          CASE WHEN outlet IS NULL THEN article_rowid END AS bare FROM claim_facets
+                   WHERE facet = ? AND value = ? GROUP BY published, outlet, polarity, bare""", (facet, value)):
             kind = r["polarity"] if by_stance else name
             if r["published"]:
                 days[r["published"][:10]][kind] += r["n"]
@@ -180,8 +181,16 @@ def _facet_over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, str]
                 undated += r["n"]
             if r["outlet"]:
                 outlets.add(r["outlet"])
+            elif r["bare"] is not None:  # an article without an outlet: named by its source
+                bare.add(r["bare"])
             total += r["n"]
         totals[name] = total
+    ids = sorted(bare)
+    for k in range(0, len(ids), 500):
+        part = ids[k : k + 500]
+        outlets.update(o for r in conn.execute(f"SELECT {OUTLET_COLS} FROM articles a WHERE a.rowid IN "
+                                               f"({','.join('?' * len(part))})", part)
+                       if (o := with_outlet(r)["outlet"]))
     return {"days": {d: dict(v) for d, v in sorted(days.items())}, "outlets": sorted(outlets),
             "totals": totals, "undated": undated}
 

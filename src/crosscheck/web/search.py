@@ -11,7 +11,7 @@ import re
 import sqlite3
 from typing import Any
 
-from crosscheck.web.db import OUTLET, PER_PAGE, page_slice
+from crosscheck.web.db import OUTLET_COLS, PER_PAGE, page_slice, with_outlet
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _OPEN, _CLOSE = "\x02", "\x03"
@@ -38,7 +38,7 @@ def _snippet_runs(snippet: str) -> list[dict[str, Any]]:
 
 
 def _hit(row: sqlite3.Row) -> dict[str, Any]:
-    out = dict(row)
+    out = with_outlet(row)
     out["snippet"] = _snippet_runs(out.pop("snip"))
     return out
 
@@ -69,7 +69,7 @@ def search(conn: sqlite3.Connection, q: str, *, page: int = 1) -> dict[str, Any]
     offset = (page - 1) * PER_PAGE
     cfloor, afloor = _floor(conn, "claims_fts", match), _floor(conn, "articles_fts", match)
     crow = conn.execute(
-        f"""SELECT c.id, c.article_id, c.speaker, c.speaker_text, c.polarity, c.cue, {OUTLET} AS outlet, a.published,
+        f"""SELECT c.id, c.article_id, c.speaker, c.speaker_text, c.polarity, c.cue, {OUTLET_COLS}, a.published,
                    a.title AS article_title,
                    snippet(claims_fts, -1, '{_OPEN}', '{_CLOSE}', '…', 24) AS snip
             FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid JOIN articles a ON a.id = c.article_id
@@ -77,7 +77,7 @@ def search(conn: sqlite3.Connection, q: str, *, page: int = 1) -> dict[str, Any]
             ORDER BY rank LIMIT ? OFFSET ?""",
         (match, cfloor or 0, PER_PAGE + 1, offset)).fetchall()
     arow = conn.execute(
-        f"""SELECT a.id, a.title, {OUTLET} AS outlet, a.published,
+        f"""SELECT a.id, a.title, {OUTLET_COLS}, a.published,
                    snippet(articles_fts, 1, '{_OPEN}', '{_CLOSE}', '…', 24) AS snip
             FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
             WHERE articles_fts MATCH ? AND articles_fts.rowid >= ? AND a.superseded_by IS NULL

@@ -10,15 +10,16 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from crosscheck.web.db import OUTLET, PER_PAGE, loads, marks, page_slice, paged
+from crosscheck.web.db import OUTLET_COLS, PER_PAGE, loads, marks, page_slice, paged, with_outlet
 from crosscheck.web.spans import sentence_runs
 
 STATUSES = ("corroborated", "single_source", "disputed", "conflicting", "updated")
 
 
 def claim_dict(row: sqlite3.Row) -> dict[str, Any]:
-    """A claims row as JSON-ready data (hedges decoded, flags as booleans)."""
-    c = dict(row)
+    """A claims row as JSON-ready data (hedges decoded, flags as booleans, the outlet named when
+    read with :data:`~crosscheck.web.db.OUTLET_COLS`)."""
+    c = with_outlet(row) if "outlet_source" in row.keys() else dict(row)  # noqa: SIM118 - a Row's `in` tests values
     c["hedges"] = loads(c.get("hedges"), [])
     c["direct"] = bool(c.get("direct"))
     c["hedged"] = bool(c.get("hedged"))
@@ -79,8 +80,8 @@ def story_list(conn: sqlite3.Connection, *, q: str = "", page: int = 1, stats: b
 
 # the outlet as the link layer counted it (an unknown publisher named by its source), so the
 # matrix and the sources read the same names as the group's outlets list
-_MEMBER_COLS = f"""m.group_id, c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity,
-                  coalesce(m.publisher, {OUTLET}) AS outlet, a.published"""
+_MEMBER_COLS = """m.group_id, c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity,
+                  coalesce(m.publisher, a.outlet) AS outlet, a.published"""
 
 
 def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -102,7 +103,7 @@ def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[d
 def _member_page(conn: sqlite3.Connection, group_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a group's members with everything the claim card shows (sentence in context)."""
     rows = conn.execute(
-        f"""SELECT m.group_id, m.origin, m.publisher, c.*, coalesce(m.publisher, {OUTLET}) AS outlet, a.title AS article_title,
+        """SELECT m.group_id, m.origin, m.publisher, c.*, coalesce(m.publisher, a.outlet) AS outlet, a.title AS article_title,
                   a.published, a.text AS article_text
            FROM group_members m JOIN claims c ON c.id = m.claim_id JOIN articles a ON a.id = c.article_id
            WHERE m.group_id = ? ORDER BY a.published, m.rowid LIMIT ? OFFSET ?""",
@@ -220,7 +221,7 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
         return None
     n_articles = conn.execute("SELECT count(*) FROM story_articles WHERE story_id = ?", (story_id,)).fetchone()[0]
     arows = conn.execute(
-        f"""SELECT a.id, a.title, {OUTLET} AS outlet, a.published, a.published_source FROM story_articles sa
+        f"""SELECT a.id, a.title, {OUTLET_COLS}, a.published, a.published_source FROM story_articles sa
            JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? ORDER BY a.published, sa.rowid
            LIMIT ? OFFSET ?""",
         (story_id, PER_PAGE + 1, (apage - 1) * PER_PAGE)).fetchall()
@@ -256,7 +257,7 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
     return {
         "story": {"id": s["id"], "title": s["title"], "n_articles": n_articles, "n_groups": n_groups},
         "bottom_line": bottom_line(conn, story_id),
-        "articles": [dict(r) for r in arows[:PER_PAGE]],
+        "articles": [with_outlet(r) for r in arows[:PER_PAGE]],
         "articles_page": paged(arows, apage, n_articles),
         "groups": groups,
         "status_counts": status_counts,
@@ -282,9 +283,8 @@ def _timeline_names(conn: sqlite3.Connection, events: list[dict[str, Any]]) -> t
               for r in conn.execute(f"SELECT id, principals FROM claim_groups WHERE id IN ({marks(len(gids[i:i + 500]))})",
                                     gids[i : i + 500])}
     outlets = {r["id"]: r["outlet"] for i in range(0, len(aids), 500)
-               for r in conn.execute(f"SELECT a.id, coalesce(l.publisher, {OUTLET}) AS outlet FROM articles a "
-                                     f"LEFT JOIN linked_articles l ON l.article_id = a.id "
-                                     f"WHERE a.id IN ({marks(len(aids[i:i + 500]))})", aids[i : i + 500])}
+               for r in map(with_outlet, conn.execute(f"SELECT a.id, {OUTLET_COLS} FROM articles a "
+                                                      f"WHERE a.id IN ({marks(len(aids[i:i + 500]))})", aids[i : i + 500]))}
     return labels, outlets
 
 
@@ -350,7 +350,7 @@ def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[lis
     speaker and claim they sit in, the outlet, and the same unit's quantities they conflict with."""
     from crosscheck.link.numbers import story_numbers
 
-    cols = f"""q.*, {OUTLET} AS outlet, a.published FROM story_articles sa
+    cols = f"""q.*, {OUTLET_COLS}, a.published FROM story_articles sa
               JOIN quantities q ON q.article_id = sa.article_id JOIN articles a ON a.id = sa.article_id
               LEFT JOIN linked_articles l ON l.article_id = a.id"""
     rows = conn.execute(
@@ -359,9 +359,9 @@ def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[lis
         (story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
     total = conn.execute("""SELECT count(*) FROM story_articles sa JOIN quantities q ON q.article_id = sa.article_id
                             WHERE sa.story_id = ? AND q.unit IS NOT NULL""", (story_id,)).fetchone()[0]
-    shown = [dict(r) for r in rows[:PER_PAGE]]
+    shown = [with_outlet(r) for r in rows[:PER_PAGE]]
     units = sorted({r["unit"] for r in shown})
-    pool = [dict(r) for r in conn.execute(
+    pool = [with_outlet(r) for r in conn.execute(
         f"SELECT {cols} WHERE sa.story_id = ? AND q.unit IN ({marks(len(units))}) ORDER BY q.rowid LIMIT ?",
         [story_id, *units, _NUMBERS_POOL])] if units else []
     ids = {r["id"] for r in shown}

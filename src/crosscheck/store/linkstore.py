@@ -217,7 +217,7 @@ class LinkStoreMixin:
                 rows += self.conn.execute(
                     f"SELECT * FROM (SELECT m.*, g.polarity, g.story_id, row_number() OVER "
                     f"(PARTITION BY m.group_id ORDER BY m.rowid) AS nth, m.rowid AS r FROM group_members m "
-                    f"JOIN claim_groups g ON g.id = m.group_id WHERE m.group_id IN ({marks})) "
+                    f"JOIN claim_groups g ON g.id = m.group_id WHERE m.group_id IN ({marks})) AS firsts "
                     f"WHERE nth <= ? ORDER BY r", [*part, per_group]).fetchall()
         return rows
 

@@ -265,5 +265,10 @@ def _insert(cur: sqlite3.Cursor, table: str, row: dict[str, Any]) -> None:
 
 
 def open_store(path: str | Path = "crosscheck.db", *, read_only: bool = False) -> SQLiteStore:
-    """Open (creating and migrating if needed) the ledger at ``path``."""
+    """Open (creating and migrating if needed) the ledger at ``path``: a SQLite file, or a
+    PostgreSQL database when ``path`` is a ``postgresql://`` URL (store/postgres.py)."""
+    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        from crosscheck.store.postgres import PostgresStore
+
+        return PostgresStore(path, read_only=read_only)
     return SQLiteStore(path, read_only=read_only)

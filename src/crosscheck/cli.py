@@ -22,7 +22,26 @@ app = typer.Typer(
     help="crosscheck: a sourced ledger of who claimed what, when, and who denies it.",
 )
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite ledger file.")]
+DbOption = Annotated[str, typer.Option(
+    "--db", metavar="FILE|URL", help="The ledger: a SQLite file, or a PostgreSQL database as postgresql://user@host/db.")]
+
+
+def _is_url(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def _exists(db: str) -> bool:
+    """A SQLite file that exists, or any PostgreSQL URL (opening it says if it cannot be reached)."""
+    return _is_url(db) or Path(db).exists()
+
+
+def _named(db: str) -> str:
+    """The ledger as shown in messages (a URL without its password)."""
+    if _is_url(db):
+        from crosscheck.store.postgres import redact
+
+        return redact(db)
+    return db
 
 
 def _err(message: str) -> None:
@@ -78,7 +97,7 @@ def analyze(
     paths: Annotated[list[str], typer.Argument(
         help="Files or directories (.txt, .html, .htm, .jsonl, .ndjson, .warc, .warc.gz, a .paths list of WARCs), "
              "or - for stdin.")],
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     workers: Annotated[int, typer.Option(min=1, help="Worker processes for annotation (at least 1).")] = 1,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
@@ -110,7 +129,7 @@ def analyze(
     if len(missing) == len(paths):  # nothing to read: say so, and make no empty ledger
         for p in missing:
             _err(f"skipped {shown(p)}: no such file or directory")
-        _err(f"no input exists: nothing analyzed{'' if db.exists() else f', no ledger made at {shown(str(db))}'}")
+        _err(f"no input exists: nothing analyzed{'' if _exists(db) else f', no ledger made at {shown(db)}'}")
         raise typer.Exit(2)
     total = count_inputs(paths)
     bar = Progress(
@@ -142,7 +161,7 @@ def analyze(
         f"{summary.stored} stored, {summary.present} already present, {summary.new_versions} new versions, "
         f"{len(summary.rejected)} rejected in {elapsed:.1f}s "
         f"({summary.stored / max(elapsed, 1e-9):.1f} articles/s). "
-        f"Ledger {db}: {counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
+        f"Ledger {_named(db)}: {counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
         f"{counts['quantities']} quantities.{linked}"
     )
     if summary.rejected:  # each was named on its own line as it happened
@@ -156,7 +175,7 @@ def analyze(
 @app.command()
 def watch(
     feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feeds: URLs or files.")],
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     every: Annotated[str, typer.Option(help="Poll interval: 30s, 15m, 1h.")] = "15m",
     once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for one HTTP answer.")] = 20.0,
@@ -257,7 +276,7 @@ def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None)
 @app.command()
 def load(
     parquet_dir: Annotated[Path, typer.Argument(help="Folder written by analyze --engine spark.")],
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
 ) -> None:
     """Store a Spark run's Parquet tables in the ledger (then link), as the local engine would have."""
@@ -274,17 +293,17 @@ def load(
         linked = " " + link_store(store) if link else ""
         counts = store.counts()
     typer.echo(f"{summary.stored} stored, {summary.present} already present, {summary.new_versions} new versions, "
-               f"{len(summary.rejected)} rejected. Ledger {db}: {counts['articles']} articles, "
+               f"{len(summary.rejected)} rejected. Ledger {_named(db)}: {counts['articles']} articles, "
                f"{counts['claims']} claims.{linked}")
     raise typer.Exit(summary.exit_code)
 
 
-def _require_db(db: Path) -> None:
+def _require_db(db: str) -> None:
     """Stop with exit code 2 and a hint when there is no ledger to read."""
-    if not db.exists():
+    if not _exists(db):
         from crosscheck.ingest.files import shown
 
-        _err(f"[E002] no ledger at {shown(str(db))}: run `crosscheck analyze` first")
+        _err(f"[E002] no ledger at {shown(db)}: run `crosscheck analyze` first")
         raise typer.Exit(2)
 
 
@@ -297,7 +316,7 @@ def _usage(message: str) -> typer.Exit:
 
 
 @app.command()
-def link(db: DbOption = Path("crosscheck.db")) -> None:
+def link(db: DbOption = "crosscheck.db") -> None:
     """Run the cross-source layer alone: duplicates, stories, claim groups, relations, timeline."""
     from crosscheck.pipeline import link as link_store
     from crosscheck.store import open_store
@@ -309,7 +328,7 @@ def link(db: DbOption = Path("crosscheck.db")) -> None:
 
 @app.command()
 def export(
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv | parquet | graph")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout); "
                                                 "a folder for parquet, FILE.graphml for graph.")] = None,
@@ -350,7 +369,7 @@ def export(
         typer.echo(f"wrote {output}", err=True)
 
 
-def _export_files(db: Path, fmt: str, output: Path | None) -> None:
+def _export_files(db: str, fmt: str, output: Path | None) -> None:
     """``export --format parquet|graph``: files other tools read (export_formats.py)."""
     from crosscheck.export_formats import write_graphml, write_parquet
     from crosscheck.store import open_store
@@ -372,7 +391,7 @@ def _export_files(db: Path, fmt: str, output: Path | None) -> None:
 @app.command()
 def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.md or FILE.html")],
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
 ) -> None:
     """Write a self-contained briefing (Markdown or HTML) from the ledger."""
     from crosscheck.report import write_report
@@ -416,7 +435,7 @@ def demo(
 
 @app.command()
 def serve(
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     host: Annotated[str, typer.Option(help="Interface to bind; anything but loopback exposes the ledger.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
@@ -439,7 +458,7 @@ def serve(
         loopback = False
     if not loopback:
         _err(f"warning: binding to {host} exposes the ledger to other machines; the UI has no authentication")
-    typer.echo(f"serving {db} read-only on http://{host}:{port}/ (bound to {host}; Ctrl-C to stop)")
+    typer.echo(f"serving {_named(db)} read-only on http://{host}:{port}/ (bound to {host}; Ctrl-C to stop)")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
@@ -450,17 +469,16 @@ def main() -> None:
     """Entry point of the ``crosscheck`` command: an error crosscheck raises on purpose is one
     line with its [E...] code (exit 2); anything else is an internal error (exit 3), one line and,
     with --verbose, the traceback."""
-    import sqlite3
-
     from crosscheck.errors import CrosscheckError
     from crosscheck.ingest.files import shown
+    from crosscheck.store.base import ledger_errors
 
     try:
         app()
     except CrosscheckError as exc:
         _err(shown(str(exc)))
         sys.exit(2)
-    except sqlite3.Error as exc:
+    except ledger_errors() as exc:
         _err(shown(f"[E002] the ledger cannot be used: {exc}"))
         sys.exit(2)
     except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -54,3 +55,21 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the store."""
         ...
+
+
+def ledger_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a ledger's database raises (sqlite3's, and psycopg's when it is installed)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
+def write_errors() -> tuple[type[Exception], ...]:
+    """The database errors that mean the ledger cannot be written (read-only, full, locked, gone)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.OperationalError,)
+    return (sqlite3.OperationalError, psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction)

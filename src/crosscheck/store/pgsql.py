@@ -10,6 +10,7 @@ constructs whose meaning differs:
   does in SQLite (the export lists relations and members in that order);
 - ``ORDER BY x`` puts NULLs first and ``ORDER BY x DESC`` puts them last, as SQLite does;
 - the column ``end`` (a reserved word in PostgreSQL) is quoted;
+- ``IN ()`` (an empty list, which SQLite allows) becomes an empty subquery;
 - ``ifnull`` becomes ``coalesce``, two-argument ``min``/``max`` become ``least``/``greatest``; ``json_group_array`` and ``json_array_length`` read and return
   JSON text as in SQLite;
 - an upsert's ``SET n = n + 1`` names its table (``n`` alone is ambiguous in PostgreSQL).
@@ -35,12 +36,14 @@ _ORDER = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _STOP = re.compile(r"\b(LIMIT|OFFSET|UNION|EXCEPT|INTERSECT)\b", re.IGNORECASE)
 _END = re.compile(r"(?<![\w\"'])end(?![\w\"'])")
 _FUNCS = {"ifnull(": "coalesce("}
+_EMPTY_IN = re.compile(r"\bIN\s*\(\s*\)", re.IGNORECASE)
 
 
 def _split_strings(sql: str) -> list[tuple[bool, str]]:
     """The statement cut into (is_literal, text) runs: single-quoted literals are left alone."""
     out: list[tuple[bool, str]] = []
-    i, n, buf = 0, len(sql), []
+    i, n = 0, len(sql)
+    buf: list[str] = []
     while i < n:
         ch = sql[i]
         if ch == "'":
@@ -134,7 +137,9 @@ def _nulls_like_sqlite(code: str) -> str:
                 break
             k += 1
         clause = code[start:k]
-        items, depth, cur = [], 0, []
+        items: list[str] = []
+        cur: list[str] = []
+        depth = 0
         for ch in clause:
             if ch == "(":
                 depth += 1
@@ -187,6 +192,7 @@ def translate(sql: str, with_params: bool = True) -> str:
         code = _IGNORE.sub("INSERT INTO", code)
         code = _REPLACE.sub(lambda m: f"INSERT INTO {m.group(1)}", code)
         code = _END.sub('"end"', code)
+        code = _EMPTY_IN.sub("IN (SELECT NULL WHERE false)", code)
         for old, new in _FUNCS.items():
             code = code.replace(old, new)
         code = _json_funcs(_scalar_min_max(code))

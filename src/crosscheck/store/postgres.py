@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -181,11 +181,13 @@ def _connect(url: str, *, read_only: bool) -> Any:
 class PostgresStore(SQLiteStore):
     """A ledger in one PostgreSQL database: SQLiteStore's calls, PostgreSQL's server."""
 
-    def __init__(self, url: str, *, read_only: bool = False) -> None:  # noqa: D107
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.path = url
         self.read_only = read_only
         try:
-            self.conn = PGConnection(_connect(url, read_only=read_only))  # type: ignore[assignment]
+            self.pg = PGConnection(_connect(url, read_only=read_only))
+            # the store's statements run on it unchanged (translated): it stands in for sqlite3's
+            self.conn = cast(Any, self.pg)
             if not read_only:
                 self.migrate()
         except Exception as exc:  # psycopg.Error, OSError: one line naming the database
@@ -210,12 +212,17 @@ class PostgresStore(SQLiteStore):
                 applied.append(name)
         return applied
 
+    def columns(self, table: str) -> set[str]:
+        """The column names of a table or view (empty when it does not exist)."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ?", (table,))} - _HIDDEN
+
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """One atomic unit of writes, writers taking turns (see the module's docstring)."""
-        raw = self.conn.raw  # type: ignore[attr-defined]
-        with raw.transaction():
-            cur = self.conn.cursor()
+        with self.pg.raw.transaction():
+            cur = self.pg.cursor()
             if not self.read_only:
                 cur.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
             yield cur

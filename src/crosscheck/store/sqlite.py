@@ -121,6 +121,10 @@ class SQLiteStore(LinkStoreMixin):
             applied.append(name)
         return applied
 
+    def columns(self, table: str) -> set[str]:
+        """The column names of a table or view (empty when it does not exist)."""
+        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+
     def applied_migrations(self) -> list[str]:
         """Names of the migrations this file has, in order applied."""
         return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY rowid")]

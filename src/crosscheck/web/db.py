@@ -1,22 +1,23 @@
 """Read-only access to the ledger for the web views: one connection per worker thread.
 
-The server never writes. It opens the file with ``SQLiteStore(path, read_only=True)``; WAL
-lets ``crosscheck analyze`` write at the same time. A ledger that lacks a migration the UI
+The server never writes. It opens a SQLite file with ``SQLiteStore(path, read_only=True)``
+(WAL lets ``crosscheck analyze`` write at the same time) or a PostgreSQL database read-only. A ledger that lacks a migration the UI
 needs is reported to the user (run ``crosscheck analyze`` or ``crosscheck link``), never
 migrated from here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from crosscheck.errors import StoreError
-from crosscheck.store import SQLiteStore
+from crosscheck.store import SQLiteStore, open_store
+from crosscheck.store.base import ledger_errors
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
@@ -37,19 +38,22 @@ class Features:
 
 
 class Ledger:
-    """Thread-local read-only stores over one SQLite file."""
+    """Thread-local read-only stores over one ledger (a SQLite file or a PostgreSQL database)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
+        url = str(path).startswith(("postgresql://", "postgres://"))
+        self.path: str | Path = str(path) if url else Path(path)
+        if not url and not Path(path).is_file():
             raise StoreError(f"no ledger at {self.path}: run `crosscheck analyze` first")
         self._local = threading.local()
+        self._opened: list[SQLiteStore] = []
+        self._lock = threading.Lock()
         try:
             applied = set(self.store().applied_migrations())
-        except sqlite3.Error as exc:
+        except ledger_errors() as exc:
             raise StoreError(f"{self.path} is not a crosscheck ledger: {exc}") from exc
         # a pre-release claim_facets (no article_rowid) lived in the working tree for minutes: not used
-        facet_cols = {r[1] for r in self.conn.execute("PRAGMA table_info(claim_facets)")}
+        facet_cols = self.store().columns("claim_facets")
         self.features = Features(links=LINK_MIGRATION in applied, search=SEARCH_MIGRATION in applied,
                                  stats=STATS_MIGRATION in applied,
                                  facets=FACETS_MIGRATION in applied and "article_rowid" in facet_cols)
@@ -58,12 +62,22 @@ class Ledger:
         """This thread's read-only store (opened on first use)."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = SQLiteStore(self.path, read_only=True)
+            store = open_store(self.path, read_only=True)
             self._local.store = store
+            with self._lock:
+                self._opened.append(store)
         return store
 
+    def close(self) -> None:
+        """Close every thread's store (the app's shutdown)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for store in opened:
+            with contextlib.suppress(Exception):
+                store.close()
+
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Any:
         """This thread's read-only connection."""
         return self.store().conn
 

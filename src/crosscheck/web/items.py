@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from typing import Any
 
+from crosscheck.store.base import ledger_errors
 from crosscheck.web.db import PER_PAGE, loads, page_slice, paged
 from crosscheck.web.spans import Span, claim_spans, runs, sentence_runs
 from crosscheck.web.stories import claim_dict
@@ -20,7 +20,7 @@ PUBLISHED_HOW = {
 }
 
 
-def claim(conn: sqlite3.Connection, claim_id: str) -> dict[str, Any] | None:
+def claim(conn: Any, claim_id: str) -> dict[str, Any] | None:
     """One claim with its article, sentence in context, and group."""
     row = conn.execute(
         """SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
@@ -38,14 +38,14 @@ def claim(conn: sqlite3.Connection, claim_id: str) -> dict[str, Any] | None:
                WHERE m.claim_id = ?""",
             (claim_id,),
         ).fetchone()
-    except sqlite3.OperationalError:  # a ledger without the link layer
+    except ledger_errors():  # a ledger without the link layer
         g = None
     if g is not None:
         grp = {"id": g["id"], "status": loads(g["status"], []), "story_id": g["story_id"]}
     return {"claim": c, "group": grp}
 
 
-def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+def article(conn: Any, article_id: str) -> dict[str, Any] | None:
     """An article's clean text with claims (by stance), times and quantities highlighted."""
     row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
     if row is None:
@@ -96,7 +96,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+def _claims_page(conn: Any, where: str, args: list[Any], page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     rows = conn.execute(
         f"""SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
             FROM claims c JOIN articles a ON a.id = c.article_id
@@ -112,7 +112,7 @@ def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: in
     return out, rows
 
 
-def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]], *,
+def _over_time(conn: Any, series: dict[str, tuple[str, list[Any]]], *,
                by_stance: bool = False) -> dict[str, Any]:
     """Claims per day (by publication date) for each named ``WHERE`` clause, over all pages.
 
@@ -143,7 +143,7 @@ def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]
             "totals": totals, "undated": undated}
 
 
-def _facet_page(conn: sqlite3.Connection, facet: str, value: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+def _facet_page(conn: Any, facet: str, value: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a speaker's or entity's claims, oldest first, read off ``claim_facets`` (0005)."""
     rows = conn.execute(
         """SELECT c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text
@@ -160,7 +160,7 @@ def _facet_page(conn: sqlite3.Connection, facet: str, value: str, page: int) -> 
     return out, rows
 
 
-def _facet_over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, str]], *,
+def _facet_over_time(conn: Any, series: dict[str, tuple[str, str]], *,
                      by_stance: bool = False) -> dict[str, Any]:
     """:func:`_over_time` from ``claim_facets``: one index range per series, no join."""
     days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -192,7 +192,7 @@ _ENTITY_ABOUT = """c.id IN (SELECT c2.id FROM entity_mentions m JOIN claims c2 O
                             AND m.start >= c2.start AND m.end <= c2.end WHERE m.entity = ?)"""
 
 
-def speaker(conn: sqlite3.Connection, name: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
+def speaker(conn: Any, name: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
     """Everything said by a speaker (resolved name or as written) across outlets, over time.
 
     With ``facets`` (migration 0005) the page and the chart read ``claim_facets``; without,
@@ -213,7 +213,7 @@ def speaker(conn: sqlite3.Connection, name: str, *, page: int = 1, facets: bool 
             "said": said, **paged(rows, page, timeline["totals"]["said"])}
 
 
-def entity(conn: sqlite3.Connection, key: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
+def entity(conn: Any, key: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
     """An entity: its mentions' names, claims it made, and claims about it, over time."""
     names = conn.execute(
         "SELECT text, count(*) AS n FROM entity_mentions WHERE entity = ? GROUP BY text ORDER BY n DESC LIMIT 20",

@@ -6,7 +6,6 @@ when the id is unknown (the view turns that into a 404).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from typing import Any
 
@@ -16,7 +15,7 @@ from crosscheck.web.spans import sentence_runs
 STATUSES = ("corroborated", "single_source", "disputed", "conflicting", "updated")
 
 
-def claim_dict(row: sqlite3.Row) -> dict[str, Any]:
+def claim_dict(row: Any) -> dict[str, Any]:
     """A claims row as JSON-ready data (hedges decoded, flags as booleans)."""
     c = dict(row)
     c["hedges"] = loads(c.get("hedges"), [])
@@ -29,7 +28,7 @@ def _like(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def story_list(conn: sqlite3.Connection, *, q: str = "", page: int = 1, stats: bool = True) -> dict[str, Any]:
+def story_list(conn: Any, *, q: str = "", page: int = 1, stats: bool = True) -> dict[str, Any]:
     """Stories with article count, outlets, date range and number of disputed groups, largest first.
 
     With ``stats`` (migration 0004) the counts come from ``story_stats``, kept by triggers, and
@@ -83,7 +82,7 @@ _MEMBER_COLS = """m.group_id, c.id, c.article_id, c.content, c.speaker, c.speake
                   coalesce(m.publisher, a.outlet) AS outlet, a.published"""
 
 
-def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _members(conn: Any, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Member claims of some groups (who, stance, outlet; no text), oldest first."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not group_ids:
@@ -99,7 +98,7 @@ def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[d
     return out
 
 
-def _member_page(conn: sqlite3.Connection, group_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+def _member_page(conn: Any, group_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a group's members with everything the claim card shows (sentence in context)."""
     rows = conn.execute(
         """SELECT m.group_id, m.origin, m.publisher, c.*, a.outlet, a.title AS article_title,
@@ -115,7 +114,7 @@ def _member_page(conn: sqlite3.Connection, group_id: str, page: int) -> tuple[li
     return out, rows
 
 
-def _relations(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
+def _relations(conn: Any, ids: list[str]) -> list[dict[str, Any]]:
     if not ids:
         return []
     m = marks(len(ids))
@@ -127,7 +126,7 @@ def _relations(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]
              "evidence": loads(r["evidence"], {})} for r in rows]
 
 
-def _label(conn: sqlite3.Connection, item_id: str, claim_id: str | None = None) -> dict[str, Any]:
+def _label(conn: Any, item_id: str, claim_id: str | None = None) -> dict[str, Any]:
     """What a relation end shows: the claim the evidence names, else the group's first claim, else a claim."""
     cols = "c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity, m.group_id"
     row = None
@@ -148,7 +147,7 @@ def _label(conn: sqlite3.Connection, item_id: str, claim_id: str | None = None) 
             "polarity": row["polarity"]}
 
 
-def contradiction_items(conn: sqlite3.Connection, rels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def contradiction_items(conn: Any, rels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Relations with both ends labelled (the claims the evidence names, with their spans)."""
     out = []
     for r in rels:
@@ -181,7 +180,7 @@ def _sources(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(seen.values(), key=lambda s: str(s["outlet"]))
 
 
-def _group_summary(g: sqlite3.Row, members: list[dict[str, Any]], rels: list[dict[str, Any]],
+def _group_summary(g: Any, members: list[dict[str, Any]], rels: list[dict[str, Any]],
                    members_of: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """A group with who asserts and who denies it.
 
@@ -211,7 +210,7 @@ def _group_summary(g: sqlite3.Row, members: list[dict[str, Any]], rels: list[dic
     }
 
 
-def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int = 1, qpage: int = 1) -> dict[str, Any] | None:
+def story(conn: Any, story_id: str, *, page: int = 1, apage: int = 1, qpage: int = 1) -> dict[str, Any] | None:
     """One story: groups, articles and quantities (each paged), coverage, timeline, contradictions."""
     s = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     if s is None:
@@ -272,7 +271,7 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
 _BOTTOM_POOL = 40  # a story's most carried groups among which its central claims are chosen (bounds a page)
 
 
-def bottom_line(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
+def bottom_line(conn: Any, story_id: str) -> list[dict[str, Any]]:
     """The story's central claims (:mod:`crosscheck.link.central`), each with its principals,
     independent origins against outlets, and how many articles assert, deny or only report it.
 
@@ -322,7 +321,7 @@ def bottom_line(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]
     return out
 
 
-def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any], int]:
+def _quantities(conn: Any, story_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any], int]:
     """One page of a story's counted quantities; a unit given with different values in the story is flagged."""
     rows = conn.execute(
         """SELECT q.*, a.outlet, a.published FROM story_articles sa
@@ -331,7 +330,7 @@ def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[lis
            ORDER BY q.unit, a.published, q.rowid LIMIT ? OFFSET ?""",
         (story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
     per_unit = conn.execute(
-        """SELECT q.unit, count(*) AS n, count(DISTINCT q.value || '/' || ifnull(q.value_max, '')) AS v
+        """SELECT q.unit, count(*) AS n, count(DISTINCT q.value || '/' || coalesce(q.value_max || '', '')) AS v
            FROM story_articles sa JOIN quantities q ON q.article_id = sa.article_id
            WHERE sa.story_id = ? AND q.unit IS NOT NULL GROUP BY q.unit""", (story_id,)).fetchall()
     conflicting = {r["unit"] for r in per_unit if r["v"] > 1}
@@ -339,7 +338,7 @@ def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[lis
     return [{**dict(r), "conflict": r["unit"] in conflicting} for r in rows[:PER_PAGE]], rows, total
 
 
-def group(conn: sqlite3.Connection, group_id: str, *, page: int = 1) -> dict[str, Any] | None:
+def group(conn: Any, group_id: str, *, page: int = 1) -> dict[str, Any] | None:
     """One claim group: its members (paged) with speaker, cue, stance, hedges and sentence in context."""
     g = conn.execute("SELECT * FROM claim_groups WHERE id = ?", (group_id,)).fetchone()
     if g is None:

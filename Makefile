@@ -27,7 +27,7 @@ help:
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip==25.3
-	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev,spark]'
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev,spark,postgresql]'
 	touch $(STAMP)
 
 setup: $(STAMP)

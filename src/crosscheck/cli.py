@@ -327,6 +327,33 @@ def link(db: DbOption = "crosscheck.db") -> None:
 
 
 @app.command()
+def migrate(db: DbOption = "crosscheck.db") -> None:
+    """Create the ledger, or bring it up to this version's schema (named migrations, each once)."""
+    from crosscheck.store import open_store
+
+    with open_store(db) as store:
+        names = store.applied_migrations()
+    # opening applied what was pending; say which are there
+    typer.echo(f"ledger {_named(db)}: {len(names)} migrations, the last {names[-1]}")
+
+
+@app.command()
+def copy(
+    source: Annotated[str, typer.Option("--from", metavar="FILE|URL", help="The ledger to copy.")],
+    target: Annotated[str, typer.Option("--to", metavar="FILE|URL", help="A new, empty ledger to copy into.")],
+) -> None:
+    """Copy a ledger to another backend (a SQLite file to PostgreSQL, or back), row for row."""
+    from crosscheck.store import open_store
+    from crosscheck.store.copy import copy_ledger
+
+    _require_db(source)
+    with open_store(source, read_only=True) as src, open_store(target) as dst:
+        counts = copy_ledger(src, dst)
+    typer.echo(f"copied {_named(source)} to {_named(target)}: "
+               + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+
+
+@app.command()
 def export(
     db: DbOption = "crosscheck.db",
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv | parquet | graph")] = "json",

@@ -215,7 +215,10 @@ def _cleaned(
 def link(store: Store) -> str:
     """Run the cross-source layer over what is new in the store; returns a one-line summary."""
     from crosscheck.link import link_store
+    from crosscheck.store.sqlite import SQLiteStore
 
+    if not isinstance(store, SQLiteStore):  # PostgresStore is one too
+        raise TypeError(f"linking needs a ledger with the link tables, not {type(store).__name__}")
     return link_store(store).describe()
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from crosscheck.link import dedupe, prepare, stories
 from crosscheck.link.linker import ArticleLinker
+from crosscheck.store.sqlite import SQLiteStore
 
 __all__ = ["LinkSummary", "link_store"]
 
@@ -48,16 +49,21 @@ class LinkSummary:
                 + (f"; {self.bounded} claims had more candidate groups than compared." if self.bounded else "."))
 
 
-def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummary:
-    """Link every not-yet-linked article of ``store`` (a SQLiteStore); returns a summary.
+def link_store(store: SQLiteStore, *, prepare_ahead: bool | str = True) -> LinkSummary:
+    """Link every not-yet-linked article of ``store``; returns a summary.
 
     ``prepare_ahead``: compute claim vectors and signatures in a worker process for long runs
-    (True), never (False), or whatever the run's length ("always", for tests).
+    (True), never (False), or whatever the run's length ("always", for tests). One linker runs
+    at a time per ledger (``store.link_lock``): a second waits, then links what is left.
     """
+    with store.link_lock():
+        return _link(store, prepare_ahead)
+
+
+def _link(store: SQLiteStore, prepare_ahead: bool | str) -> LinkSummary:
     summary = LinkSummary()
-    new_ids = store.unlinked_article_ids()  # type: ignore[attr-defined]
-    unfinished = store.conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone()  # type: ignore[attr-defined]
-    if new_ids or unfinished:
+    new_ids = store.unlinked_article_ids()
+    if new_ids or store.link_unfinished():
         prepare.refuse_while_bootstrapping()
         linker = ArticleLinker(store)
         path = getattr(store, "path", None) if prepare_ahead else None
@@ -74,15 +80,12 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
         summary.new_groups = linker.new_groups
         summary.dates_resolved = linker.dates_resolved
         summary.bounded = linker.bounded
-    conn = store.conn  # type: ignore[attr-defined]
-    summary.stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
-    summary.groups = conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0]
     # what the ledger holds, as the export and the UI count it (a relation made during the run
     # and folded away by a later merge is not counted)
-    summary.relations = Counter(dict(conn.execute(
-        "SELECT coalesce(type, kind), count(*) FROM relations GROUP BY 1")))
-    with store.transaction() as cur:  # type: ignore[attr-defined]
-        store.set_link_state(cur, "last_run", {  # type: ignore[attr-defined]
+    summary.stories, summary.groups, relations = store.link_counts()
+    summary.relations = Counter(relations)
+    with store.transaction() as cur:
+        store.set_link_state(cur, "last_run", {
             "at": datetime.now(UTC).isoformat(timespec="seconds"), "articles": summary.articles,
             "params": {"lsh": [dedupe.BANDS, dedupe.ROWS], "story_join": stories.JOIN}})
     return summary

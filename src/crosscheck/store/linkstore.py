@@ -93,6 +93,18 @@ class LinkStoreMixin:
         """Remember a JSON value (inside the caller's transaction)."""
         cur.execute("INSERT OR REPLACE INTO link_state VALUES (?, ?)", (key, _j(value)))
 
+    def link_unfinished(self) -> bool:
+        """True when a linking run stopped before its end-of-run pass (link_pending holds rows)."""
+        return self.conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone() is not None
+
+    def link_counts(self) -> tuple[int, int, dict[str, int]]:
+        """Stories, claim groups, and relations per type (kind when untyped), as the export counts them."""
+        stories = int(self.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+        groups = int(self.conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0])
+        rel = {r[0]: int(r[1]) for r in self.conn.execute(
+            "SELECT coalesce(type, kind), count(*) FROM relations GROUP BY coalesce(type, kind)")}
+        return stories, groups, rel
+
     def unlinked_article_ids(self) -> list[str]:
         """Latest articles the link layer has not seen yet, in insertion order."""
         return [r[0] for r in self.conn.execute(

@@ -33,6 +33,7 @@ from crosscheck.store.sqlite import SQLiteStore, _now
 
 # any constant: the key of the one advisory lock write transactions take
 _WRITE_LOCK = 0x63726F73  # "cros"
+_LINK_LOCK = 0x6C696E6B  # "link": held by the one linker of a database
 # columns PostgreSQL tables carry that SQLite keeps hidden (``SELECT *`` leaves out its rowid)
 _HIDDEN = frozenset({"rowid"})
 
@@ -217,6 +218,15 @@ class PostgresStore(SQLiteStore):
         return {r[0] for r in self.conn.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
             "AND table_name = ?", (table,))} - _HIDDEN
+
+    @contextmanager
+    def link_lock(self) -> Iterator[None]:
+        """Held while linking (a session advisory lock): one linker at a time per database."""
+        self.pg.raw.execute("SELECT pg_advisory_lock(%s)", (_LINK_LOCK,))
+        try:
+            yield
+        finally:
+            self.pg.raw.execute("SELECT pg_advisory_unlock(%s)", (_LINK_LOCK,))
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:

@@ -130,6 +130,25 @@ class SQLiteStore(LinkStoreMixin):
         return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY rowid")]
 
     @contextmanager
+    def link_lock(self) -> Iterator[None]:
+        """Held while linking: a second linker on the same ledger waits for the first to finish.
+
+        A lock file beside the ledger (``LEDGER-link.lock``, flock), never a lock on the ledger
+        file itself: closing another descriptor of that file would drop SQLite's own locks.
+        """
+        if self.path == ":memory:":
+            yield
+            return
+        import fcntl
+
+        with open(f"{self.path}-link.lock", "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
         """One atomic unit of writes: committed on success, rolled back on any error."""
         cur = self.conn.cursor()

@@ -435,6 +435,9 @@ def report(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo ledger and briefings.")] = Path("out/demo"),
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="FILE|URL", help="The ledger (default: OUT/crosscheck.db); a postgresql:// URL "
+        "runs the demo on a PostgreSQL server.")] = None,
 ) -> None:
     """Analyze the demo corpus shipped in the package; write the ledger and briefings."""
     from importlib import resources
@@ -446,8 +449,8 @@ def demo(
 
     corpus = resources.files("crosscheck.data").joinpath("demo/articles")
     out.mkdir(parents=True, exist_ok=True)
-    db = out / "crosscheck.db"
-    with open_store(db) as store:
+    ledger = db or str(out / "crosscheck.db")
+    with open_store(ledger) as store:
         summary, linked = analyze_and_link([str(corpus)], store, engine=LocalEngine())
         write_report(store, out / "briefing.md")
         write_report(store, out / "briefing.html")
@@ -457,7 +460,7 @@ def demo(
         f"{counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
         f"{counts['quantities']} quantities. {linked}".rstrip()
     )
-    typer.echo(f"wrote {db}, {out / 'briefing.md'}, {out / 'briefing.html'}")
+    typer.echo(f"wrote {_named(ledger)}, {out / 'briefing.md'}, {out / 'briefing.html'}")
 
 
 @app.command()

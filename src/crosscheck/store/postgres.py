@@ -179,6 +179,25 @@ def _connect(url: str, *, read_only: bool) -> Any:
     return raw
 
 
+def _connect_or_create(url: str, *, read_only: bool) -> Any:
+    """Connect; a database that does not exist yet is created first (writers only), as a SQLite
+    file is: UTF-8 with the "C" collation, through the server's ``postgres`` database."""
+    import psycopg
+
+    try:
+        return _connect(url, read_only=read_only)
+    except psycopg.OperationalError as exc:
+        name = urlsplit(url).path.lstrip("/")
+        if read_only or not name or f'database "{name}" does not exist' not in str(exc):
+            raise
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    try:
+        create_database(server, name)
+    except psycopg.errors.DuplicateDatabase:
+        pass  # another process created it in between
+    return _connect(url, read_only=read_only)
+
+
 class PostgresStore(SQLiteStore):
     """A ledger in one PostgreSQL database: SQLiteStore's calls, PostgreSQL's server."""
 
@@ -186,7 +205,7 @@ class PostgresStore(SQLiteStore):
         self.path = url
         self.read_only = read_only
         try:
-            self.pg = PGConnection(_connect(url, read_only=read_only))
+            self.pg = PGConnection(_connect_or_create(url, read_only=read_only))
             # the store's statements run on it unchanged (translated): it stands in for sqlite3's
             self.conn = cast(Any, self.pg)
             if not read_only:

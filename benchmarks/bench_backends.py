@@ -24,8 +24,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_analyze import measure  # noqa: E402
-from reuters import stories  # noqa: E402
+from bench_analyze import measure
+from reuters import stories
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "crosscheck.cli"]
@@ -65,10 +65,7 @@ def main() -> int:
     rows, shas = [], {}
     for backend in ("sqlite", "postgresql", "postgresql, 2 writers"):
         name = f"cc_bench_{uuid.uuid4().hex[:8]}"
-        if backend == "sqlite":
-            db = str(args.work / f"{name}.db")
-        else:
-            db = create_database(server, name)
+        db = str(args.work / f"{name}.db") if backend == "sqlite" else create_database(server, name)
         analyze = [*CLI, "analyze", str(src), "--db", db, "--workers", str(args.workers), "--no-progress",
                    "--no-link"]
         load0 = os.getloadavg()[0]

@@ -235,7 +235,7 @@ def watch(
                 sys.stdout.flush()
 
             rounds = run_watch(feeds, run_round, every=interval, once=once, settings=settings,
-                               conn=store.conn, stop=stop)
+                               store=store, stop=stop)
     except KeyboardInterrupt:
         _err("stopped at once; what was not stored is fetched again next time")
         raise typer.Exit(130) from None

@@ -194,6 +194,17 @@ class SQLiteStore(LinkStoreMixin):
                     table = _TABLES[type(item)]
                     _insert(cur, table, {f.name: _encode(f.name, getattr(item, f.name)) for f in fields(item)})
 
+    def fetch_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(etag, last_modified) remembered for a fetched URL (crosscheck watch), or None."""
+        row = self.conn.execute("SELECT etag, last_modified FROM fetch_cache WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def remember_fetch(self, url: str, etag: str | None, last_modified: str | None, status: int) -> None:
+        """Remember the validators of an answer whose content is now stored."""
+        with self.transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO fetch_cache VALUES (?, ?, ?, ?, ?)",
+                        (url, etag, last_modified, status, _now()))
+
     def record_reject(self, source: str, reason: str) -> None:
         """Remember an input that could not be stored, for audit."""
         with self.transaction() as cur:

@@ -18,6 +18,7 @@ collation only the order of equal-keyed rows in the web UI may differ.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -191,10 +192,8 @@ def _connect_or_create(url: str, *, read_only: bool) -> Any:
         if read_only or not name or f'database "{name}" does not exist' not in str(exc):
             raise
     server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    try:
+    with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # another process made it in between
         create_database(server, name)
-    except psycopg.errors.DuplicateDatabase:
-        pass  # another process created it in between
     return _connect(url, read_only=read_only)
 
 

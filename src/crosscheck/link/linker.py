@@ -198,7 +198,7 @@ class ArticleLinker:
                 orig = self.store.article(row["duplicate_of"])
                 if orig is not None:
                     load[orig.id] = orig
-        match = dedupe.find_original(self.conn, article, sig, load, cands)
+        match = dedupe.find_original(self.store.linked_signature, article, sig, load, cands)
         publisher = dedupe.publisher_of(article)
         spans = article_keys(mentions)
         prof = stories.profile(Counter(spans.values()))
@@ -235,7 +235,7 @@ class ArticleLinker:
             elif held is None:  # a copy joins its original's story
                 held = self.store.story_weights([sid], prof.keys())[sid]
             cur.execute("INSERT OR IGNORE INTO story_articles VALUES (?, ?, ?)", (sid, aid, round(score, 3)))
-            stories.add_story_keys(cur, sid, prof)
+            self.store.add_story_keys(cur, sid, prof)
             if vec is not None:
                 self.store.add_story_vector(cur, sid, vec)
             self.store.bump_key_df(cur, prof.keys())
@@ -244,7 +244,7 @@ class ArticleLinker:
                         (aid, dedupe.to_blob(sig), duplicate_of, sid, publisher, _now()))
             self.n_articles += 1
             self.touched_stories.add(sid)
-            self.dates_resolved += timeline.resolve_dates(self.conn, cur, aid, sid, self.sentence_vec)
+            self.dates_resolved += timeline.resolve_dates(self.store, cur, aid, sid, self.sentence_vec)
             ctx = self._learn(article, mentions, sid)
             self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx, mentions)
             fresh = sorted(self.touched_groups - self._recorded)

@@ -177,14 +177,6 @@ class StoryChooser:
             self.squares[sid] += sum((held.get(k, 0.0) + x) ** 2 - held.get(k, 0.0) ** 2 for k, x in prof.items())
 
 
-def add_story_keys(cur: object, sid: str, prof: Mapping[str, float]) -> None:
-    """Fold an article's profile into its story's keys."""
-    cur.executemany(  # type: ignore[attr-defined]
-        "INSERT INTO story_keys VALUES (?, ?, ?) ON CONFLICT(key, story_id) DO UPDATE SET weight = weight + excluded.weight",
-        [(k, sid, w) for k, w in prof.items()],
-    )
-
-
 def story_title(titles: list[str | None], top_names: list[str]) -> str:
     """A story's title: the first article title, else its most weighted entities."""
     for t in titles:

@@ -117,6 +117,63 @@ class LinkStoreMixin:
             "SELECT * FROM linked_articles WHERE article_id = ?", (article_id,)).fetchone()
         return row
 
+    def linked_signature(self, article_id: str) -> tuple[bytes, str | None] | None:
+        """(MinHash signature, duplicate_of) of a linked article, or None (not linked, no signature)."""
+        row = self.conn.execute("SELECT minhash, duplicate_of FROM linked_articles WHERE article_id = ?",
+                                (article_id,)).fetchone()
+        return None if row is None or row[0] is None else (bytes(row[0]), row[1])
+
+    def copies_of(self, article_id: str) -> list[str]:
+        """Linked articles recorded as duplicates of ``article_id``."""
+        return [r[0] for r in self.conn.execute("SELECT article_id FROM linked_articles WHERE duplicate_of = ?",
+                                                (article_id,))]
+
+    def add_story_keys(self, cur: Any, story_id: str, profile: dict[str, float]) -> None:
+        """Fold an article's key profile into its story's key weights (inside the caller's transaction)."""
+        cur.executemany("INSERT INTO story_keys VALUES (?, ?, ?) ON CONFLICT(key, story_id) "
+                        "DO UPDATE SET weight = weight + excluded.weight", [(k, story_id, w) for k, w in profile.items()])
+
+    # time rows the link layer reads and resolves ------------------------------------------
+
+    def time_rows(self, article_id: str) -> list[Any]:
+        """An article's time rows (all columns), in insertion order."""
+        return list(self.conn.execute("SELECT * FROM times WHERE article_id = ? ORDER BY rowid", (article_id,)))
+
+    def open_story_dates(self, story_id: str, but: str) -> list[Any]:
+        """The story's dates without a value (a month and day, no year), outside article ``but``."""
+        return list(self.conn.execute(
+            "SELECT t.* FROM times t WHERE t.value IS NULL AND t.type = 'DATE' AND t.article_id != ? "
+            "AND t.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?) "
+            "ORDER BY t.article_id, t.rowid", (but, story_id)))
+
+    def story_days(self, story_id: str, month: int, day: int) -> list[Any]:
+        """The story's time rows whose value is that month and day of some year."""
+        return list(self.conn.execute(
+            "SELECT t.* FROM times t WHERE t.value LIKE ? "
+            "AND t.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?) "
+            "ORDER BY t.article_id, t.rowid", (f"____-{month:02d}-{day:02d}", story_id)))
+
+    def resolve_time(self, cur: Any, time_id: str, value: str, *, resolved_by: str, anchor: str,
+                     type_: str | None = None) -> None:
+        """Give a time expression the value another article's evidence fixes (resolution 'cross_article')."""
+        if type_ is None:
+            cur.execute("UPDATE times SET value = ?, resolution = 'cross_article', resolved_by = ?, anchor = ? "
+                        "WHERE id = ?", (value, resolved_by, anchor, time_id))
+        else:
+            cur.execute("UPDATE times SET value = ?, type = ?, resolution = 'cross_article', anchor = ?, "
+                        "resolved_by = ? WHERE id = ?", (value, type_, anchor, resolved_by, time_id))
+
+    def membership(self, claim_id: str) -> tuple[str, str | None] | None:
+        """(group id, origin) of a grouped claim, or None."""
+        row = self.conn.execute("SELECT group_id, origin FROM group_members WHERE claim_id = ?", (claim_id,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def same_origin_members(self, group_id: str, origin: str | None, but_article: str) -> list[tuple[str, str]]:
+        """(claim id, article id) of a group's members from one origin, outside one article, by claim id."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT claim_id, article_id FROM group_members WHERE group_id = ? AND origin = ? AND article_id != ? "
+            "ORDER BY claim_id", (group_id, origin, but_article))]
+
     # LSH ------------------------------------------------------------------------------
 
     def lsh_candidates(self, buckets: Iterable[tuple[int, str]]) -> set[str]:

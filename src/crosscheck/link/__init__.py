@@ -56,6 +56,7 @@ def link_store(store: SQLiteStore, *, prepare_ahead: bool | str = True) -> LinkS
     (True), never (False), or whatever the run's length ("always", for tests). One linker runs
     at a time per ledger (``store.link_lock``): a second waits, then links what is left.
     """
+    prepare.refuse_while_bootstrapping()  # before the lock: the parent holding it waits for this worker
     with store.link_lock():
         return _link(store, prepare_ahead)
 

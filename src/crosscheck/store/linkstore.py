@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,10 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
 
 def _j(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class LinkStoreMixin:
@@ -173,6 +178,173 @@ class LinkStoreMixin:
         return [(r[0], r[1]) for r in self.conn.execute(
             "SELECT claim_id, article_id FROM group_members WHERE group_id = ? AND origin = ? AND article_id != ? "
             "ORDER BY claim_id", (group_id, origin, but_article))]
+
+    # the linker's writes, one article at a time (inside the caller's transaction) ----------
+
+    def link_sizes(self) -> tuple[int, int]:
+        """(linked articles, grouped claims) so far."""
+        return (int(self.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0]),
+                int(self.conn.execute("SELECT count(*) FROM group_members").fetchone()[0]))
+
+    def pending(self) -> list[tuple[str, str]]:
+        """(kind, id) a stopped run left for its end pass, by kind and id."""
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT kind, id FROM link_pending ORDER BY kind, id")]
+
+    def pending_articles(self) -> list[tuple[str, str]]:
+        """(article id, story id) of the articles a stopped run linked, in the order it linked them."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT l.article_id, l.story_id FROM link_pending p JOIN linked_articles l ON l.article_id = p.id "
+            "WHERE p.kind = 'article' ORDER BY l.rowid")]
+
+    def mark_pending(self, cur: Any, items: Iterable[tuple[str, str]]) -> None:
+        """Record (kind, id) as touched by this run, for the end pass (or the next run's)."""
+        cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)", list(items))
+
+    def repoint_duplicate(self, cur: Any, copy_id: str, original: str, publisher: str) -> None:
+        """A copy seen first now points at the article found to be its original."""
+        cur.execute("UPDATE linked_articles SET duplicate_of = ?, publisher = ? WHERE article_id = ?",
+                    (original, publisher, copy_id))
+
+    def add_story(self, cur: Any, story_id: str, title: str) -> None:
+        """Open a story (kept if it exists)."""
+        cur.execute("INSERT OR IGNORE INTO stories (id, title, updated_at) VALUES (?, ?, ?)", (story_id, title, _now()))
+
+    def add_story_article(self, cur: Any, story_id: str, article_id: str, score: float) -> None:
+        """An article joins a story with its score."""
+        cur.execute("INSERT OR IGNORE INTO story_articles VALUES (?, ?, ?)", (story_id, article_id, score))
+
+    def add_linked_article(self, cur: Any, article_id: str, minhash: bytes, buckets: Iterable[tuple[int, str]],
+                           duplicate_of: str | None, story_id: str, publisher: str | None) -> None:
+        """An article is linked: its LSH buckets and its link row."""
+        cur.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?, ?)", [(b, h, article_id) for b, h in buckets])
+        cur.execute("INSERT INTO linked_articles VALUES (?, ?, ?, ?, ?, ?)",
+                    (article_id, minhash, duplicate_of, story_id, publisher, _now()))
+
+    def open_group(self, cur: Any, group_id: str, story_id: str, polarity: str, why: dict[str, Any]) -> None:
+        """A new claim group."""
+        cur.execute("INSERT INTO claim_groups (id, story_id, polarity, why, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    (group_id, story_id, polarity, _j(why), _now()))
+
+    def group_why(self, group_id: str) -> dict[str, Any]:
+        """A group's ``why`` record (how it was formed)."""
+        row = self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (group_id,)).fetchone()
+        out: dict[str, Any] = json.loads(row[0]) if row else {}
+        return out
+
+    def set_group_why(self, cur: Any, group_id: str, why: dict[str, Any]) -> None:
+        """Replace a group's ``why`` record."""
+        cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(why), group_id))
+
+    def put_member(self, cur: Any, claim_id: str, group_id: str, article_id: str, score: float | None,
+                   vec: bytes, keys: dict[str, Any], origin: str | None, publisher: str | None) -> None:
+        """A claim joins (or moves to) a group, with what linking compares it by."""
+        cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (claim_id, group_id, article_id, score, vec, _j(keys), origin, publisher))
+
+    def group_of(self, claim_id: str) -> str | None:
+        """The group a claim is in, or None."""
+        row = self.conn.execute("SELECT group_id FROM group_members WHERE claim_id = ?", (claim_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def contradicts_between(self, a: str, b: str) -> bool:
+        """True when a contradiction relates the two groups (either way)."""
+        return self.conn.execute(
+            "SELECT 1 FROM relations WHERE kind = 'contradicts' AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
+            (a, b, b, a)).fetchone() is not None
+
+    def has_relation(self, relation_id: str) -> bool:
+        """True when the relation is stored."""
+        return self.conn.execute("SELECT 1 FROM relations WHERE id = ?", (relation_id,)).fetchone() is not None
+
+    def merge_groups(self, cur: Any, keep: str, drop: str) -> None:
+        """Fold group ``drop`` into ``keep``: members, keys, relations (one row per kind, type and
+        pair), the ``why`` record ("merged"), and drop's pending mark."""
+        cur.execute("UPDATE group_members SET group_id = ? WHERE group_id = ?", (keep, drop))
+        self.move_group_keys(cur, keep, drop)
+        cur.execute("UPDATE relations SET a = ? WHERE a = ?", (keep, drop))
+        cur.execute("UPDATE relations SET b = ? WHERE b = ?", (keep, drop))
+        cur.execute("DELETE FROM relations WHERE a = b")
+        # the same relation reached through both groups: keep one row per (kind, type, pair)
+        cur.execute("DELETE FROM relations WHERE rowid NOT IN (SELECT min(rowid) FROM relations "
+                    "GROUP BY kind, coalesce(type, ''), min(a, b), max(a, b))")
+        w = self.group_why(keep)
+        w.setdefault("merged", []).append(drop)
+        self.set_group_why(cur, keep, w)
+        cur.execute("DELETE FROM claim_groups WHERE id = ?", (drop,))
+        # no longer pending either: a resumed run's end pass works on the groups an uninterrupted one has
+        cur.execute("DELETE FROM link_pending WHERE kind = 'group' AND id = ?", (drop,))
+
+    # the end-of-run pass's reads and writes (link/derived.py) ---------------------------------
+
+    def set_group_derived(self, cur: Any, group_id: str, *, outlets: list[str], origins: list[str],
+                          status: list[str], first_seen: str | None, why: dict[str, Any],
+                          principals: dict[str, Any]) -> None:
+        """A group's derived fields, recomputed by the end pass."""
+        cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "
+                    "why = ?, principals = ?, updated_at = ? WHERE id = ?",
+                    (_j(outlets), _j(origins), _j(status), first_seen, _j(why), _j(principals), _now(), group_id))
+
+    def clear_pending(self, cur: Any) -> None:
+        """The end pass is complete: nothing is pending."""
+        cur.execute("DELETE FROM link_pending")
+
+    def set_member_origin(self, cur: Any, claim_id: str, origin: str) -> None:
+        """A grouped claim's origin, resolved again."""
+        cur.execute("UPDATE group_members SET origin = ? WHERE claim_id = ?", (origin, claim_id))
+
+    def member_origins(self, claim_ids: Iterable[str | None]) -> dict[str, str | None]:
+        """claim id -> origin, of those of ``claim_ids`` that are grouped."""
+        ids = sorted({c for c in claim_ids if c is not None})
+        out: dict[str, str | None] = {}
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            out.update({r[0]: r[1] for r in self.conn.execute(
+                f"SELECT claim_id, origin FROM group_members WHERE claim_id IN ({marks})", part)})
+        return out
+
+    def delete_relation(self, cur: Any, relation_id: str) -> None:
+        """Remove one relation."""
+        cur.execute("DELETE FROM relations WHERE id = ?", (relation_id,))
+
+    def article_text(self, article_id: str) -> str | None:
+        """An article's clean text, or None."""
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def claim_sentence_starts_within(self, article_id: str, lo: int, hi: int) -> bool:
+        """True when a claim's sentence starts in [lo, hi) of the article."""
+        return self.conn.execute("SELECT 1 FROM claims WHERE article_id = ? AND sentence_start >= ? "
+                                 "AND sentence_start < ? LIMIT 1", (article_id, lo, hi)).fetchone() is not None
+
+    def claim_bounds(self, claim_id: str) -> Any:
+        """(start, end, sentence_start, sentence_end) of a claim, or None."""
+        return self.conn.execute("SELECT start, end, sentence_start, sentence_end FROM claims WHERE id = ?",
+                                 (claim_id,)).fetchone()
+
+    def times_within(self, article_id: str, lo: int, hi: int) -> list[Any]:
+        """(id, value) of the article's time expressions inside [lo, hi], in insertion order."""
+        return list(self.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ? "
+                                      "ORDER BY rowid", (article_id, lo, hi)))
+
+    def set_story_events(self, cur: Any, story_id: str, events: list[dict[str, Any]]) -> None:
+        """A story's timeline events."""
+        cur.execute("UPDATE stories SET events = ?, updated_at = ? WHERE id = ?", (_j(events), _now(), story_id))
+
+    def linked_article_text(self, article_id: str) -> Any:
+        """(text, published, publisher, duplicate_of) of a linked article, or None."""
+        return self.conn.execute("SELECT a.text, a.published, l.publisher, l.duplicate_of FROM articles a "
+                                 "JOIN linked_articles l ON l.article_id = a.id WHERE a.id = ?", (article_id,)).fetchone()
+
+    def claim_spans(self, article_id: str) -> list[tuple[int, int]]:
+        """(start, end) of each claim of an article with its sentence (whichever reaches further)."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT min(start, coalesce(sentence_start, start)), max(end, coalesce(sentence_end, end)) "
+            "FROM claims WHERE article_id = ? ORDER BY rowid", (article_id,))]
+
+    def day_times(self, article_id: str) -> list[Any]:
+        """(id, start, end, value) of an article's DATE expressions, in text order."""
+        return list(self.conn.execute("SELECT id, start, end, value FROM times WHERE article_id = ? AND type = 'DATE' "
+                                      "ORDER BY start", (article_id,)))
 
     # LSH ------------------------------------------------------------------------------
 

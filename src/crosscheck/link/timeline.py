@@ -13,15 +13,15 @@ date, grouped by that date. The event date and the report (publication) dates ar
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from crosscheck.packagedata import data_json
 
 if TYPE_CHECKING:
     from crosscheck.store.sqlite import SQLiteStore
@@ -31,8 +31,7 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 @cache
 def _months() -> dict[str, int]:
-    raw = resources.files("crosscheck.data").joinpath("timex.json").read_text(encoding="utf-8")
-    return {k.lower(): int(v) for k, v in json.loads(raw).get("months", {}).items()}
+    return {k.lower(): int(v) for k, v in data_json("timex.json").get("months", {}).items()}
 
 
 def month_day(text: str) -> tuple[int, int] | None:

@@ -319,6 +319,6 @@ def _update(store: SQLiteStore, cur: Any, article: Article, times: list[TimeExpr
         new = fresh.get((t.start, t.end))
         if new is None or new.value is None or (new.value, anchor, by) == (t.value, t.anchor, t.resolved_by):
             continue
-        store.resolve_time(cur, t.id, new.value, resolved_by=by, anchor=anchor, type_=new.type)
+        store.resolve_time(cur, t.id, new.value, resolved_by=by, anchor=anchor, type_=new.type, by="reference_date")
         n += 1
     return n

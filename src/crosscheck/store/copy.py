@@ -20,7 +20,7 @@ TABLES: tuple[tuple[str, bool], ...] = (
     ("rejects", True), ("link_state", True), ("linked_articles", True), ("lsh_bands", False), ("stories", True),
     ("story_articles", True), ("story_keys", False), ("key_df", False), ("claim_groups", True),
     ("group_members", True), ("group_keys", False), ("relations", True), ("link_pending", False),
-    ("fetch_cache", False), ("story_vectors", True),
+    ("fetch_cache", False), ("story_vectors", True), ("time_resolutions", True),
 )
 _BATCH = 2000
 

@@ -142,31 +142,31 @@ class LinkStoreMixin:
 
     def time_rows(self, article_id: str) -> list[Any]:
         """An article's time rows (all columns), in insertion order."""
-        return list(self.conn.execute("SELECT * FROM times WHERE article_id = ? ORDER BY rowid", (article_id,)))
+        return list(self.conn.execute("SELECT * FROM times_resolved WHERE article_id = ? ORDER BY rowid", (article_id,)))
 
     def open_story_dates(self, story_id: str, but: str) -> list[Any]:
         """The story's dates without a value (a month and day, no year), outside article ``but``."""
         return list(self.conn.execute(
-            "SELECT t.* FROM times t WHERE t.value IS NULL AND t.type = 'DATE' AND t.article_id != ? "
+            "SELECT t.* FROM times t LEFT JOIN time_resolutions r ON r.time_id = t.id "
+            "WHERE t.value IS NULL AND t.type = 'DATE' AND r.time_id IS NULL AND t.article_id != ? "
             "AND t.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?) "
             "ORDER BY t.article_id, t.rowid", (but, story_id)))
 
     def story_days(self, story_id: str, month: int, day: int) -> list[Any]:
         """The story's time rows whose value is that month and day of some year."""
         return list(self.conn.execute(
-            "SELECT t.* FROM times t WHERE t.value LIKE ? "
+            "SELECT t.* FROM times_resolved t WHERE t.value LIKE ? "
             "AND t.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?) "
             "ORDER BY t.article_id, t.rowid", (f"____-{month:02d}-{day:02d}", story_id)))
 
     def resolve_time(self, cur: Any, time_id: str, value: str, *, resolved_by: str, anchor: str,
-                     type_: str | None = None) -> None:
-        """Give a time expression the value another article's evidence fixes (resolution 'cross_article')."""
-        if type_ is None:
-            cur.execute("UPDATE times SET value = ?, resolution = 'cross_article', resolved_by = ?, anchor = ? "
-                        "WHERE id = ?", (value, resolved_by, anchor, time_id))
-        else:
-            cur.execute("UPDATE times SET value = ?, type = ?, resolution = 'cross_article', anchor = ?, "
-                        "resolved_by = ? WHERE id = ?", (value, type_, anchor, resolved_by, time_id))
+                     type_: str | None = None, by: str = "story_dates") -> None:
+        """Record the value another article's evidence fixes for a time expression (read back as
+        resolution 'cross_article' through times_resolved); the annotate stage's row is left as is.
+        ``by`` names the pass: "story_dates" (a month and day the story dates) or "reference_date"
+        (an article's own date inferred from other articles)."""
+        cur.execute("INSERT OR REPLACE INTO time_resolutions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (time_id, value, type_, anchor, resolved_by, by, _now()))
 
     def membership(self, claim_id: str) -> tuple[str, str | None] | None:
         """(group id, origin) of a grouped claim, or None."""
@@ -323,7 +323,7 @@ class LinkStoreMixin:
 
     def times_within(self, article_id: str, lo: int, hi: int) -> list[Any]:
         """(id, value) of the article's time expressions inside [lo, hi], in insertion order."""
-        return list(self.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ? "
+        return list(self.conn.execute("SELECT id, value FROM times_resolved WHERE article_id = ? AND start >= ? AND end <= ? "
                                       "ORDER BY rowid", (article_id, lo, hi)))
 
     def set_story_events(self, cur: Any, story_id: str, events: list[dict[str, Any]]) -> None:
@@ -343,7 +343,7 @@ class LinkStoreMixin:
 
     def day_times(self, article_id: str) -> list[Any]:
         """(id, start, end, value) of an article's DATE expressions, in text order."""
-        return list(self.conn.execute("SELECT id, start, end, value FROM times WHERE article_id = ? AND type = 'DATE' "
+        return list(self.conn.execute("SELECT id, start, end, value FROM times_resolved WHERE article_id = ? AND type = 'DATE' "
                                       "ORDER BY start", (article_id,)))
 
     # LSH ------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ import re
 from functools import lru_cache
 
 # tables written with INSERT OR REPLACE, and the key column SQLite replaces on (the first column)
-REPLACE_KEYS = {"link_state": "key", "group_members": "claim_id", "relations": "id", "fetch_cache": "url"}
+REPLACE_KEYS = {"link_state": "key", "group_members": "claim_id", "relations": "id", "fetch_cache": "url",
+                "time_resolutions": "time_id"}
 
 _REPLACE = re.compile(r"^\s*INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)", re.IGNORECASE)
 _IGNORE = re.compile(r"INSERT\s+OR\s+IGNORE\s+INTO", re.IGNORECASE)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from crosscheck.store.base import ledger_errors
+
 # which claims a page lists, as WHERE clauses over ``claims c`` (the fallback without claim_facets)
 SPEAKER = "c.speaker = ? OR (c.speaker IS NULL AND c.speaker_text = ?)"
 ENTITY_SAID = "c.speaker_entity = ?"
@@ -16,6 +18,8 @@ ENTITY_SAID = "c.speaker_entity = ?"
 ENTITY_ABOUT = """c.id IN (SELECT c2.id FROM entity_mentions m JOIN claims c2 ON c2.article_id = m.article_id
                             AND m.start >= c2.start AND m.end <= c2.end WHERE m.entity = ?)"""
 _WHERE = {"speaker": SPEAKER, "said": ENTITY_SAID, "about": ENTITY_ABOUT}
+# a time row as annotation wrote it, with the link layer's resolution laid over it (migration 0011)
+_TIME_COLUMNS = "id, article_id, start, end, text, value, type, resolution, reason, anchor, resolved_by"
 _CLAIM_IN_ARTICLE = "c.*, a.title AS article_title, a.outlet, a.published, a.text AS article_text"
 
 
@@ -36,12 +40,21 @@ def article_row(conn: Any, article_id: str) -> Any:
     return conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
 
 
+def _times(conn: Any, article_id: str) -> list[Any]:
+    try:
+        return list(conn.execute(f"SELECT {_TIME_COLUMNS} FROM times_resolved WHERE article_id = ? ORDER BY start",
+                                 (article_id,)))
+    except ledger_errors():  # a ledger from before migration 0011: its times rows hold the resolutions
+        return list(conn.execute(f"SELECT {_TIME_COLUMNS} FROM times WHERE article_id = ? ORDER BY start",
+                                 (article_id,)))
+
+
 def article_items(conn: Any, article_id: str) -> dict[str, list[Any]]:
     """An article's claims, times, quantities and entity mentions, in text order."""
     return {
         "claims": list(conn.execute("SELECT * FROM claims WHERE article_id = ? ORDER BY start, rowid",
                                     (article_id,))),
-        "times": list(conn.execute("SELECT * FROM times WHERE article_id = ? ORDER BY start", (article_id,))),
+        "times": _times(conn, article_id),
         "quantities": list(conn.execute("SELECT * FROM quantities WHERE article_id = ? ORDER BY start",
                                         (article_id,))),
         "mentions": list(conn.execute("SELECT start, end, text, label, entity FROM entity_mentions "

@@ -224,7 +224,8 @@ class SQLiteStore(LinkStoreMixin):
         return _decode(Article, row) if row else None
 
     def _items(self, cls: type[T], article_id: str | None) -> Iterator[T]:
-        table = _TABLES[cls]
+        # times as the link layer's dating pass left them (migration 0011), once a ledger has it
+        table = "times_resolved" if cls is TimeExpr and self._resolutions() else _TABLES[cls]
         order = "start, end" if cls is EntityMention else "rowid"
         if article_id is not None:
             sql = f"SELECT * FROM {table} WHERE article_id = ? ORDER BY {order}"
@@ -237,6 +238,11 @@ class SQLiteStore(LinkStoreMixin):
             rows = self.conn.execute(sql)
         for row in rows:
             yield _decode(cls, row)
+
+    def _resolutions(self) -> bool:
+        if not hasattr(self, "_has_resolutions"):
+            self._has_resolutions = "time_id" in self.columns("time_resolutions")
+        return self._has_resolutions
 
     def claims(self, article_id: str | None = None) -> Iterator[Claim]:
         """Claims, of one article or of all latest articles, in text order."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 from crosscheck.model import Annotations, Article, Claim, EntityMention, Quantity, TimeExpr
 
@@ -46,6 +46,14 @@ class Store(Protocol):
 
     def mentions(self, article_id: str | None = None) -> Iterator[EntityMention]:
         """Entity mentions, of one article or of all latest articles."""
+        ...
+
+    def link_kinds(self) -> tuple[str, ...]:
+        """The export kinds the link layer adds (stories, claim_groups, relations)."""
+        ...
+
+    def link_records(self, kind: str) -> Iterator[dict[str, Any]]:
+        """Export records of one link kind, in a stable order (empty before linking)."""
         ...
 
     def counts(self) -> dict[str, int]:

@@ -298,12 +298,28 @@ def load(
     raise typer.Exit(summary.exit_code)
 
 
+def _ledger_at(url: str) -> bool:
+    """True when the PostgreSQL database ``url`` names exists and holds a ledger (never creates one)."""
+    from crosscheck.errors import StoreError
+    from crosscheck.store import open_store
+    from crosscheck.store.base import ledger_errors
+
+    try:
+        with open_store(url, read_only=True) as store:
+            return bool(store.columns("migrations"))
+    except StoreError:
+        return False
+    except ledger_errors():
+        return False
+
+
 def _require_db(db: str) -> None:
-    """Stop with exit code 2 and a hint when there is no ledger to read."""
-    if not _exists(db):
+    """Stop with exit code 2 and a hint when there is no ledger to read (a missing file, or a
+    PostgreSQL database that does not exist or holds no ledger: reading never creates one)."""
+    if not (_ledger_at(db) if _is_url(db) else Path(db).exists()):
         from crosscheck.ingest.files import shown
 
-        _err(f"[E002] no ledger at {shown(db)}: run `crosscheck analyze` first")
+        _err(f"[E002] no ledger at {shown(_named(db))}: run `crosscheck analyze` first")
         raise typer.Exit(2)
 
 

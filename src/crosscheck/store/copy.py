@@ -53,7 +53,7 @@ def copy_ledger(src: SQLiteStore, dst: SQLiteStore) -> dict[str, int]:
         raise StoreError("the two ledgers are at different migrations: open both with this version first "
                          "(`crosscheck migrate --db ...`)")
     if any(dst.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t, _ in TABLES):
-        raise StoreError(f"the target ledger {dst.path} is not empty: copy into a new one")
+        raise StoreError(f"the target ledger {dst.name} is not empty: copy into a new one")
     counts: dict[str, int] = {}
     with dst.transaction() as cur:
         for table, by_rowid in TABLES:

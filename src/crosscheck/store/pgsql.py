@@ -1,8 +1,8 @@
 """The SQLite dialect the store speaks, spoken to PostgreSQL: one translation, in one place.
 
 The store's statements are written once, in the SQLite dialect (the default backend). The
-PostgreSQL connection runs each through :func:`translate` (cached), which rewrites the few
-constructs whose meaning differs:
+PostgreSQL connection runs each through :func:`translate` (cached), which masks literals and
+comments and rewrites the few constructs whose meaning differs:
 
 - ``?`` placeholders become ``%s`` (and a literal ``%`` becomes ``%%``);
 - ``INSERT OR IGNORE`` becomes ``INSERT ... ON CONFLICT DO NOTHING``; ``INSERT OR REPLACE``
@@ -11,6 +11,7 @@ constructs whose meaning differs:
 - ``ORDER BY x`` puts NULLs first and ``ORDER BY x DESC`` puts them last, as SQLite does;
 - the column ``end`` (a reserved word in PostgreSQL) is quoted;
 - ``IN ()`` (an empty list, which SQLite allows) becomes an empty subquery;
+- ``LIKE`` becomes ``ILIKE`` (SQLite's LIKE ignores case);
 - ``ifnull`` becomes ``coalesce``, two-argument ``min``/``max`` become ``least``/``greatest``; ``json_group_array`` and ``json_array_length`` read and return
   JSON text as in SQLite;
 - an upsert's ``SET n = n + 1`` names its table (``n`` alone is ambiguous in PostgreSQL).
@@ -41,16 +42,21 @@ _EMPTY_IN = re.compile(r"\bIN\s*\(\s*\)", re.IGNORECASE)
 
 
 def _split_strings(sql: str) -> list[tuple[bool, str]]:
-    """The statement cut into (is_literal, text) runs: single-quoted literals are left alone."""
+    """The statement cut into (opaque, text) runs: single-quoted literals and comments (``--`` to
+    the end of the line, ``/* ... */``) are opaque, left as they are by every rewrite."""
     out: list[tuple[bool, str]] = []
     i, n = 0, len(sql)
     buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            out.append((False, "".join(buf)))
+            buf.clear()
+
     while i < n:
         ch = sql[i]
         if ch == "'":
-            if buf:
-                out.append((False, "".join(buf)))
-                buf = []
+            flush()
             j = i + 1
             while j < n:
                 if sql[j] == "'" and j + 1 < n and sql[j + 1] == "'":
@@ -61,11 +67,16 @@ def _split_strings(sql: str) -> list[tuple[bool, str]]:
                 j += 1
             out.append((True, sql[i : j + 1]))
             i = j + 1
-            continue
-        buf.append(ch)
-        i += 1
-    if buf:
-        out.append((False, "".join(buf)))
+        elif sql.startswith("--", i) or sql.startswith("/*", i):
+            flush()
+            j = sql.find("\n", i) if sql.startswith("--", i) else sql.find("*/", i)
+            j = n if j < 0 else (j if sql.startswith("--", i) else j + 2)
+            out.append((True, sql[i:j]))
+            i = j
+        else:
+            buf.append(ch)
+            i += 1
+    flush()
     return out
 
 
@@ -178,32 +189,44 @@ def _upsert_names_table(sql: str) -> str:
     return sql[: m.start(3)] + sets
 
 
+_MASK = re.compile("\x01(\\d+)\x01")
+_LIKE = re.compile(r"(?<![\w])LIKE\b")
+_LOWER_CASE = re.compile(r"\bcase\b")
+_DOT_END = re.compile(r"(?<=\.)end(?![\w\"'])")
+
+
 @lru_cache(maxsize=4096)
 def translate(sql: str, with_params: bool = True) -> str:
-    """The PostgreSQL text of one statement of the store's SQLite dialect."""
+    """The PostgreSQL text of one statement of the store's SQLite dialect.
+
+    Literals and comments are masked first, so no rewrite ever reaches inside them.
+    """
     ignore = bool(_IGNORE.search(sql))
-    parts = []
-    for literal, text in _split_strings(sql):
-        if literal:
-            parts.append(text.replace("%", "%%") if with_params else text)
-            continue
-        code = text
-        if with_params:
-            code = code.replace("%", "%%").replace("?", "%s")
-        code = _IGNORE.sub("INSERT INTO", code)
-        code = _REPLACE.sub(lambda m: f"INSERT INTO {m.group(1)}", code)
-        code = _END.sub('"end"', code)
-        code = _EMPTY_IN.sub("IN (SELECT NULL WHERE false)", code)
-        for old, new in _FUNCS.items():
-            code = code.replace(old, new)
-        code = _json_funcs(_scalar_min_max(code))
-        parts.append(code)
-    out = "".join(parts)
-    out = _nulls_like_sqlite(out)
-    out = _upsert_names_table(out)
+    opaque: list[str] = []
+    masked: list[str] = []
+    for is_opaque, text in _split_strings(sql):
+        if is_opaque:
+            opaque.append(text.replace("%", "%%") if with_params and text.startswith("'") else text)
+            masked.append(f"\x01{len(opaque) - 1}\x01")
+        else:
+            masked.append(text)
+    code = "".join(masked)
+    if with_params:
+        code = code.replace("%", "%%").replace("?", "%s")
+    code = _IGNORE.sub("INSERT INTO", code)
+    code = _REPLACE.sub(lambda m: f"INSERT INTO {m.group(1)}", code)
+    # the column end is quoted; a lowercase CASE closes with a lowercase end, so then only t.end is
+    code = _END.sub('"end"', code) if not _LOWER_CASE.search(code) else _DOT_END.sub('"end"', code)
+    code = _EMPTY_IN.sub("IN (SELECT NULL WHERE false)", code)
+    code = _LIKE.sub("ILIKE", code)  # SQLite's LIKE ignores ASCII case; PostgreSQL's does not
+    for old, new in _FUNCS.items():
+        code = code.replace(old, new)
+    code = _json_funcs(_scalar_min_max(code))
+    code = _nulls_like_sqlite(code)
+    code = _upsert_names_table(code)
     if ignore:
-        out = out.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
-    return out
+        code = code.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
+    return _MASK.sub(lambda m: opaque[int(m.group(1))], code)
 
 
 def replace_target(sql: str) -> tuple[str, str] | None:

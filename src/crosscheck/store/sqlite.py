@@ -121,6 +121,16 @@ class SQLiteStore(LinkStoreMixin):
             applied.append(name)
         return applied
 
+    @property
+    def name(self) -> str:
+        """The ledger as shown in messages."""
+        return self.path
+
+    @property
+    def usable(self) -> bool:
+        """A SQLite connection stays usable while open."""
+        return True
+
     def columns(self, table: str) -> set[str]:
         """The column names of a table or view (empty when it does not exist)."""
         return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}

@@ -46,33 +46,53 @@ class Ledger:
         if not url and not Path(path).is_file():
             raise StoreError(f"no ledger at {self.path}: run `crosscheck analyze` first")
         self._local = threading.local()
-        self._opened: list[SQLiteStore] = []
+        self._opened: dict[int, tuple[threading.Thread, SQLiteStore]] = {}  # thread id -> (thread, store)
         self._lock = threading.Lock()
         try:
             applied = set(self.store().applied_migrations())
         except ledger_errors() as exc:
-            raise StoreError(f"{self.path} is not a crosscheck ledger: {exc}") from exc
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StoreError(f"{self.name} is not a crosscheck ledger: {first}") from exc
         # a pre-release claim_facets (no article_rowid) lived in the working tree for minutes: not used
         facet_cols = self.store().columns("claim_facets")
         self.features = Features(links=LINK_MIGRATION in applied, search=SEARCH_MIGRATION in applied,
                                  stats=STATS_MIGRATION in applied,
                                  facets=FACETS_MIGRATION in applied and "article_rowid" in facet_cols)
 
+    @property
+    def name(self) -> str:
+        """The ledger as shown in messages (a URL without its password)."""
+        if isinstance(self.path, str):
+            from crosscheck.store.postgres import redact
+
+            return redact(self.path)
+        return str(self.path)
+
     def store(self) -> SQLiteStore:
-        """This thread's read-only store (opened on first use)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = open_store(self.path, read_only=True)
-            self._local.store = store
-            with self._lock:
-                self._opened.append(store)
-        return store
+        """This thread's read-only store, opened on first use and again when its connection broke
+        (a server restart or idle timeout on PostgreSQL). Opening one closes the stores of threads
+        that have ended (the server's thread pool retires idle threads), so the connections held
+        stay as many as the live threads."""
+        store: SQLiteStore | None = getattr(self._local, "store", None)
+        if store is not None and store.usable:
+            return store
+        fresh = open_store(self.path, read_only=True)
+        self._local.store = fresh
+        with self._lock:
+            stale = [s for t, s in self._opened.values() if not t.is_alive()]
+            self._opened = {k: v for k, v in self._opened.items() if v[0].is_alive()}
+            old = self._opened.get(threading.get_ident())
+            self._opened[threading.get_ident()] = (threading.current_thread(), fresh)
+        for s in [*stale, *([old[1]] if old else [])]:
+            with contextlib.suppress(Exception):
+                s.close()
+        return fresh
 
     def close(self) -> None:
         """Close every thread's store (the app's shutdown)."""
         with self._lock:
-            opened, self._opened = self._opened, []
-        for store in opened:
+            opened, self._opened = list(self._opened.values()), {}
+        for _, store in opened:
             with contextlib.suppress(Exception):
                 store.close()
 

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 LINK_KINDS = ("stories", "claim_groups", "relations")
-# SQLite caps bound parameters per statement; chunk IN (...) lists below it
+# bound parameters per statement are capped (SQLite 32,766 since 3.32, PostgreSQL 65,535): IN (...) lists
+# are chunked well below, relations_touching binding each chunk three times
 _CHUNK = 500
 
 
@@ -483,8 +484,13 @@ class LinkStoreMixin:
         rows: dict[str, sqlite3.Row] = {}
         for part in _chunks(ids):
             marks = ",".join("?" * len(part))
+            # spelled out, the order SQLite's multi-index OR gives (by a through relations_a, then
+            # the rest by b through relations_b), so PostgreSQL reads them in the same order
             for row in self.conn.execute(
-                    f"SELECT * FROM relations WHERE a IN ({marks}) OR b IN ({marks})", part + part):
+                    f"SELECT * FROM (SELECT id, kind, type, a, b, evidence, 0 AS via, a AS k, rowid AS r "
+                    f"FROM relations WHERE a IN ({marks}) UNION ALL "
+                    f"SELECT id, kind, type, a, b, evidence, 1, b, rowid FROM relations "
+                    f"WHERE b IN ({marks}) AND a NOT IN ({marks})) AS t ORDER BY via, k, r", part * 3):
                 rows.setdefault(row["id"], row)  # a relation between two chunks comes back twice
         return list(rows.values())
 

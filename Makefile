@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 SHARED ?= $(if $(CROSSCHECK_SHARED),$(CROSSCHECK_SHARED),../shared)
 export CROSSCHECK_SHARED := $(abspath $(SHARED))
 
-.PHONY: killtest fuzz bench-reliability bench-spark bench-warc eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
+.PHONY: demo-postgres killtest fuzz bench-reliability bench-spark bench-warc eval-report bench-link setup demo test test-unit eval gate bench lint lock clean help serve screenshots chromium bench-web
 
 help:
 	@echo "make demo   - set up .venv and analyze the demo corpus into out/demo (ledger + briefings)"
 	@echo "make test   - set up, run the test suite and the fast eval gate"
+	@echo "make demo-postgres - the demo on a PostgreSQL server (CROSSCHECK_PG, or Debian's started on loopback)"
 	@echo "make eval   - every eval suite whose data is present (slow), one table"
 	@echo "make eval-report - make eval, and record the figures in docs/EVALUATION.md"
 	@echo "make bench  - throughput and memory benchmarks (docs/PERFORMANCE.md)"
@@ -27,13 +28,18 @@ help:
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip==25.3
-	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev,spark]'
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev,spark,postgresql]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 demo: setup
 	$(BIN)/crosscheck demo --out out/demo
+
+# The demo on PostgreSQL: CROSSCHECK_PG names a database (created if missing); by default Debian's
+# server is installed if needed, started on loopback, and the database crosscheck_demo used.
+demo-postgres: setup
+	$(BIN)/crosscheck demo --out out/demo-postgres --db "$${CROSSCHECK_PG:-$$(scripts/pg-start | sed 's#/postgres$$#/crosscheck_demo#')}"
 
 test: setup lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider

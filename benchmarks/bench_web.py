@@ -177,12 +177,14 @@ def targets(big: Path) -> dict[str, list[str]]:
     }
 
 
-def measure(big: Path, n: int) -> tuple[list[dict[str, object]], str]:
+def measure(big: Path, n: int, db: str | None = None) -> tuple[list[dict[str, object]], str]:
+    """p50/p95 per page kind of ``crosscheck serve`` over ``db`` (default: the SQLite file ``big``;
+    a PostgreSQL URL holding a copy of it serves the same URLs)."""
     import httpx
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([EXE, "serve", "--db", str(big), "--port", str(port)],
+    server = subprocess.Popen([EXE, "serve", "--db", db or str(big), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     rows: list[dict[str, object]] = []
     load = "load average {:.1f}/{:.1f}/{:.1f} before".format(*os.getloadavg())
@@ -256,6 +258,9 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=200, help="requests per page kind")
     ap.add_argument("--workdir", type=Path, help="keep the ledgers here (reused when present)")
     ap.add_argument("--no-doc", action="store_true", help="do not write docs/PERFORMANCE.md")
+    ap.add_argument("--postgresql", metavar="SERVER_URL",
+                    help="also copy the ledger into a new database on this PostgreSQL server "
+                         "(`crosscheck copy`) and measure the same pages there")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="crosscheck-bench-web-", dir="/tmp"))
     work.mkdir(parents=True, exist_ok=True)
@@ -276,6 +281,20 @@ def main() -> int:
         print(f"analyzed {args.base} Reuters stories in {t1 - t0:.0f} s; cloned to {counts} in {t2 - t1:.0f} s "
               f"({big.stat().st_size / 2**30:.2f} GB)", flush=True)
         rows, load = measure(big, args.requests)
+        if args.postgresql:
+            from crosscheck.store.postgres import create_database, drop_database
+
+            name = f"cc_bench_web_{os.getpid()}"
+            drop_database(args.postgresql, name)
+            pg = create_database(args.postgresql, name)
+            t3 = time.perf_counter()
+            subprocess.run([EXE, "copy", "--from", str(big), "--to", pg], check=True)
+            print(f"copied to PostgreSQL in {time.perf_counter() - t3:.0f} s", flush=True)
+            pg_rows, pg_load = measure(big, args.requests, pg)
+            drop_database(args.postgresql, name)
+            print("PostgreSQL: " + pg_load)
+            for r, q in zip(rows, pg_rows, strict=True):
+                r["pg_p50_ms"], r["pg_p95_ms"] = q["p50_ms"], q["p95_ms"]
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
@@ -284,6 +303,10 @@ def main() -> int:
     table = "\n".join([head, *(f"| {r['kind']} | {r['urls']} | {r['requests']} | {r['p50_ms']:.1f} | "
                                f"{r['p95_ms']:.1f} | {r['max_ms']:.1f} |" for r in rows)])
     print(table)
+    if args.postgresql:
+        print("| page | SQLite p50 ms | SQLite p95 ms | PostgreSQL p50 ms | PostgreSQL p95 ms |\n|---|---|---|---|---|")
+        for r in rows:
+            print(f"| {r['kind']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['pg_p50_ms']:.1f} | {r['pg_p95_ms']:.1f} |")
     if not args.no_doc:
         sizes = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
         cmd = "python benchmarks/bench_web.py" + (f" --articles {args.articles}" if args.articles != 100_000 else "")

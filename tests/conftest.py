@@ -35,11 +35,67 @@ def nlp():  # type: ignore[no-untyped-def]
     return load()
 
 
+PG_ENV = "CROSSCHECK_TEST_PG"  # a PostgreSQL server URL with a role that may create databases
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pg_server() -> str:
+    """The test server's URL; skip when none is reachable, but fail under CI=true (CI starts one)."""
+    url = os.environ.get(PG_ENV, "")
+    problem = "" if url else f"no PostgreSQL server for the tests: set {PG_ENV} (scripts/pg-start prints one)"
+    if url:
+        try:
+            import psycopg
+
+            psycopg.connect(url, connect_timeout=5).close()
+        except Exception as exc:  # not installed, not running, refused
+            problem = f"PostgreSQL at {PG_ENV} not reachable: {str(exc).strip().splitlines()[0] if str(exc) else exc}"
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return url
+
+
+class Ledgers:
+    """Makes fresh, empty ledgers of one backend: SQLite files under tmp, or PostgreSQL databases
+    created for the test (UTF-8, "C" collation) and dropped after it."""
+
+    def __init__(self, backend: str, tmp: Path) -> None:
+        self.backend, self.tmp, self.made = backend, tmp, []  # type: ignore[var-annotated]
+        self.server = pg_server() if backend == "postgresql" else ""
+
+    def new(self, name: str = "ledger") -> str:
+        if self.backend == "sqlite":
+            return str(self.tmp / f"{name}.db")
+        import uuid
+
+        from crosscheck.store.postgres import create_database
+
+        db = f"cc_test_{name}_{uuid.uuid4().hex[:10]}".lower()
+        self.made.append(db)
+        return create_database(self.server, db)
+
+    def drop(self) -> None:
+        from crosscheck.store.postgres import drop_database
+
+        for db in self.made:
+            drop_database(self.server, db)
+
+
+@pytest.fixture(params=BACKENDS)
+def ledgers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledgers]:
+    """Fresh ledgers on each backend (the test runs once per backend)."""
+    made = Ledgers(request.param, tmp_path)
+    yield made
+    made.drop()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[object]:
+def store(ledgers: Ledgers) -> Iterator[object]:
     from crosscheck.store import open_store
 
-    s = open_store(tmp_path / "ledger.db")
+    s = open_store(ledgers.new())
     yield s
     s.close()
 

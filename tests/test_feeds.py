@@ -145,7 +145,7 @@ FAST = FetchSettings(timeout=1.0, max_redirects=3, delay=0.02)  # a slow page sl
 
 def poll(store: Any, feeds: list[str], settings: FetchSettings = FAST) -> tuple[Any, Poller]:
     fetcher = Fetcher(settings)
-    poller = Poller(fetcher, FetchCache(store.conn))
+    poller = Poller(fetcher, FetchCache(store))
     try:
         return analyze_feeds(poller, feeds, store), poller
     finally:
@@ -203,7 +203,7 @@ def test_validators_wait_for_the_article_to_be_stored(site: tuple[Site, str], tm
     state.feed_items = state.feed_items[:2]
     with open_store(tmp_path / "l.db") as store:
         fetcher = Fetcher(FAST)
-        poller = Poller(fetcher, FetchCache(store.conn))
+        poller = Poller(fetcher, FetchCache(store))
         docs = list(poller.poll([f"{base}/feed.xml"]))  # fetched, never stored (an interrupted run)
         fetcher.close()
         assert len(docs) == 2

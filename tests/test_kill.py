@@ -169,7 +169,7 @@ def test_a_story_choice_does_not_hang_on_float_noise_in_a_norm(tmp_path: Path) -
         with s.transaction() as cur:
             for sid in ("s1", "s2"):
                 cur.execute("INSERT INTO stories (id, title, updated_at) VALUES (?, 't', 'now')", (sid,))
-                stories.add_story_keys(cur, sid, {**prof, f"e:own-{sid}": 2.0})
+                s.add_story_keys(cur, sid, {**prof, f"e:own-{sid}": 2.0})
             s.bump_key_df(cur, [*prof, "e:own-s1"])
             s.bump_key_df(cur, [*prof, "e:own-s2"])
         fresh = stories.StoryChooser(s)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import need_shared
 from crosscheck.link import link_store, prepare
 from crosscheck.link.dedupe import jaccard, signature
 from crosscheck.link.relations import relation_id
@@ -527,3 +528,26 @@ def test_shared_entities_alone_do_not_join_stories() -> None:
     # without content vectors, entities decide as before
     sc2 = stories.StoryClusterer()
     assert sc2.add("a", us | {"name:steel": 1}) == sc2.add("b", us | {"name:hurricane": 1})
+
+
+def test_dating_the_story_leaves_the_annotations_as_they_were(tmp_path: Path) -> None:
+    """Issue 11: the story-level dating pass records its resolutions (time_resolutions, with the
+    pass and evidence) instead of overwriting the annotate stage's times rows; the export reads
+    the resolved values as before."""
+    from crosscheck.export import iter_kind
+    from crosscheck.pipeline import analyze
+
+    seeds = need_shared("corpus", "seeds")
+    with SQLiteStore(tmp_path / "l.db") as s:
+        analyze([str(seeds)], s)
+        before = [tuple(r) for r in s.conn.execute("SELECT * FROM times ORDER BY rowid")]
+        link_store(s)
+        after = [tuple(r) for r in s.conn.execute("SELECT * FROM times ORDER BY rowid")]
+        assert after == before  # annotation's output is final
+        res = {r["time_id"]: r for r in s.conn.execute("SELECT * FROM time_resolutions")}
+        assert res, "the seeds have month-day dates that only another article's year resolves"
+        assert {r["pass"] for r in res.values()} <= {"story_dates", "reference_date"}
+        exported = {t["id"]: t for t in iter_kind(s, "times")}
+        for tid, r in res.items():
+            assert exported[tid]["value"] == r["value"] and exported[tid]["resolution"] == "cross_article"
+            assert r["resolved_by"]

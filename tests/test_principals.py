@@ -130,3 +130,12 @@ def test_a_withheld_denial_is_a_non_denial_of_its_host_s_speaker() -> None:
     assert nd.content == "the use of the missiles" and nd.speaker == "Envoy Ivanov"
     assert principals.claim_stance(nd.polarity, nd.cue) == "non_denial"
     assert non_denials("He said the talks were over. Nobody denied it.", [host]) == []
+
+
+def test_a_lead_that_is_only_a_dangling_word_ends() -> None:
+    """A Reuters claim whose content is just "and" hung the end-of-run pass (an endless loop in
+    the lead cleaner): every such content now ends, as an empty lead."""
+    from crosscheck.link.principals import lead_text
+
+    assert lead_text(["and"]) == ""
+    assert lead_text(["That", "which ,", "rates rose, and"]) == "Rates rose"

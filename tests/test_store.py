@@ -15,6 +15,7 @@ from crosscheck.clean import clean
 from crosscheck.model import Annotations, Claim, RawDoc
 from crosscheck.pipeline import analyze
 from crosscheck.store import SQLiteStore, open_store
+from crosscheck.store.base import ledger_errors
 
 
 def _article_text(n: int) -> str:
@@ -36,7 +37,12 @@ def test_migrations_are_named_and_recorded(store: SQLiteStore) -> None:
     names = store.applied_migrations()
     assert names and names[0] == "0001_articles_and_annotations"
     assert store.migrate() == []  # nothing pending the second time
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if isinstance(store.conn, sqlite3.Connection):
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    else:  # PostgreSQL records the same names, in the same order
+        from crosscheck.store.migrations import MIGRATIONS
+
+        assert names == [n for n, _ in MIGRATIONS]
 
 
 def test_rerun_adds_nothing(tmp_path: Path, store: SQLiteStore) -> None:
@@ -64,7 +70,7 @@ def test_changed_source_is_a_new_version(tmp_path: Path, store: SQLiteStore) -> 
 def test_save_is_atomic(tmp_path: Path, store: SQLiteStore) -> None:
     article = clean(RawDoc(source="x.txt", raw=_article_text(7), fmt="text"))
     bad = Claim(id="dup", article_id=article.id, start=0, end=1, content="C", cue="say", kind="indirect", direct=False)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ledger_errors()):  # a duplicate key: sqlite3's or psycopg's IntegrityError
         store.save(article, Annotations(article_id=article.id, claims=(bad, bad)))
     assert not store.has_article(article.id)  # the article row was rolled back with its claims
 

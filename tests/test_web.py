@@ -1,4 +1,4 @@
-"""The web UI through FastAPI's TestClient over a real SQLite ledger full of hostile input."""
+"""The web UI through FastAPI's TestClient over a real ledger full of hostile input, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ pytest.importorskip("fastapi", reason="the web extra (fastapi) is not installed"
 from fastapi.testclient import TestClient
 
 import webledger
+from conftest import BACKENDS, Ledgers
 from crosscheck.errors import StoreError
 from crosscheck.web import create_app
 from crosscheck.web.app import CSP
@@ -21,20 +22,23 @@ from crosscheck.web.render import date_histogram, short_source
 from crosscheck.web.search import fts_query
 
 
-@pytest.fixture(scope="module")
-def ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    path = tmp_path_factory.mktemp("web") / "web.db"
-    return path, webledger.build(path)
+@pytest.fixture(scope="module", params=BACKENDS)
+def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The hostile ledger, on each backend (every web test runs on SQLite and on PostgreSQL)."""
+    made = Ledgers(request.param, tmp_path_factory.mktemp("web"))
+    target = made.new("web")
+    yield target, webledger.build(target, made.tmp)
+    made.drop()
 
 
 @pytest.fixture(scope="module")
-def client(ledger: tuple[Path, dict[str, str]]) -> Iterator[TestClient]:
+def client(ledger: tuple[str, dict[str, str]]) -> Iterator[TestClient]:
     with TestClient(create_app(ledger[0])) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
-def ids(ledger: tuple[Path, dict[str, str]]) -> dict[str, str]:
+def ids(ledger: tuple[str, dict[str, str]]) -> dict[str, str]:
     return ledger[1]
 
 

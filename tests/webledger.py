@@ -105,10 +105,10 @@ def _link_rows(store: object, other_article: str | None) -> None:
                         "first_seen, principals, updated_at) VALUES (?, ?, ?, ?, ?, ?, '2025-03-04', ?, 'now')",
                         (gid, STORY_ID, pol, json.dumps(status), json.dumps([f"Outlet {IMG}"]),
                          json.dumps([f"origin {SCRIPT}"]), json.dumps(who)))
-        cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, x'')",
-                    (f"{ARTICLE_ID}:c1", GROUP_ASSERT, ARTICLE_ID))
-        cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, x'')",
-                    (f"{ARTICLE_ID}:c2", GROUP_DENY, ARTICLE_ID))
+        cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, ?)",
+                    (f"{ARTICLE_ID}:c1", GROUP_ASSERT, ARTICLE_ID, b""))
+        cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, ?)",
+                    (f"{ARTICLE_ID}:c2", GROUP_DENY, ARTICLE_ID, b""))
         cur.execute("INSERT INTO relations VALUES ('rweb000000000001', 'contradicts', 'dispute', ?, ?, ?)",
                     (GROUP_DENY, GROUP_ASSERT, json.dumps({"how": SCRIPT})))
 
@@ -138,12 +138,13 @@ def _bulk(store: object) -> None:
         for i in range(N_BULK):
             aid = f"abulk{i:013d}"
             cur.execute("INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)", (BULK_STORY, aid))
-            cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, x'')",
-                        (f"{aid}:c1", BULK_GROUP, aid))
+            cur.execute("INSERT INTO group_members (claim_id, group_id, article_id, vec) VALUES (?, ?, ?, ?)",
+                        (f"{aid}:c1", BULK_GROUP, aid, b""))
 
 
-def build(path: Path) -> dict[str, str]:
-    """Write the hostile ledger at ``path``; returns the ids the tests open."""
+def build(path: Path | str, workdir: Path | None = None) -> dict[str, str]:
+    """Write the hostile ledger at ``path`` (a file, or a PostgreSQL URL with ``workdir`` for the
+    input file); returns the ids the tests open."""
     from crosscheck.pipeline import analyze
     from crosscheck.store import open_store
 
@@ -158,7 +159,7 @@ def build(path: Path) -> dict[str, str]:
                  f"The ministry denied the report {JS_URL} {TEMPLATE}.\n\n"
                  "More than 40 people were missing, officials said."),
     }
-    src = path.parent / "hostile.jsonl"
+    src = (workdir or Path(path).parent) / "hostile.jsonl"
     src.write_text(json.dumps(record) + "\n", encoding="utf-8")
     with open_store(path) as store:
         analyze([str(src)], store)

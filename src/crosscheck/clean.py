@@ -10,16 +10,15 @@ sentence: patterns match whole lines, and prompts need a call-to-action marker.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 from crosscheck.errors import InputRejected
 from crosscheck.language import detect, english_score
 from crosscheck.model import Article, PublishedSource, RawDoc, RemovedLine
+from crosscheck.packagedata import data_json
 
 _MONTHS = {
     m: i
@@ -97,7 +96,7 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = json.loads(resources.files("crosscheck.data").joinpath("boilerplate.json").read_text("utf-8"))
+    data = data_json("boilerplate.json")
     line = tuple(
         (reason, re.compile(rf"(?:{pat})", re.I))
         for reason, pats in data["line"].items()

@@ -24,7 +24,26 @@ app = typer.Typer(
     help="crosscheck: a sourced ledger of who claimed what, when, and who denies it.",
 )
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite ledger file.")]
+DbOption = Annotated[str, typer.Option(
+    "--db", metavar="FILE|URL", help="The ledger: a SQLite file, or a PostgreSQL database as postgresql://user@host/db.")]
+
+
+def _is_url(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def _exists(db: str) -> bool:
+    """A SQLite file that exists, or any PostgreSQL URL (opening it says if it cannot be reached)."""
+    return _is_url(db) or Path(db).exists()
+
+
+def _named(db: str) -> str:
+    """The ledger as shown in messages (a URL without its password)."""
+    if _is_url(db):
+        from crosscheck.store.postgres import redact
+
+        return redact(db)
+    return db
 
 
 def _err(message: str) -> None:
@@ -80,7 +99,7 @@ def analyze(
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH...", help="Files or directories (.txt, .html, .htm, .jsonl, .ndjson, .warc, .warc.gz, a .paths list of WARCs), "
              "or - for stdin.")],
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     workers: Annotated[int, typer.Option(min=1, help="Worker processes for annotation (at least 1).")] = 1,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
@@ -112,7 +131,7 @@ def analyze(
     if len(missing) == len(paths):  # nothing to read: say so, and make no empty ledger
         for p in missing:
             _err(f"skipped {shown(p)}: no such file or directory")
-        _err(f"no input exists: nothing analyzed{'' if db.exists() else f', no ledger made at {shown(str(db))}'}")
+        _err(f"no input exists: nothing analyzed{'' if _exists(db) else f', no ledger made at {shown(db)}'}")
         raise typer.Exit(2)
     total = count_inputs(paths)
     bar = Progress(
@@ -165,7 +184,7 @@ def analyze(
         f"(model load {loaded:.1f}s, analyze {analyzed - started - loaded:.1f}s"
         f"{f', link {ended - analyzed:.1f}s' if link else ''}; "
         f"{summary.stored / annotating:.1f} articles/s analyzed). "
-        f"Ledger {db}: {counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
+        f"Ledger {_named(db)}: {counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
         f"{counts['quantities']} quantities.{linked}"
     )
     if summary.rejected:  # each was named on its own line as it happened
@@ -179,7 +198,7 @@ def analyze(
 @app.command(cls=HelpCommand)
 def watch(
     feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feeds: URLs or files.")],
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     every: Annotated[str, typer.Option(help="Poll interval: 30s, 15m, 1h.")] = "15m",
     once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for one HTTP answer.")] = 20.0,
@@ -239,7 +258,7 @@ def watch(
                 sys.stdout.flush()
 
             rounds = run_watch(feeds, run_round, every=interval, once=once, settings=settings,
-                               conn=store.conn, stop=stop)
+                               store=store, stop=stop)
     except KeyboardInterrupt:
         _err("stopped at once; what was not stored is fetched again next time")
         raise typer.Exit(130) from None
@@ -280,7 +299,7 @@ def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None)
 @app.command(cls=HelpCommand)
 def load(
     parquet_dir: Annotated[Path, typer.Argument(help="Folder written by analyze --engine spark.")],
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
 ) -> None:
     """Store a Spark run's Parquet tables in the ledger (then link), as the local engine would have."""
@@ -297,17 +316,33 @@ def load(
         linked = " " + link_store(store) if link else ""
         counts = store.counts()
     typer.echo(f"{summary.stored} stored, {summary.present} already present, {summary.new_versions} new versions, "
-               f"{len(summary.rejected)} rejected. Ledger {db}: {counts['articles']} articles, "
+               f"{len(summary.rejected)} rejected. Ledger {_named(db)}: {counts['articles']} articles, "
                f"{counts['claims']} claims.{linked}")
     raise typer.Exit(summary.exit_code)
 
 
-def _require_db(db: Path) -> None:
-    """Stop with exit code 2 and a hint when there is no ledger to read."""
-    if not db.exists():
+def _ledger_at(url: str) -> bool:
+    """True when the PostgreSQL database ``url`` names exists and holds a ledger (never creates one)."""
+    from crosscheck.errors import StoreError
+    from crosscheck.store import open_store
+    from crosscheck.store.base import ledger_errors
+
+    try:
+        with open_store(url, read_only=True) as store:
+            return bool(store.columns("migrations"))
+    except StoreError:
+        return False
+    except ledger_errors():
+        return False
+
+
+def _require_db(db: str) -> None:
+    """Stop with exit code 2 and a hint when there is no ledger to read (a missing file, or a
+    PostgreSQL database that does not exist or holds no ledger: reading never creates one)."""
+    if not (_ledger_at(db) if _is_url(db) else Path(db).exists()):
         from crosscheck.ingest.files import shown
 
-        _err(f"[E002] no ledger at {shown(str(db))}: run `crosscheck analyze` first")
+        _err(f"[E002] no ledger at {shown(_named(db))}: run `crosscheck analyze` first")
         raise typer.Exit(2)
 
 
@@ -320,7 +355,7 @@ def _usage(message: str) -> typer.Exit:
 
 
 @app.command(cls=HelpCommand)
-def link(db: DbOption = Path("crosscheck.db")) -> None:
+def link(db: DbOption = "crosscheck.db") -> None:
     """Run the cross-source layer alone: duplicates, stories, claim groups, relations, timeline."""
     from crosscheck.pipeline import link as link_store
     from crosscheck.store import open_store
@@ -338,7 +373,7 @@ WhoOption = Annotated[str | None, typer.Option("--who", help="Who corrects (defa
 RelinkOption = Annotated[bool, typer.Option("--link/--no-link", help="Relink now, so the ledger shows it.")]
 
 
-def _correct(db: Path, op: str, fields: dict[str, object], who: str | None, why: str, relink: bool) -> None:
+def _correct(db: str, op: str, fields: dict[str, object], who: str | None, why: str, relink: bool) -> None:
     """Check a correction against the ledger, append it to the file, relink."""
     from datetime import UTC, datetime
 
@@ -347,6 +382,8 @@ def _correct(db: Path, op: str, fields: dict[str, object], who: str | None, why:
     from crosscheck.store import open_store
 
     _require_db(db)
+    if _is_url(db):
+        raise _usage("corrections live in a file beside a SQLite ledger; a PostgreSQL ledger has none yet")
     with open_store(db) as store:
         for key in ("claim",):
             if key in fields and store.conn.execute("SELECT 1 FROM claims WHERE id = ?", (fields[key],)).fetchone() is None:
@@ -354,7 +391,7 @@ def _correct(db: Path, op: str, fields: dict[str, object], who: str | None, why:
         to = fields.get("to_group")
         if to and store.group_record(str(to)) is None:
             raise _usage(f"no claim group {to!r} in {db}")
-        path = corrections.path_for(db)
+        path = corrections.path_for(Path(db))
         entry = corrections.add(path, op, fields, who=who or os.environ.get("USER") or "unknown",
                                 when=datetime.now(UTC).isoformat(timespec="seconds"), why=why)
         typer.echo(f"correction {entry.id} ({op}) added to {path}")
@@ -366,7 +403,7 @@ def _correct(db: Path, op: str, fields: dict[str, object], who: str | None, why:
 def correct_merge_principals(
     names: Annotated[list[str], typer.Argument(help="The principals (origins) that are one.", metavar="NAME...")],
     into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
-    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+    why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
 ) -> None:
     """Merge principals: each NAME is read as --into, inside joint origins too."""
     _correct(db, "merge_principals", {"names": names, "into": into}, who, why, relink)
@@ -376,7 +413,7 @@ def correct_merge_principals(
 def correct_rename_principal(
     name: Annotated[str, typer.Argument(help="The principal as the ledger names it.", metavar="NAME")],
     to: Annotated[str, typer.Option("--to", help="Its right name.")],
-    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+    why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
 ) -> None:
     """Rename a principal (origin)."""
     _correct(db, "rename_principal", {"name": name, "to": to}, who, why, relink)
@@ -386,7 +423,7 @@ def correct_rename_principal(
 def correct_merge_speakers(
     names: Annotated[list[str], typer.Argument(help="The speakers that are one person or body.", metavar="NAME...")],
     into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
-    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+    why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
 ) -> None:
     """Merge speakers: each NAME is read as --into."""
     _correct(db, "merge_speakers", {"names": names, "into": into}, who, why, relink)
@@ -396,7 +433,7 @@ def correct_merge_speakers(
 def correct_rename_speaker(
     name: Annotated[str, typer.Argument(help="The speaker as the ledger names them.", metavar="NAME")],
     to: Annotated[str, typer.Option("--to", help="Their right name.")],
-    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+    why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
 ) -> None:
     """Rename a speaker."""
     _correct(db, "rename_speaker", {"name": name, "to": to}, who, why, relink)
@@ -408,7 +445,7 @@ def correct_move_claim(
     why: WhyOption,
     to_group: Annotated[str | None, typer.Option("--to-group", help="The claim group it belongs to "
                                                  "(default: out of its group, alone).", metavar="GROUP")] = None,
-    who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+    who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
 ) -> None:
     """Move a claim out of its group (alone) or into another group."""
     _correct(db, "move_claim", {"claim": claim, **({"to_group": to_group} if to_group else {})}, who, why, relink)
@@ -418,7 +455,7 @@ def correct_move_claim(
 def correct_set_polarity(
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     polarity: Annotated[str, typer.Argument(help="assert | deny", metavar="POLARITY")],
-    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+    why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
 ) -> None:
     """Set whether a claim asserts or denies its content."""
     if polarity not in ("assert", "deny"):
@@ -430,7 +467,7 @@ def correct_set_polarity(
 def correct_set_stance(
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     stance: Annotated[str, typer.Argument(help="asserts | denies | contests | non_denial", metavar="STANCE")],
-    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+    why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
 ) -> None:
     """Set a claim's stance toward its content."""
     if stance not in ("asserts", "denies", "contests", "non_denial"):
@@ -442,18 +479,18 @@ def correct_set_stance(
 def correct_origin_depends(
     origin: Annotated[str, typer.Argument(help="The origin that only repeats another.", metavar="ORIGIN")],
     on: Annotated[str, typer.Option("--on", help="The origin it repeats.")],
-    why: WhyOption, who: WhoOption = None, db: DbOption = Path("crosscheck.db"), relink: RelinkOption = True,
+    why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
 ) -> None:
     """Mark an origin as dependent on another: it no longer counts as an independent origin."""
     _correct(db, "origin_depends", {"origin": origin, "on": on}, who, why, relink)
 
 
 @correct_app.command("list", cls=HelpCommand)
-def correct_list(db: DbOption = Path("crosscheck.db")) -> None:
+def correct_list(db: DbOption = "crosscheck.db") -> None:
     """Show the ledger's corrections file, one entry a line."""
     from crosscheck.link import corrections
 
-    path = corrections.path_for(db)
+    path = corrections.path_for(Path(db))
     fixes = corrections.load(path)
     if not fixes.entries:
         typer.echo(f"no corrections ({path})")
@@ -462,8 +499,36 @@ def correct_list(db: DbOption = Path("crosscheck.db")) -> None:
 
 
 @app.command(cls=HelpCommand)
+@app.command(cls=HelpCommand)
+def migrate(db: DbOption = "crosscheck.db") -> None:
+    """Create the ledger, or bring it up to this version's schema (named migrations, each once)."""
+    from crosscheck.store import open_store
+
+    with open_store(db) as store:
+        names = store.applied_migrations()
+    # opening applied what was pending; say which are there
+    typer.echo(f"ledger {_named(db)}: {len(names)} migrations, the last {names[-1]}")
+
+
+@app.command(cls=HelpCommand)
+def copy(
+    source: Annotated[str, typer.Option("--from", metavar="FILE|URL", help="The ledger to copy.")],
+    target: Annotated[str, typer.Option("--to", metavar="FILE|URL", help="A new, empty ledger to copy into.")],
+) -> None:
+    """Copy a ledger to another backend (a SQLite file to PostgreSQL, or back), row for row."""
+    from crosscheck.store import open_store
+    from crosscheck.store.copy import copy_ledger
+
+    _require_db(source)
+    with open_store(source, read_only=True) as src, open_store(target) as dst:
+        counts = copy_ledger(src, dst)
+    typer.echo(f"copied {_named(source)} to {_named(target)}: "
+               + ", ".join(f"{n} {t}" for t, n in counts.items() if n))
+
+
+@app.command(cls=HelpCommand)
 def export(
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     fmt: Annotated[str, typer.Option("--format", "-f", help="json | jsonl | csv | parquet | graph")] = "json",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file (default: stdout); "
                                                 "a folder for parquet, FILE.graphml for graph.")] = None,
@@ -504,7 +569,7 @@ def export(
         typer.echo(f"wrote {output}", err=True)
 
 
-def _export_files(db: Path, fmt: str, output: Path | None) -> None:
+def _export_files(db: str, fmt: str, output: Path | None) -> None:
     """``export --format parquet|graph``: files other tools read (export_formats.py)."""
     from crosscheck.export_formats import write_graphml, write_parquet
     from crosscheck.store import open_store
@@ -526,7 +591,7 @@ def _export_files(db: Path, fmt: str, output: Path | None) -> None:
 @app.command(cls=HelpCommand)
 def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.md or FILE.html")],
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
 ) -> None:
     """Write a self-contained briefing (Markdown or HTML) from the ledger."""
     from crosscheck.report import write_report
@@ -543,6 +608,9 @@ def report(
 @app.command(cls=HelpCommand)
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo ledger and briefings.")] = Path("out/demo"),
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="FILE|URL", help="The ledger (default: OUT/crosscheck.db); a postgresql:// URL "
+        "runs the demo on a PostgreSQL server.")] = None,
 ) -> None:
     """Analyze the demo corpus shipped in the package; write the ledger and briefings."""
     from importlib import resources
@@ -554,8 +622,8 @@ def demo(
 
     corpus = resources.files("crosscheck.data").joinpath("demo/articles")
     out.mkdir(parents=True, exist_ok=True)
-    db = out / "crosscheck.db"
-    with open_store(db) as store:
+    ledger = db or str(out / "crosscheck.db")
+    with open_store(ledger) as store:
         summary, linked = analyze_and_link([str(corpus)], store, engine=LocalEngine())
         write_report(store, out / "briefing.md")
         write_report(store, out / "briefing.html")
@@ -565,12 +633,12 @@ def demo(
         f"{counts['articles']} articles, {counts['claims']} claims, {counts['times']} times, "
         f"{counts['quantities']} quantities. {linked}".rstrip()
     )
-    typer.echo(f"wrote {db}, {out / 'briefing.md'}, {out / 'briefing.html'}")
+    typer.echo(f"wrote {_named(ledger)}, {out / 'briefing.md'}, {out / 'briefing.html'}")
 
 
 @app.command(cls=HelpCommand)
 def serve(
-    db: DbOption = Path("crosscheck.db"),
+    db: DbOption = "crosscheck.db",
     host: Annotated[str, typer.Option(help="Interface to bind; anything but loopback exposes the ledger.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
@@ -593,7 +661,7 @@ def serve(
         loopback = False
     if not loopback:
         _err(f"warning: binding to {host} exposes the ledger to other machines; the UI has no authentication")
-    typer.echo(f"serving {db} read-only on http://{host}:{port}/ (bound to {host}; Ctrl-C to stop)")
+    typer.echo(f"serving {_named(db)} read-only on http://{host}:{port}/ (bound to {host}; Ctrl-C to stop)")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
@@ -604,17 +672,16 @@ def main() -> None:
     """Entry point of the ``crosscheck`` command: an error crosscheck raises on purpose is one
     line with its [E...] code (exit 2); anything else is an internal error (exit 3), one line and,
     with --verbose, the traceback."""
-    import sqlite3
-
     from crosscheck.errors import CrosscheckError
     from crosscheck.ingest.files import shown
+    from crosscheck.store.base import ledger_errors
 
     try:
         app()
     except CrosscheckError as exc:
         _err(shown(str(exc)))
         sys.exit(2)
-    except sqlite3.Error as exc:
+    except ledger_errors() as exc:
         _err(shown(f"[E002] the ledger cannot be used: {exc}"))
         sys.exit(2)
     except Exception as exc:

@@ -145,9 +145,7 @@ def iter_kind(store: Store, kind: str, stances: Stances | None = None) -> Iterat
     elif kind == "entities":
         yield from entity_records(store.mentions())
     else:
-        link_kinds = getattr(store, "link_records", None)
-        if link_kinds is None:
-            return
+        link_kinds = store.link_records
         if kind == "stories":
             st = stances or Stances(store)
             yield from ({**rec, "central_claims": st.central_of(rec["id"])} for rec in link_kinds(kind))
@@ -160,8 +158,7 @@ def iter_kind(store: Store, kind: str, stances: Stances | None = None) -> Iterat
 
 def all_kinds(store: Store) -> tuple[str, ...]:
     """The contract's kinds this store can fill (link kinds once the link layer exists)."""
-    extra = getattr(store, "link_kinds", None)
-    return KINDS + (tuple(extra()) if extra else ())
+    return KINDS + tuple(store.link_kinds())
 
 
 def write_json(store: Store, out: IO[str], *, stance_model: bool = False) -> None:

@@ -9,7 +9,6 @@ in flight, and a rerun skips what is already stored.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,7 @@ from crosscheck.errors import InputRejected, StoreError
 from crosscheck.ingest.files import JSONL_SUFFIXES, Rejected, _open_regular, input_files, read_inputs, shown
 from crosscheck.ingest.warc import Skipped, is_warc
 from crosscheck.model import Annotations, Article, RawDoc
-from crosscheck.store.base import Store
+from crosscheck.store.base import Store, write_errors
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -137,7 +136,7 @@ def analyze_items(
                 continue
             try:
                 store.save(article, found)
-            except sqlite3.OperationalError as exc:  # the ledger, not this input: read-only, full, locked
+            except write_errors() as exc:  # the ledger, not this input: read-only, full, locked
                 raise StoreError(f"cannot write to the ledger {getattr(store, 'path', '')}: {exc}") from exc
             except Exception as exc:  # one input must never cost the others
                 reject(article.source, internal("storing", exc))
@@ -216,7 +215,10 @@ def _cleaned(
 def link(store: Store) -> str:
     """Run the cross-source layer over what is new in the store; returns a one-line summary."""
     from crosscheck.link import link_store
+    from crosscheck.store.sqlite import SQLiteStore
 
+    if not isinstance(store, SQLiteStore):  # PostgresStore is one too
+        raise TypeError(f"linking needs a ledger with the link tables, not {type(store).__name__}")
     return link_store(store).describe()
 
 

@@ -12,12 +12,11 @@ takes the speaker of the claim it follows in its sentence. Its cue is ``refrain`
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import replace
-from importlib import resources
 
 from crosscheck.model import Claim
+from crosscheck.packagedata import data_json
 
 CUE = "refrain"
 _MAX_OBJECT = 300  # characters of the withheld denial's object kept as content
@@ -29,7 +28,7 @@ def _alt(words: list[str]) -> str:
 
 @functools.cache
 def _pattern() -> re.Pattern[str]:
-    lex = json.loads(resources.files("crosscheck.data").joinpath("cues.json").read_text("utf-8"))["non_denial_phrases"]
+    lex = data_json("cues.json")["non_denial_phrases"]
     return re.compile(
         r"\b(?P<cue>(?:" + _alt(lex["withhold"]) + r")\s+(?:(?:" + _alt(lex["support"]) + r")\s+(?:an?\s+)?(?:\w+\s+)?)?"
         r"(?:" + _alt(lex["deny"]) + r"))\b(?:\s+(?:" + _alt(lex["about"]) + r"))?\s+(?P<what>[^.;:!?\n]+)",

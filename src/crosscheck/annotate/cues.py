@@ -6,14 +6,13 @@ no spaCy objects here.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from crosscheck.annotate import entities
+from crosscheck.packagedata import data_json
 
 # Quotation marks that open, close, or do either (straight quotes are decided by context).
 OPEN_MARKS = "\u201c\u00ab\u201e"
@@ -104,7 +103,7 @@ def _inflections(lemma: str) -> list[str]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The shipped lexicon, parsed once."""
-    data = json.loads(resources.files("crosscheck.data").joinpath("cues.json").read_text("utf-8"))
+    data = data_json("cues.json")
     verbs = {lemma: _verb(lemma, row) for lemma, row in data["verbs"].items()}
     roles = {k: frozenset(v) for k, v in data["roles"].items()}
     role_words = frozenset(w for v in data["roles"].values() for w in v) | frozenset(roles)

@@ -20,15 +20,14 @@ surname-only person key into the one full-name person with that surname.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, cast
 
 from crosscheck.model import Article, Entity, EntityMention, EntityType
+from crosscheck.packagedata import data_json
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -101,8 +100,7 @@ def _slug(name: str) -> str:
 
 
 def _rows() -> list[dict[str, object]]:
-    text = resources.files("crosscheck.data").joinpath("aliases.json").read_text("utf-8")
-    return cast("list[dict[str, object]]", json.loads(text)["entities"])
+    return cast("list[dict[str, object]]", data_json("aliases.json")["entities"])
 
 
 def _entity(row: dict[str, object]) -> Entity:

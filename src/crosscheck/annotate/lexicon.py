@@ -7,17 +7,17 @@ float. Both the time recogniser (durations, "two years ago") and the quantity ex
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from crosscheck.packagedata import data_json
 
 
 @lru_cache(maxsize=4)
 def load(name: str) -> dict[str, Any]:
     """A data file of ``crosscheck.data`` as a dict, read once per process."""
-    data: dict[str, Any] = json.loads(resources.files("crosscheck.data").joinpath(name).read_text("utf-8"))
+    data: dict[str, Any] = data_json(name)
     return data
 
 

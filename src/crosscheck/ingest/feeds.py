@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import logging
-import sqlite3
 import threading
 import time
 import urllib.robotparser
@@ -27,11 +26,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from crosscheck.ingest.files import MAX_TEXT_BYTES, Rejected, decode
 from crosscheck.model import RawDoc
+
+if TYPE_CHECKING:
+    from crosscheck.store.sqlite import SQLiteStore
 
 logger = logging.getLogger(__name__)
 
@@ -63,27 +65,18 @@ class Answer:
 
 
 class FetchCache:
-    """The validators of earlier answers, in the ledger's ``fetch_cache`` table."""
+    """The validators of earlier answers, kept in the ledger (its ``fetch_cache`` table)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
 
     def get(self, url: str) -> tuple[str | None, str | None] | None:
         """(etag, last_modified) remembered for ``url``, or None when never fetched."""
-        row = self.conn.execute("SELECT etag, last_modified FROM fetch_cache WHERE url = ?", (url,)).fetchone()
-        return (row[0], row[1]) if row else None
+        return self.store.fetch_validators(url)
 
     def put(self, url: str, etag: str | None, last_modified: str | None, status: int) -> None:
         """Remember the validators of an answer whose content is now stored."""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.execute("INSERT OR REPLACE INTO fetch_cache VALUES (?, ?, ?, ?, ?)",
-                              (url, etag, last_modified, status, now))
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        self.store.remember_fetch(url, etag, last_modified, status)
 
 
 class Fetcher:
@@ -368,12 +361,12 @@ def watch(
     every: float,
     once: bool,
     settings: FetchSettings,
-    conn: sqlite3.Connection,
+    store: SQLiteStore,
     stop: threading.Event,
 ) -> int:
     """Poll ``feeds`` every ``every`` seconds until ``stop`` is set (or once); returns rounds run."""
     fetcher = Fetcher(settings, stop=stop)
-    poller = Poller(fetcher, FetchCache(conn))
+    poller = Poller(fetcher, FetchCache(store))
     rounds = 0
     try:
         while not stop.is_set():

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from crosscheck.link import corrections, dedupe, prepare, stories
 from crosscheck.link.linker import ArticleLinker
+from crosscheck.store.sqlite import SQLiteStore
 
 __all__ = ["LinkSummary", "link_store"]
 
@@ -56,17 +57,23 @@ class LinkSummary:
                 + fixed)
 
 
-def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummary:
-    """Link every not-yet-linked article of ``store`` (a SQLiteStore); returns a summary.
+def link_store(store: SQLiteStore, *, prepare_ahead: bool | str = True) -> LinkSummary:
+    """Link every not-yet-linked article of ``store``; returns a summary.
 
     ``prepare_ahead``: compute claim vectors and signatures in a worker process for long runs
-    (True), never (False), or whatever the run's length ("always", for tests).
+    (True), never (False), or whatever the run's length ("always", for tests). One linker runs
+    at a time per ledger (``store.link_lock``): a second waits, then links what is left.
     """
+    prepare.refuse_while_bootstrapping()  # before the lock: the parent holding it waits for this worker
+    with store.link_lock():
+        return _link(store, prepare_ahead)
+
+
+def _link(store: SQLiteStore, prepare_ahead: bool | str) -> LinkSummary:
     summary = LinkSummary()
-    new_ids = store.unlinked_article_ids()  # type: ignore[attr-defined]
-    unfinished = store.conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone()  # type: ignore[attr-defined]
+    new_ids = store.unlinked_article_ids()
     fixes, stale = _corrections(store, summary)
-    if new_ids or unfinished or stale:
+    if new_ids or store.link_unfinished() or stale:
         prepare.refuse_while_bootstrapping()
         linker = ArticleLinker(store)
         if fixes is not None:
@@ -87,40 +94,37 @@ def link_store(store: object, *, prepare_ahead: bool | str = True) -> LinkSummar
         summary.dates_resolved = linker.dates_resolved
         summary.bounded = linker.bounded
         summary.notes += linker.correction_notes
-    conn = store.conn  # type: ignore[attr-defined]
-    summary.stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
-    summary.groups = conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0]
     # what the ledger holds, as the export and the UI count it (a relation made during the run
     # and folded away by a later merge is not counted)
-    summary.relations = Counter(dict(conn.execute(
-        "SELECT coalesce(type, kind), count(*) FROM relations GROUP BY 1")))
-    record = store.link_state(corrections.STATE_KEY) or {}  # type: ignore[attr-defined]
+    summary.stories, summary.groups, relations = store.link_counts()
+    summary.relations = Counter(relations)
+    record = store.link_state(corrections.STATE_KEY) or {}
     summary.corrections = len(fixes.entries) if fixes is not None else 0
     summary.corrected_claims = len(record.get("claims", {}))
     for note in summary.notes:
         log.warning("%s", note)
-    with store.transaction() as cur:  # type: ignore[attr-defined]
-        store.set_link_state(cur, "last_run", {  # type: ignore[attr-defined]
+    with store.transaction() as cur:
+        store.set_link_state(cur, "last_run", {
             "at": datetime.now(UTC).isoformat(timespec="seconds"), "articles": summary.articles,
             "params": {"lsh": [dedupe.BANDS, dedupe.ROWS], "story_join": stories.JOIN}})
     return summary
 
 
-def _corrections(store: object, summary: LinkSummary) -> tuple[corrections.Corrections | None, bool]:
+def _corrections(store: SQLiteStore, summary: LinkSummary) -> tuple[corrections.Corrections | None, bool]:
     """The ledger's corrections file and whether the ledger still has to apply it.
 
     A file that cannot be read is one line in the summary's notes, and the ledger stays as
     the last good file left it (None: nothing undone, nothing applied).
     """
     path = getattr(store, "path", None)
-    if path is None or str(path) == ":memory:":
+    if path is None or str(path) == ":memory:" or "://" in str(path):  # a server ledger: no file beside it yet
         return None, False
     try:
         fixes = corrections.load(corrections.path_for(Path(path)))
     except corrections.CorrectionsError as exc:
         summary.notes.append(str(exc) + "; the ledger keeps the corrections applied before")
         return None, False
-    done = (store.link_state(corrections.STATE_KEY) or {}).get("sha", "")  # type: ignore[attr-defined]
+    done = (store.link_state(corrections.STATE_KEY) or {}).get("sha", "")
     return fixes, done != fixes.sha
 
 

@@ -386,8 +386,7 @@ def undo(lk: Any) -> None:
         touched = {g for g in touched | _neighbours(store, touched) if store.group_record(g) is not None}
         stories = _stories(store, touched)
         store.set_link_state(cur, STATE_KEY, {})
-        store.mark_pending(cur, "group", touched)
-        store.mark_pending(cur, "story", stories)
+        store.mark_pending(cur, [*(("group", g) for g in sorted(touched)), *(("story", s) for s in sorted(stories))])
     lk.touched_groups |= touched
     lk.touched_stories |= stories
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import urlparse
@@ -126,24 +126,25 @@ def _credits(copy: Article, original: Article) -> bool:
     return bool(credited) and credited in {_norm_outlet(original.outlet), _norm_outlet(original.original_source)}
 
 
-def find_original(conn: sqlite3.Connection, article: Article, sig: np.ndarray,
-                  load: dict[str, Article], candidates: set[str]) -> DupMatch | None:
+def find_original(signature_of: Callable[[str], tuple[bytes, str | None] | None], article: Article,
+                  sig: np.ndarray, load: dict[str, Article], candidates: set[str]) -> DupMatch | None:
     """The original of ``article`` among LSH ``candidates`` (already-linked articles), if any.
 
-    ``load`` maps candidate ids to their articles. The best verified candidate wins; when the
+    ``signature_of(id)`` gives a linked article's (MinHash blob, duplicate_of) or None (the
+    store's ``linked_signature``); ``load`` maps candidate ids to their articles. The best verified candidate wins; when the
     new article is the credited original or was published earlier, the caller flips the link.
     """
     best: DupMatch | None = None
     for cid in sorted(candidates):  # in id order: a tie goes the same way in every process (hash seeds differ)
         if cid == article.id:
             continue
-        row = conn.execute("SELECT minhash, duplicate_of FROM linked_articles WHERE article_id = ?", (cid,)).fetchone()
-        if row is None or row["minhash"] is None:
+        row = signature_of(cid)
+        if row is None:
             continue
-        j = jaccard(sig, from_blob(row["minhash"]))
+        j = jaccard(sig, from_blob(row[0]))
         if j < DUPLICATE_JACCARD:
             continue
-        original = row["duplicate_of"] or cid  # a copy of a copy points at the first original
+        original = row[1] or cid  # a copy of a copy points at the first original
         other = load.get(original)
         reason = "minhash"
         if other is not None and _credits(article, other):

@@ -11,9 +11,8 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import sqlite3
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from crosscheck.link import corrections, groups, origins, principals, refdates, relations, timeline
 from crosscheck.link.entities import fold
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
 def _j(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def finish(lk: ArticleLinker) -> None:
@@ -42,7 +38,7 @@ def finish(lk: ArticleLinker) -> None:
         record = lk.store.link_state(corrections.STATE_KEY) or {}
         deps = fixes.depends() if fixes is not None else {}
         rows = lk.store.group_member_rows(lk.touched_groups)
-        by_group: dict[str, list[sqlite3.Row]] = {}
+        by_group: dict[str, list[Any]] = {}
         for r in rows:
             by_group.setdefault(r["group_id"], []).append(r)
         # the relation types each group has: as the target of any, and as the source of a non-dispute
@@ -71,7 +67,7 @@ def finish(lk: ArticleLinker) -> None:
             types = types_of.get(gid, set())
             dates = [json.loads(m["keys"]).get("published") for m in members]
             first = min((d for d in dates if d), default=None)
-            w = json.loads(lk.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (gid,)).fetchone()[0])
+            w = lk.store.group_why(gid)
             # an article without a known outlet is its own publisher: counted, never named
             fixed = corrections.group_entries(gid, [m["claim_id"] for m in members], principals.origins_of(own),
                                               record, fixes) if fixes is not None else []
@@ -81,18 +77,17 @@ def finish(lk: ArticleLinker) -> None:
                 w.pop("corrected", None)
             w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
                            "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
-            cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "
-                        "why = ?, principals = ?, updated_at = ? WHERE id = ?",
-                        (_j(outlets), _j(sorted(seen.values())), _j(relations.group_status(len(seen), types)),
-                         first, _j(w), _j(who), _now(), gid))
+            lk.store.set_group_derived(cur, gid, outlets=outlets, origins=sorted(seen.values()),
+                                       status=list(relations.group_status(len(seen), types)), first_seen=first,
+                                       why=w, principals=dict(who))
         lk.dates_resolved += refdates.resolve_references(lk, cur, lk.touched_stories)
         for sid in lk.touched_stories:
             _story_events(lk, cur, sid)
             _story_title(lk, cur, sid)
-        cur.execute("DELETE FROM link_pending")  # this run, and any stopped one before it, is complete
+        lk.store.clear_pending(cur)  # this run, and any stopped one before it, is complete
 
 
-def _member(row: sqlite3.Row) -> principals.Member:
+def _member(row: Any) -> principals.Member:
     """A stored group member as the principal lists see it (stance and nesting from its keys)."""
     k = json.loads(row["keys"])
     nest = k.get("nest") or None
@@ -111,7 +106,7 @@ def _sources(lk: ArticleLinker, article_ids: set[str]) -> dict[str, str]:
             out[aid] = row["publisher"] or aid
     return out
 
-def _reresolve(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
+def _reresolve(lk: ArticleLinker, cur: Any) -> None:
     """Resolve the origins of the touched stories' claims again with the facts learned since.
 
     A person's country or a capital may be stated only in an article linked after the one
@@ -119,7 +114,7 @@ def _reresolve(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
     """
     ctxs: dict[str, origins.Context] = {}
     for sid in sorted(lk.touched_stories):
-        fresh: dict[str, dict[str, tuple[str, sqlite3.Row]]] = {}  # article -> claim -> (origin, row)
+        fresh: dict[str, dict[str, tuple[str, Any]]] = {}  # article -> claim -> (origin, row)
         for r in lk.store.group_member_rows(lk.store.story_group_ids(sid)):
             ref = json.loads(r["keys"]).get("origin_ref")
             if not ref:
@@ -138,23 +133,22 @@ def _reresolve(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
                     got[cid] = (origin, got[cid][1])
             for cid, (origin, r) in got.items():
                 if origin != r["origin"]:
-                    cur.execute("UPDATE group_members SET origin = ? WHERE claim_id = ?", (origin, cid))
+                    lk.store.set_member_origin(cur, cid, origin)
                     lk.touched_groups.add(r["group_id"])
     _retype(lk, cur)
 
-def _retype(lk: ArticleLinker, cur: sqlite3.Cursor) -> None:
+def _retype(lk: ArticleLinker, cur: Any) -> None:
     """update or factual_conflict again, from the origins as now resolved."""
     for r in lk.store.relations_touching(lk.touched_groups):
         if r["type"] not in ("update", "factual_conflict"):
             continue
         ev = json.loads(r["evidence"])
-        got = {row["claim_id"]: row for row in lk.conn.execute(
-            "SELECT claim_id, origin FROM group_members WHERE claim_id IN (?, ?)", (ev.get("a_claim"), ev.get("b_claim")))}
+        got = lk.store.member_origins([ev.get("a_claim"), ev.get("b_claim")])
         if len(got) < 2:
             continue
-        rtype = relations.conflict_type(got[ev["a_claim"]]["origin"], got[ev["b_claim"]]["origin"], ev.get("conflict"))
+        rtype = relations.conflict_type(got[ev["a_claim"]], got[ev["b_claim"]], ev.get("conflict"))
         if rtype != r["type"]:
-            cur.execute("DELETE FROM relations WHERE id = ?", (r["id"],))
+            lk.store.delete_relation(cur, r["id"])
             if rtype is not None:
                 lk.store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
                                     rtype, r["a"], r["b"], ev)
@@ -165,17 +159,15 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?(?:\s|$)|\n")
 def _act_sentence(lk: ArticleLinker, article_id: str, end: int) -> tuple[int, int] | None:
     """The sentence after ``end`` when it holds no claim and names the act of speaking ("made the
     statement", "in his remarks"): (start, end), else None."""
-    row = lk.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-    if row is None:
+    text = lk.store.article_text(article_id)
+    if text is None:
         return None
-    text: str = row[0]
     lo = end
     while lo < len(text) and text[lo].isspace():
         lo += 1
     m = _SENTENCE_END.search(text, lo)
     hi = m.start() + 1 if m else len(text)
-    if hi <= lo or lk.conn.execute("SELECT 1 FROM claims WHERE article_id = ? AND sentence_start >= ? "
-                                   "AND sentence_start < ? LIMIT 1", (article_id, lo, hi)).fetchone():
+    if hi <= lo or lk.store.claim_sentence_starts_within(article_id, lo, hi):
         return None
     return (lo, hi) if _ACT.search(text[lo:hi]) else None
 
@@ -186,27 +178,24 @@ _ACT = re.compile(r"\b(?:made|delivered|issued|gave|released|published)\s+(?:the
                   re.IGNORECASE)
 
 
-def _story_events(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
+def _story_events(lk: ArticleLinker, cur: Any, sid: str) -> None:
     rows = lk.store.group_member_rows(lk.store.story_group_ids(sid))
     claims = []
     for r in rows:
         k = json.loads(r["keys"])
-        c = lk.conn.execute("SELECT start, end, sentence_start, sentence_end FROM claims WHERE id = ?",
-                              (r["claim_id"],)).fetchone()
+        c = lk.store.claim_bounds(r["claim_id"])
         if c is None:
             continue
         lo = min(c["start"], c["sentence_start"] if c["sentence_start"] is not None else c["start"])
         hi = max(c["end"], c["sentence_end"] if c["sentence_end"] is not None else c["end"])
-        trows = lk.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ?",
-                                  (r["article_id"], lo, hi)).fetchall()
+        trows = lk.store.times_within(r["article_id"], lo, hi)
         dates = groups.day_dates(t["value"] for t in trows)
         if not dates:
             # "X accused Y of ... The diplomat made the statement on Wednesday, February 7": a sentence
             # with no claim of its own that dates the act of the one before
             nxt = _act_sentence(lk, r["article_id"], hi)
             if nxt is not None:
-                trows = lk.conn.execute("SELECT id, value FROM times WHERE article_id = ? AND start >= ? AND end <= ?",
-                                        (r["article_id"], *nxt)).fetchall()
+                trows = lk.store.times_within(r["article_id"], *nxt)
                 dates = groups.day_dates(t["value"] for t in trows)
         claims.append({"claim_id": r["claim_id"], "group_id": r["group_id"], "article_id": r["article_id"],
                        "content": k["content"], "speaker": k.get("speaker"), "origin": r["origin"],
@@ -214,11 +203,10 @@ def _story_events(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
                        "time_ids": [t["id"] for t in trows if t["value"] in dates],
                        "start": c["start"], "end": c["end"]})
     claims += _reported_events(lk, sid)
-    cur.execute("UPDATE stories SET events = ?, updated_at = ? WHERE id = ?",
-                (_j(timeline.build_events(claims)), _now(), sid))
+    lk.store.set_story_events(cur, sid, timeline.build_events(claims))
 
 
-def _story_title(lk: ArticleLinker, cur: sqlite3.Cursor, sid: str) -> None:
+def _story_title(lk: ArticleLinker, cur: Any, sid: str) -> None:
     """Title a story after its most representative article (closest to the story's centroid),
     not the first one linked; an article without a title gives way to the next."""
     import numpy as np
@@ -248,21 +236,17 @@ def _reported_events(lk: ArticleLinker, sid: str) -> list[dict[str, object]]:
     refs = lk.store.link_state("references", {}) or {}
     out: list[dict[str, object]] = []
     for aid in lk.store.story_article_ids(sid):
-        row = lk.conn.execute("SELECT a.text, a.published, l.publisher, l.duplicate_of FROM articles a "
-                              "JOIN linked_articles l ON l.article_id = a.id WHERE a.id = ?", (aid,)).fetchone()
+        row = lk.store.linked_article_text(aid)
         if row is None or row["duplicate_of"]:
             continue  # a copy reports what its original does
         day = row["published"] or refs.get(aid, {}).get("date")
         if not day:
             continue
         ref = date.fromisoformat(day[:10])
-        spans = [(c["lo"], c["hi"]) for c in lk.conn.execute(
-            "SELECT min(start, coalesce(sentence_start, start)) AS lo, max(end, coalesce(sentence_end, end)) AS hi "
-            "FROM claims WHERE article_id = ?", (aid,))]
+        spans = lk.store.claim_spans(aid)
         text: str = row["text"]
         ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        for t in lk.conn.execute("SELECT id, start, end, value FROM times WHERE article_id = ? AND type = 'DATE' "
-                                 "ORDER BY start", (aid,)):
+        for t in lk.store.day_times(aid):
             when = groups.day_dates([t["value"]])
             if len(when) != 1 or any(lo <= t["start"] < hi for lo, hi in spans):
                 continue

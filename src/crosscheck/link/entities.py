@@ -9,16 +9,15 @@ name in another. Keys are what stories, groups and origins block and compare on.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 from crosscheck.model import EntityMention
+from crosscheck.packagedata import data_json
 
 # spaCy labels worth linking on; dates, numbers and ordinals are handled elsewhere
 LINK_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"})
@@ -29,8 +28,8 @@ _LABEL_TYPE = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC":
 @cache
 def hints() -> dict[str, Any]:
     """Linking knowledge from ``data/link_hints.json`` (titles, role nouns, demonyms, parents)."""
-    raw = resources.files("crosscheck.data").joinpath("link_hints.json").read_text(encoding="utf-8")
-    return json.loads(raw)  # type: ignore[no-any-return]
+    data: dict[str, Any] = data_json("link_hints.json")
+    return data
 
 
 @cache

@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import sqlite3
 from collections import Counter, OrderedDict
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -49,9 +47,6 @@ MEMBER_SAMPLE = 50
 _CACHE_TEXTS, _CACHE_INFOS, _CACHE_VECTORS = 2_000, 8_000, 20_000
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
 
 def _j(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -77,14 +72,12 @@ class ArticleLinker:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self.conn: sqlite3.Connection = store.conn
         self.emb = embed.embedder()
         self.duplicates = self.new_stories = self.new_groups = self.dates_resolved = 0
         self.relations: Counter[str] = Counter()
         self.touched_groups: set[str] = set()
         self.touched_stories: set[str] = set()
-        self.n_articles = self.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0]
-        self.n_claims = self.conn.execute("SELECT count(*) FROM group_members").fetchone()[0]
+        self.n_articles, self.n_claims = store.link_sizes()
         self.chooser = stories.StoryChooser(store)
         self.texts: dict[str, str] = {}
         self.prepared: dict[str, prepare.Prepared] = {}  # computed ahead by a worker (see link/prepare.py)
@@ -108,15 +101,13 @@ class ArticleLinker:
         were linked); its groups and stories get their derived fields in this run's end pass.
         """
         pending: dict[str, list[str]] = {}
-        for kind, pid in self.conn.execute("SELECT kind, id FROM link_pending ORDER BY kind, id"):
+        for kind, pid in self.store.pending():
             pending.setdefault(kind, []).append(pid)
         self.touched_groups |= set(pending.get("group", ()))
         self._recorded |= set(pending.get("group", ()))
         self.touched_stories |= set(pending.get("story", ()))
         # in the order they were linked: the first article to state a fact is the one kept
-        for aid, sid in self.conn.execute(
-                "SELECT l.article_id, l.story_id FROM link_pending p JOIN linked_articles l ON l.article_id = p.id "
-                "WHERE p.kind = 'article' ORDER BY l.rowid").fetchall():
+        for aid, sid in self.store.pending_articles():
             article = self.store.article(aid)
             if article is not None:
                 mentions = list(self.store.mentions(aid))
@@ -159,7 +150,7 @@ class ArticleLinker:
             self._sentences[key] = self.emb.encode([text[lo:hi]])[0]
         return self._sentences[key]
 
-    def _info_from_row(self, row: sqlite3.Row) -> ClaimInfo:
+    def _info_from_row(self, row: Any) -> ClaimInfo:
         """A stored group member as linking sees it (decoded once; the origin is read fresh)."""
         hit = self._infos.get(row["claim_id"])
         if hit is not None and hit.origin == row["origin"] and hit.story_id == row["story_id"]:
@@ -172,7 +163,7 @@ class ArticleLinker:
             self._infos.popitem(last=False)
         return info
 
-    def _decode_row(self, row: sqlite3.Row) -> ClaimInfo:
+    def _decode_row(self, row: Any) -> ClaimInfo:
         k = json.loads(row["keys"])
         return ClaimInfo(
             id=row["claim_id"], article_id=row["article_id"], polarity=k["polarity"], content=k["content"],
@@ -201,7 +192,7 @@ class ArticleLinker:
                 orig = self.store.article(row["duplicate_of"])
                 if orig is not None:
                     load[orig.id] = orig
-        match = dedupe.find_original(self.conn, article, sig, load, cands)
+        match = dedupe.find_original(self.store.linked_signature, article, sig, load, cands)
         publisher = dedupe.publisher_of(article)
         spans = article_keys(mentions)
         prof = stories.profile(Counter(spans.values()))
@@ -214,8 +205,7 @@ class ArticleLinker:
                 old_row = self.store.linked_article(match.original)
                 if old is not None and dedupe.new_is_original(article, old):
                     # the copy was seen first: it now points at this article
-                    cur.execute("UPDATE linked_articles SET duplicate_of = ?, publisher = ? WHERE article_id = ?",
-                                (aid, publisher, match.original))
+                    self.store.repoint_duplicate(cur, match.original, aid, publisher)
                     a_id, b_id = match.original, aid
                 else:
                     duplicate_of = match.original
@@ -232,27 +222,24 @@ class ArticleLinker:
             if sid is None:
                 sid = stories.story_id(aid)
                 title = stories.story_title([article.title], [k.split(":", 1)[-1] for k in prof])
-                cur.execute("INSERT OR IGNORE INTO stories (id, title, updated_at) VALUES (?, ?, ?)", (sid, title, _now()))
+                self.store.add_story(cur, sid, title)
                 self.new_stories += 1
                 held = {}
             elif held is None:  # a copy joins its original's story
                 held = self.store.story_weights([sid], prof.keys())[sid]
-            cur.execute("INSERT OR IGNORE INTO story_articles VALUES (?, ?, ?)", (sid, aid, round(score, 3)))
-            stories.add_story_keys(cur, sid, prof)
+            self.store.add_story_article(cur, sid, aid, round(score, 3))
+            self.store.add_story_keys(cur, sid, prof)
             if vec is not None:
                 self.store.add_story_vector(cur, sid, vec)
             self.store.bump_key_df(cur, prof.keys())
-            cur.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?, ?)", [(b, h, aid) for b, h in buckets])
-            cur.execute("INSERT INTO linked_articles VALUES (?, ?, ?, ?, ?, ?)",
-                        (aid, dedupe.to_blob(sig), duplicate_of, sid, publisher, _now()))
+            self.store.add_linked_article(cur, aid, dedupe.to_blob(sig), buckets, duplicate_of, sid, publisher)
             self.n_articles += 1
             self.touched_stories.add(sid)
-            self.dates_resolved += timeline.resolve_dates(self.conn, cur, aid, sid, self.sentence_vec)
+            self.dates_resolved += timeline.resolve_dates(self.store, cur, aid, sid, self.sentence_vec)
             ctx = self._learn(article, mentions, sid)
             self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx, mentions)
             fresh = sorted(self.touched_groups - self._recorded)
-            cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)",
-                            [("article", aid), ("story", sid), *(("group", g) for g in fresh)])
+            self.store.mark_pending(cur, [("article", aid), ("story", sid), *(("group", g) for g in fresh)])
         # what this process keeps about the ledger follows it only once the article is committed
         self._recorded.update(fresh)
         self.n_claims += self._claims_added
@@ -326,7 +313,7 @@ class ArticleLinker:
             out.setdefault(row["group_id"], []).append(self._info_from_row(row))
         return out
 
-    def _link_claims(self, cur: sqlite3.Cursor, article: Article, sid: str, publisher: str | None,
+    def _link_claims(self, cur: Any, article: Article, sid: str, publisher: str | None,
                      spans: dict[tuple[int, int], str], ctx: origins.Context, mentions: list[EntityMention]) -> None:
         # a relay ("X denies it, Reuters writes") only carries the claim inside it: that one is linked
         pairs = [(c, i) for c, i in self._claim_infos(article, sid, publisher, spans, ctx, mentions)
@@ -357,35 +344,33 @@ class ArticleLinker:
                     group_of = {k: (gid if v == other_gid else v) for k, v in group_of.items()}
             if gid is None:
                 gid = groups.group_id(c.id)
-                cur.execute("INSERT INTO claim_groups (id, story_id, polarity, why, updated_at) VALUES (?, ?, ?, ?, ?)",
-                            (gid, sid, kind, _j({"opened_by": c.id, "joins": []}), _now()))
+                self.store.open_group(cur, gid, sid, kind, {"opened_by": c.id, "joins": []})
                 self.new_groups += 1
             else:
-                row = self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (gid,)).fetchone()
-                w = json.loads(row["why"])
+                w = self.store.group_why(gid)
                 if len(w.get("joins", [])) < _MAX_WHY:
                     w.setdefault("joins", []).append({"claim": c.id, **why})
-                cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(w), gid))
+                self.store.set_group_why(cur, gid, w)
             keys = {"polarity": info.polarity, "content": info.content, "stems": sorted(info.stems),
                     "entities": sorted(info.entities), "dates": sorted(info.dates),
                     "quantities": [list(q) for q in info.quantities], "published": info.published,
                     "speaker": info.speaker, "contest": info.contest, "origin_ref": info.extra.get("origin_ref"),
                     "sig": info.sig.to_json(), "denies": info.extra.get("denies"),
                     "stance": info.extra.get("stance"), "nest": info.extra.get("nest")}
-            cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (c.id, gid, article.id, why.get("score"), embed.to_blob(info.vec), _j(keys),
-                         info.origin, publisher))
+            score = why.get("score")
+            self.store.put_member(cur, c.id, gid, article.id, float(score) if isinstance(score, (int, float)) else None,
+                                  embed.to_blob(info.vec), keys, info.origin, publisher)
             self.store.add_group_keys(cur, sid, kind, gid, info.block_keys())
             group_of[c.id] = gid
             self.touched_groups.add(gid)
             for other, what, conflict_parts in conflicts:
-                og = self.conn.execute("SELECT group_id FROM group_members WHERE claim_id = ?", (other.id,)).fetchone()
-                if og is None or og[0] == gid:
+                other_gid = self.store.group_of(other.id)
+                if other_gid is None or other_gid == gid:
                     continue
                 rtype = relations.conflict_type(info, other, what)
                 if rtype is None:
                     continue
-                self.relate(cur, "contradicts", rtype, gid, og[0],
+                self.relate(cur, "contradicts", rtype, gid, other_gid,
                              {"a_claim": c.id, "b_claim": other.id, "conflict": what, **conflict_parts,
                               "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],
                               "a_dates": sorted(info.dates), "b_dates": sorted(other.dates)})
@@ -393,39 +378,23 @@ class ArticleLinker:
         self._claims_added = len(pairs)
         denials.link_denials(self, cur, pairs, group_of, spans)
 
-    def merge(self, cur: sqlite3.Cursor, keep: str, drop: str, *, check: bool = True) -> bool:
+    def merge(self, cur: Any, keep: str, drop: str, *, check: bool = True) -> bool:
         """Fold group ``drop`` into ``keep`` when a new claim bridges them (never across a contradiction)."""
-        between = self.conn.execute(
-            "SELECT 1 FROM relations WHERE kind = 'contradicts' AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
-            (keep, drop, drop, keep)).fetchone()
-        if between:
+        if self.store.contradicts_between(keep, drop):
             return False
         rows = self.store.group_member_rows([keep, drop])
         a = [self._info_from_row(r) for r in rows if r["group_id"] == keep][:_MERGE_SAMPLE]
         b = [self._info_from_row(r) for r in rows if r["group_id"] == drop][:_MERGE_SAMPLE]
         if check and not groups.groups_agree(a, b):
             return False  # the bridge is one loose claim: the two groups' members are not one proposition
-        cur.execute("UPDATE group_members SET group_id = ? WHERE group_id = ?", (keep, drop))
-        self.store.move_group_keys(cur, keep, drop)
-        cur.execute("UPDATE relations SET a = ? WHERE a = ?", (keep, drop))
-        cur.execute("UPDATE relations SET b = ? WHERE b = ?", (keep, drop))
-        cur.execute("DELETE FROM relations WHERE a = b")
-        # the same relation reached through both groups: keep one row per (kind, type, pair)
-        cur.execute("DELETE FROM relations WHERE rowid NOT IN (SELECT min(rowid) FROM relations "
-                    "GROUP BY kind, coalesce(type, ''), min(a, b), max(a, b))")
-        w = json.loads(self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (keep,)).fetchone()[0])
-        w.setdefault("merged", []).append(drop)
-        cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(w), keep))
-        cur.execute("DELETE FROM claim_groups WHERE id = ?", (drop,))
-        # no longer pending either: a resumed run's end pass works on the groups an uninterrupted one has
-        cur.execute("DELETE FROM link_pending WHERE kind = 'group' AND id = ?", (drop,))
+        self.store.merge_groups(cur, keep, drop)
         self.touched_groups.discard(drop)
         self.touched_groups.add(keep)
         return True
 
-    def relate(self, cur: sqlite3.Cursor, kind: str, rtype: str, a: str, b: str, evidence: dict[str, Any]) -> None:
+    def relate(self, cur: Any, kind: str, rtype: str, a: str, b: str, evidence: dict[str, Any]) -> None:
         rid = relations.relation_id(kind, rtype, a, b)
-        if self.conn.execute("SELECT 1 FROM relations WHERE id = ?", (rid,)).fetchone():
+        if self.store.has_relation(rid):
             return
         self.store.put_relation(cur, rid, kind, rtype, a, b, evidence)
         self.relations[rtype] += 1

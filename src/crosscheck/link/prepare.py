@@ -148,10 +148,10 @@ def _watch_parent() -> None:
 
 
 def _init(path: str) -> None:
-    from crosscheck.store.sqlite import SQLiteStore
+    from crosscheck.store.sqlite import open_store
 
     _watch_parent()
-    _worker["store"] = SQLiteStore(path, read_only=True)
+    _worker["store"] = open_store(path, read_only=True)  # a SQLite file or a PostgreSQL URL
     _worker["emb"] = Embedder(threads=1)
 
 

@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
 
 from crosscheck.link.entities import fold
 from crosscheck.model import Claim
+from crosscheck.packagedata import data_json
 
 Stance = Literal["asserts", "denies", "contests", "non_denial"]
 Nest = Literal["subject", "channel", "reported"]
@@ -44,7 +43,7 @@ _NEAR = 24  # earlier claims looked at for the one a claim is nested in (bounds 
 
 @functools.cache
 def _cues() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.files("crosscheck.data").joinpath("cues.json").read_text("utf-8"))
+    data: dict[str, Any] = data_json("cues.json")
     return data
 
 
@@ -191,7 +190,8 @@ def _clean(content: str) -> str:
     t = " ".join(content.split()).strip(_QUOTES + " ")
     t = t.removeprefix("that ").removeprefix("That ")
     while t and (t[-1] in ",;:" or t.rsplit(" ", 1)[-1].lower() in ("and", "or", "but", "that", "which")):
-        t = t[:-1].rstrip() if t[-1] in ",;:" else t.rsplit(" ", 1)[0].rstrip()
+        # a content that is only the dangling word ("and") leaves nothing: it must not loop for ever
+        t = t[:-1].rstrip() if t[-1] in ",;:" else (t.rsplit(" ", 1)[0].rstrip() if " " in t else "")
     t = t.strip(_QUOTES + " ")
     return t[:1].upper() + t[1:] if t else t
 

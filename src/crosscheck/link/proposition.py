@@ -172,11 +172,10 @@ def predicate(verb: Token) -> str:
 @cache
 def _deny_verbs() -> frozenset[str]:
     """Lemmas of the cue lexicon's denial verbs (``data/cues.json``): a content led by one denies its clause."""
-    import json
-    from importlib import resources
+    from crosscheck.packagedata import data_json
 
     try:
-        verbs = json.loads(resources.files("crosscheck.data").joinpath("cues.json").read_text("utf-8"))["verbs"]
+        verbs = data_json("cues.json")["verbs"]
     except (OSError, ValueError, KeyError):  # pragma: no cover - shipped with the package
         return frozenset()
     return frozenset(k for k, v in verbs.items() if isinstance(v, dict) and v.get("polarity") == "deny")

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from crosscheck.link.linker import ArticleLinker
+    from crosscheck.store.sqlite import SQLiteStore
 
 BEFORE, AFTER = 31, 400  # days around the evidence searched for a reference date
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -128,8 +128,7 @@ def _gather(lk: ArticleLinker, article: Article, times: list[TimeExpr], refs: di
     ev = Evidence()
     row = lk.store.linked_article(article.id)
     copies = [row["duplicate_of"]] if row is not None and row["duplicate_of"] else []
-    copies += [r[0] for r in lk.conn.execute("SELECT article_id FROM linked_articles WHERE duplicate_of = ?",
-                                             (article.id,))]
+    copies += lk.store.copies_of(article.id)
     for other in sorted(copies):
         orig = lk.store.article(other)
         day = orig.published if orig is not None and orig.published else refs.get(other, {}).get("date")
@@ -190,16 +189,15 @@ def _inside_start(check: tuple[str, int, int, date, str], times: list[TimeExpr])
 
 def _same_acts(lk: ArticleLinker, c: Claim) -> list[tuple[Claim, TimeExpr]]:
     """The same act dated in another article: a claim of the same group, origin and cue with a day of its own."""
-    me = lk.conn.execute("SELECT group_id, origin FROM group_members WHERE claim_id = ?", (c.id,)).fetchone()
+    me = lk.store.membership(c.id)
     if me is None:
         return []
     out = []
-    for r in lk.conn.execute("SELECT claim_id, article_id FROM group_members WHERE group_id = ? AND origin = ? "
-                             "AND article_id != ? ORDER BY claim_id", (me["group_id"], me["origin"], c.article_id)):
-        other = next((o for o in lk.store.claims(r["article_id"]) if o.id == r["claim_id"]), None)
+    for claim_id, article_id in lk.store.same_origin_members(me[0], me[1], c.article_id):
+        other = next((o for o in lk.store.claims(article_id) if o.id == claim_id), None)
         if other is None or other.cue != c.cue:
             continue
-        act = _act_time(other, list(lk.store.times(r["article_id"])))
+        act = _act_time(other, list(lk.store.times(article_id)))
         if act is not None and _DAY.match(act.value or ""):
             out.append((other, act))
     return out if len({a.value for _, a in out}) == 1 else []  # two different days: not one act
@@ -275,7 +273,7 @@ def _holds(check: tuple[str, int, int, date, str], value: str | None) -> bool:
     return iv[0] >= check[3] if check[0] == "after" else iv[0] <= check[3] <= iv[1]
 
 
-def resolve_references(lk: ArticleLinker, cur: sqlite3.Cursor, story_ids: set[str]) -> int:
+def resolve_references(lk: ArticleLinker, cur: Any, story_ids: set[str]) -> int:
     """Date the undated articles of some stories from their other articles; returns the time rows resolved."""
     refs: dict[str, Any] = dict(lk.store.link_state("references", {}) or {})
     before = json.dumps(refs, sort_keys=True)
@@ -299,13 +297,13 @@ def resolve_references(lk: ArticleLinker, cur: sqlite3.Cursor, story_ids: set[st
                                 "how": ev.how + sorted({f"{kinds[k]} {s}" for k, *_, s in ev.checks}),
                                 "evidence": sources}
             dated.add(article.id)
-            done += _update(cur, article, times, day, sources, parses)
+            done += _update(lk.store, cur, article, times, day, sources, parses)
     if json.dumps(refs, sort_keys=True) != before:
         lk.store.set_link_state(cur, "references", refs)
     return done
 
 
-def _update(cur: sqlite3.Cursor, article: Article, times: list[TimeExpr], day: date, sources: list[str],
+def _update(store: SQLiteStore, cur: Any, article: Article, times: list[TimeExpr], day: date, sources: list[str],
             parses: Parses) -> int:
     from crosscheck.annotate.times import resolve_times
 
@@ -321,7 +319,6 @@ def _update(cur: sqlite3.Cursor, article: Article, times: list[TimeExpr], day: d
         new = fresh.get((t.start, t.end))
         if new is None or new.value is None or (new.value, anchor, by) == (t.value, t.anchor, t.resolved_by):
             continue
-        cur.execute("UPDATE times SET value = ?, type = ?, resolution = 'cross_article', anchor = ?, resolved_by = ? "
-                    "WHERE id = ?", (new.value, new.type, anchor, by, t.id))
+        store.resolve_time(cur, t.id, new.value, resolved_by=by, anchor=anchor, type_=new.type, by="reference_date")
         n += 1
     return n

@@ -17,19 +17,18 @@ distancing verbs) and ``data/stance_lexicon.json`` (refuting, confirming and rep
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
 
 from crosscheck.errors import CrosscheckError
+from crosscheck.packagedata import data_json
 
 __all__ = [
     "FEATURES",
@@ -98,9 +97,8 @@ def term_bucket(term: str) -> int:
 @functools.cache
 def _lexicon() -> dict[str, re.Pattern[str]]:
     """Cue patterns by kind, built from cues.json and stance_lexicon.json."""
-    data = resources.files("crosscheck.data")
-    cues = json.loads(data.joinpath("cues.json").read_text("utf-8"))
-    extra = json.loads(data.joinpath("stance_lexicon.json").read_text("utf-8"))
+    cues = data_json("cues.json")
+    extra = data_json("stance_lexicon.json")
     deny_verbs = [v for v, f in cues["verbs"].items() if f.get("polarity") == "deny"]
     deny_nouns = [n for n, p in cues["speech_nouns"].items() if p == "deny"]
     hedge_verbs = [v for v, f in cues["verbs"].items() if f.get("hedge") or f.get("distancing")]
@@ -123,7 +121,7 @@ def _lexicon() -> dict[str, re.Pattern[str]]:
 
 @functools.cache
 def _stopwords() -> frozenset[str]:
-    extra = json.loads(resources.files("crosscheck.data").joinpath("stance_lexicon.json").read_text("utf-8"))
+    extra = data_json("stance_lexicon.json")
     return frozenset(extra["stopwords"])
 
 
@@ -405,10 +403,10 @@ def expected_fnc(p: np.ndarray, labels: Sequence[str]) -> np.ndarray:
 def load_model() -> StanceModel:
     """The shipped model (``data/stance_model.json``), loaded once."""
     try:
-        text = resources.files("crosscheck.data").joinpath("stance_model.json").read_text("utf-8")
+        data = data_json("stance_model.json")
     except FileNotFoundError as exc:
         raise StanceModelUnavailable("data/stance_model.json is missing; run eval/train_stance.py") from exc
-    return StanceModel.from_json(json.loads(text))
+    return StanceModel.from_json(data)
 
 
 def _default_encoder() -> Encoder:

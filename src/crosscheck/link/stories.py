@@ -14,8 +14,12 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from crosscheck.store.sqlite import SQLiteStore
 
 KEY_CAP = 200  # stories per key beyond which the key is too common to block on
 JOIN = 0.15  # cosine of weighted profiles at or above which an article joins a story
@@ -129,13 +133,13 @@ class StoryChooser:
     sum is read once per story and kept up to date as articles join.
     """
 
-    def __init__(self, store: object) -> None:
+    def __init__(self, store: SQLiteStore) -> None:
         self.store = store
         self.squares: dict[str, float] = {}  # story -> sum of its squared key weights
 
     def _squares(self, sid: str) -> float:
         if sid not in self.squares:
-            keys = self.store.story_keys(sid)  # type: ignore[attr-defined]
+            keys = self.store.story_keys(sid)
             self.squares[sid] = sum(w * w for w in keys.values())
         return self.squares[sid]
 
@@ -145,11 +149,11 @@ class StoryChooser:
 
         A story whose content vector is far from ``vec`` (:func:`content_agrees`) is no candidate.
         """
-        cands = self.store.stories_for_keys(prof.keys(), cap=KEY_CAP)  # type: ignore[attr-defined]
+        cands = self.store.stories_for_keys(prof.keys(), cap=KEY_CAP)
         if not cands:
             return None, 0.0, {}
-        df = self.store.key_df(prof.keys())  # type: ignore[attr-defined]
-        held = self.store.story_weights(sorted(cands), prof.keys())  # type: ignore[attr-defined]
+        df = self.store.key_df(prof.keys())
+        held = self.store.story_weights(sorted(cands), prof.keys())
         w = {k: idf(df.get(k, 1), n_articles) for k in prof}
         rare = idf(1, n_articles)
         na = math.sqrt(sum((a * w[k]) ** 2 for k, a in prof.items()))
@@ -165,7 +169,7 @@ class StoryChooser:
             # first read the story (a resumed run reads it later), and two stories with one profile tie
             s = round(dot / (na * math.sqrt(nb2)), _DIGITS) if na and nb2 > 0 else 0.0
             if s > best_s and s >= JOIN and content_agrees(
-                    vec, self.store.story_vector(sid), s):  # type: ignore[attr-defined]
+                    vec, self.store.story_vector(sid), s):
                 best, best_s = sid, s
         if best is None:
             return None, best_s, {}
@@ -175,14 +179,6 @@ class StoryChooser:
         """An article with profile ``prof`` joined ``sid``, which held ``held`` on its keys before."""
         if sid in self.squares:
             self.squares[sid] += sum((held.get(k, 0.0) + x) ** 2 - held.get(k, 0.0) ** 2 for k, x in prof.items())
-
-
-def add_story_keys(cur: object, sid: str, prof: Mapping[str, float]) -> None:
-    """Fold an article's profile into its story's keys."""
-    cur.executemany(  # type: ignore[attr-defined]
-        "INSERT INTO story_keys VALUES (?, ?, ?) ON CONFLICT(key, story_id) DO UPDATE SET weight = weight + excluded.weight",
-        [(k, sid, w) for k, w in prof.items()],
-    )
 
 
 def most_representative(vectors: dict[str, np.ndarray], story_sum: np.ndarray | None, order: list[str]) -> list[str]:

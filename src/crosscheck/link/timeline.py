@@ -13,24 +13,25 @@ date, grouped by that date. The event date and the report (publication) dates ar
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from crosscheck.packagedata import data_json
+
+if TYPE_CHECKING:
+    from crosscheck.store.sqlite import SQLiteStore
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 @cache
 def _months() -> dict[str, int]:
-    raw = resources.files("crosscheck.data").joinpath("timex.json").read_text(encoding="utf-8")
-    return {k.lower(): int(v) for k, v in json.loads(raw).get("months", {}).items()}
+    return {k.lower(): int(v) for k, v in data_json("timex.json").get("months", {}).items()}
 
 
 def month_day(text: str) -> tuple[int, int] | None:
@@ -44,21 +45,18 @@ def month_day(text: str) -> tuple[int, int] | None:
     return month, days[0]
 
 
-def _is_evidence(r: sqlite3.Row) -> tuple[int, int] | None:
+def _is_evidence(r: Any) -> tuple[int, int] | None:
     """(month, day) of a time that can date others: a day of its own article, not one lent to it."""
     m = _DAY.match(r["value"] or "")
     return (int(m.group(2)), int(m.group(3))) if m and r["resolution"] != "cross_article" else None
 
 
-def _open(r: sqlite3.Row) -> tuple[int, int] | None:
+def _open(r: Any) -> tuple[int, int] | None:
     """(month, day) of a date its article left without a year ("Dec. 30")."""
     return month_day(r["text"]) if r["value"] is None and r["type"] == "DATE" else None
 
 
-_IN_STORY = "t.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?)"
-
-
-def resolve_dates(conn: sqlite3.Connection, cur: sqlite3.Cursor, article_id: str, story_id: str,
+def resolve_dates(store: SQLiteStore, cur: Any, article_id: str, story_id: str,
                   sentence_vec: Callable[[str, int, int], np.ndarray]) -> int:
     """Resolve month-day expressions without a year between ``article_id`` and the rest of its story.
 
@@ -67,21 +65,18 @@ def resolve_dates(conn: sqlite3.Connection, cur: sqlite3.Cursor, article_id: str
     articles were settled when the later of them arrived. ``sentence_vec(article_id, start,
     end)`` embeds the sentence around a span. Returns how many expressions were resolved.
     """
-    own = conn.execute("SELECT * FROM times WHERE article_id = ?", (article_id,)).fetchall()
+    own = store.time_rows(article_id)
     todo = [r for r in own if _open(r)]
     days = {md for r in own if (md := _is_evidence(r))}
     if days:
         # open dates are few (a partial index holds them): read them all, keep the story's
-        others = conn.execute(f"SELECT t.* FROM times t WHERE t.value IS NULL AND t.type = 'DATE' "
-                              f"AND t.article_id != ? AND {_IN_STORY} ORDER BY t.article_id, t.rowid",
-                              (article_id, story_id)).fetchall()
+        others = store.open_story_dates(story_id, but=article_id)
         todo += [r for r in others if _open(r) in days]
     if not todo:
         return 0
-    evidence: dict[tuple[int, int], list[sqlite3.Row]] = defaultdict(list)
+    evidence: dict[tuple[int, int], list[Any]] = defaultdict(list)
     for month, day in sorted({md for r in todo if (md := _open(r))}):
-        for e in conn.execute(f"SELECT t.* FROM times t WHERE t.value LIKE ? AND {_IN_STORY} "
-                              f"ORDER BY t.article_id, t.rowid", (f"____-{month:02d}-{day:02d}", story_id)):
+        for e in store.story_days(story_id, month, day):
             if _is_evidence(e) == (month, day):
                 evidence[(month, day)].append(e)
     done = 0
@@ -96,10 +91,8 @@ def resolve_dates(conn: sqlite3.Connection, cur: sqlite3.Cursor, article_id: str
         else:
             v = sentence_vec(r["article_id"], r["start"], r["end"])
             best = max(cands, key=lambda e: float(np.dot(v, sentence_vec(e["article_id"], e["start"], e["end"]))))
-        cur.execute(
-            "UPDATE times SET value = ?, resolution = 'cross_article', resolved_by = ?, anchor = ? WHERE id = ?",
-            (best["value"], best["id"], f"{best['text']} ({best['article_id']})", r["id"]),
-        )
+        store.resolve_time(cur, r["id"], best["value"], resolved_by=best["id"],
+                           anchor=f"{best['text']} ({best['article_id']})")
         done += 1
     return done
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 from crosscheck.model import Annotations, Article, Claim, EntityMention, Quantity, TimeExpr
 
@@ -47,6 +48,14 @@ class Store(Protocol):
         """Entity mentions, of one article or of all latest articles."""
         ...
 
+    def link_kinds(self) -> tuple[str, ...]:
+        """The export kinds the link layer adds (stories, claim_groups, relations)."""
+        ...
+
+    def link_records(self, kind: str) -> Iterator[dict[str, Any]]:
+        """Export records of one link kind, in a stable order (empty before linking)."""
+        ...
+
     def counts(self) -> dict[str, int]:
         """Row counts per kind, for summaries."""
         ...
@@ -54,3 +63,21 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the store."""
         ...
+
+
+def ledger_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a ledger's database raises (sqlite3's, and psycopg's when it is installed)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
+def write_errors() -> tuple[type[Exception], ...]:
+    """The database errors that mean the ledger cannot be written (read-only, full, locked, gone)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.OperationalError,)
+    return (sqlite3.OperationalError, psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 LINK_KINDS = ("stories", "claim_groups", "relations")
-# SQLite caps bound parameters per statement; chunk IN (...) lists below it
+# bound parameters per statement are capped (SQLite 32,766 since 3.32, PostgreSQL 65,535): IN (...) lists
+# are chunked well below, relations_touching binding each chunk three times
 _CHUNK = 500
 
 
@@ -27,6 +29,10 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
 
 def _j(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class LinkStoreMixin:
@@ -95,6 +101,18 @@ class LinkStoreMixin:
         """Remember a JSON value (inside the caller's transaction)."""
         cur.execute("INSERT OR REPLACE INTO link_state VALUES (?, ?)", (key, _j(value)))
 
+    def link_unfinished(self) -> bool:
+        """True when a linking run stopped before its end-of-run pass (link_pending holds rows)."""
+        return self.conn.execute("SELECT 1 FROM link_pending LIMIT 1").fetchone() is not None
+
+    def link_counts(self) -> tuple[int, int, dict[str, int]]:
+        """Stories, claim groups, and relations per type (kind when untyped), as the export counts them."""
+        stories = int(self.conn.execute("SELECT count(*) FROM stories").fetchone()[0])
+        groups = int(self.conn.execute("SELECT count(*) FROM claim_groups").fetchone()[0])
+        rel = {r[0]: int(r[1]) for r in self.conn.execute(
+            "SELECT coalesce(type, kind), count(*) FROM relations GROUP BY coalesce(type, kind)")}
+        return stories, groups, rel
+
     def unlinked_article_ids(self) -> list[str]:
         """Latest articles the link layer has not seen yet, in insertion order."""
         return [r[0] for r in self.conn.execute(
@@ -106,6 +124,230 @@ class LinkStoreMixin:
         row: sqlite3.Row | None = self.conn.execute(
             "SELECT * FROM linked_articles WHERE article_id = ?", (article_id,)).fetchone()
         return row
+
+    def linked_signature(self, article_id: str) -> tuple[bytes, str | None] | None:
+        """(MinHash signature, duplicate_of) of a linked article, or None (not linked, no signature)."""
+        row = self.conn.execute("SELECT minhash, duplicate_of FROM linked_articles WHERE article_id = ?",
+                                (article_id,)).fetchone()
+        return None if row is None or row[0] is None else (bytes(row[0]), row[1])
+
+    def copies_of(self, article_id: str) -> list[str]:
+        """Linked articles recorded as duplicates of ``article_id``."""
+        return [r[0] for r in self.conn.execute("SELECT article_id FROM linked_articles WHERE duplicate_of = ?",
+                                                (article_id,))]
+
+    def add_story_keys(self, cur: Any, story_id: str, profile: dict[str, float]) -> None:
+        """Fold an article's key profile into its story's key weights (inside the caller's transaction)."""
+        cur.executemany("INSERT INTO story_keys VALUES (?, ?, ?) ON CONFLICT(key, story_id) "
+                        "DO UPDATE SET weight = weight + excluded.weight", [(k, story_id, w) for k, w in profile.items()])
+
+    # time rows the link layer reads and resolves ------------------------------------------
+
+    def time_rows(self, article_id: str) -> list[Any]:
+        """An article's time rows (all columns), in insertion order."""
+        return list(self.conn.execute("SELECT * FROM times_resolved WHERE article_id = ? ORDER BY rowid", (article_id,)))
+
+    def open_story_dates(self, story_id: str, but: str) -> list[Any]:
+        """The story's dates without a value (a month and day, no year), outside article ``but``."""
+        return list(self.conn.execute(
+            "SELECT t.* FROM times t LEFT JOIN time_resolutions r ON r.time_id = t.id "
+            "WHERE t.value IS NULL AND t.type = 'DATE' AND r.time_id IS NULL AND t.article_id != ? "
+            "AND t.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?) "
+            "ORDER BY t.article_id, t.rowid", (but, story_id)))
+
+    def story_days(self, story_id: str, month: int, day: int) -> list[Any]:
+        """The story's time rows whose value is that month and day of some year."""
+        return list(self.conn.execute(
+            "SELECT t.* FROM times_resolved t WHERE t.value LIKE ? "
+            "AND t.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?) "
+            "ORDER BY t.article_id, t.rowid", (f"____-{month:02d}-{day:02d}", story_id)))
+
+    def resolve_time(self, cur: Any, time_id: str, value: str, *, resolved_by: str, anchor: str,
+                     type_: str | None = None, by: str = "story_dates") -> None:
+        """Record the value another article's evidence fixes for a time expression (read back as
+        resolution 'cross_article' through times_resolved); the annotate stage's row is left as is.
+        ``by`` names the pass: "story_dates" (a month and day the story dates) or "reference_date"
+        (an article's own date inferred from other articles)."""
+        cur.execute("INSERT OR REPLACE INTO time_resolutions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (time_id, value, type_, anchor, resolved_by, by, _now()))
+
+    def membership(self, claim_id: str) -> tuple[str, str | None] | None:
+        """(group id, origin) of a grouped claim, or None."""
+        row = self.conn.execute("SELECT group_id, origin FROM group_members WHERE claim_id = ?", (claim_id,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def same_origin_members(self, group_id: str, origin: str | None, but_article: str) -> list[tuple[str, str]]:
+        """(claim id, article id) of a group's members from one origin, outside one article, by claim id."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT claim_id, article_id FROM group_members WHERE group_id = ? AND origin = ? AND article_id != ? "
+            "ORDER BY claim_id", (group_id, origin, but_article))]
+
+    # the linker's writes, one article at a time (inside the caller's transaction) ----------
+
+    def link_sizes(self) -> tuple[int, int]:
+        """(linked articles, grouped claims) so far."""
+        return (int(self.conn.execute("SELECT count(*) FROM linked_articles").fetchone()[0]),
+                int(self.conn.execute("SELECT count(*) FROM group_members").fetchone()[0]))
+
+    def pending(self) -> list[tuple[str, str]]:
+        """(kind, id) a stopped run left for its end pass, by kind and id."""
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT kind, id FROM link_pending ORDER BY kind, id")]
+
+    def pending_articles(self) -> list[tuple[str, str]]:
+        """(article id, story id) of the articles a stopped run linked, in the order it linked them."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT l.article_id, l.story_id FROM link_pending p JOIN linked_articles l ON l.article_id = p.id "
+            "WHERE p.kind = 'article' ORDER BY l.rowid")]
+
+    def mark_pending(self, cur: Any, items: Iterable[tuple[str, str]]) -> None:
+        """Record (kind, id) as touched by this run, for the end pass (or the next run's)."""
+        cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)", list(items))
+
+    def repoint_duplicate(self, cur: Any, copy_id: str, original: str, publisher: str) -> None:
+        """A copy seen first now points at the article found to be its original."""
+        cur.execute("UPDATE linked_articles SET duplicate_of = ?, publisher = ? WHERE article_id = ?",
+                    (original, publisher, copy_id))
+
+    def add_story(self, cur: Any, story_id: str, title: str) -> None:
+        """Open a story (kept if it exists)."""
+        cur.execute("INSERT OR IGNORE INTO stories (id, title, updated_at) VALUES (?, ?, ?)", (story_id, title, _now()))
+
+    def add_story_article(self, cur: Any, story_id: str, article_id: str, score: float) -> None:
+        """An article joins a story with its score."""
+        cur.execute("INSERT OR IGNORE INTO story_articles VALUES (?, ?, ?)", (story_id, article_id, score))
+
+    def add_linked_article(self, cur: Any, article_id: str, minhash: bytes, buckets: Iterable[tuple[int, str]],
+                           duplicate_of: str | None, story_id: str, publisher: str | None) -> None:
+        """An article is linked: its LSH buckets and its link row."""
+        cur.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?, ?)", [(b, h, article_id) for b, h in buckets])
+        cur.execute("INSERT INTO linked_articles VALUES (?, ?, ?, ?, ?, ?)",
+                    (article_id, minhash, duplicate_of, story_id, publisher, _now()))
+
+    def open_group(self, cur: Any, group_id: str, story_id: str, polarity: str, why: dict[str, Any]) -> None:
+        """A new claim group."""
+        cur.execute("INSERT INTO claim_groups (id, story_id, polarity, why, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    (group_id, story_id, polarity, _j(why), _now()))
+
+    def group_why(self, group_id: str) -> dict[str, Any]:
+        """A group's ``why`` record (how it was formed)."""
+        row = self.conn.execute("SELECT why FROM claim_groups WHERE id = ?", (group_id,)).fetchone()
+        out: dict[str, Any] = json.loads(row[0]) if row else {}
+        return out
+
+    def set_group_why(self, cur: Any, group_id: str, why: dict[str, Any]) -> None:
+        """Replace a group's ``why`` record."""
+        cur.execute("UPDATE claim_groups SET why = ? WHERE id = ?", (_j(why), group_id))
+
+    def put_member(self, cur: Any, claim_id: str, group_id: str, article_id: str, score: float | None,
+                   vec: bytes, keys: dict[str, Any], origin: str | None, publisher: str | None) -> None:
+        """A claim joins (or moves to) a group, with what linking compares it by."""
+        cur.execute("INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (claim_id, group_id, article_id, score, vec, _j(keys), origin, publisher))
+
+    def group_of(self, claim_id: str) -> str | None:
+        """The group a claim is in, or None."""
+        row = self.conn.execute("SELECT group_id FROM group_members WHERE claim_id = ?", (claim_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def contradicts_between(self, a: str, b: str) -> bool:
+        """True when a contradiction relates the two groups (either way)."""
+        return self.conn.execute(
+            "SELECT 1 FROM relations WHERE kind = 'contradicts' AND ((a = ? AND b = ?) OR (a = ? AND b = ?))",
+            (a, b, b, a)).fetchone() is not None
+
+    def has_relation(self, relation_id: str) -> bool:
+        """True when the relation is stored."""
+        return self.conn.execute("SELECT 1 FROM relations WHERE id = ?", (relation_id,)).fetchone() is not None
+
+    def merge_groups(self, cur: Any, keep: str, drop: str) -> None:
+        """Fold group ``drop`` into ``keep``: members, keys, relations (one row per kind, type and
+        pair), the ``why`` record ("merged"), and drop's pending mark."""
+        cur.execute("UPDATE group_members SET group_id = ? WHERE group_id = ?", (keep, drop))
+        self.move_group_keys(cur, keep, drop)
+        cur.execute("UPDATE relations SET a = ? WHERE a = ?", (keep, drop))
+        cur.execute("UPDATE relations SET b = ? WHERE b = ?", (keep, drop))
+        cur.execute("DELETE FROM relations WHERE a = b")
+        # the same relation reached through both groups: keep one row per (kind, type, pair)
+        cur.execute("DELETE FROM relations WHERE rowid NOT IN (SELECT min(rowid) FROM relations "
+                    "GROUP BY kind, coalesce(type, ''), min(a, b), max(a, b))")
+        w = self.group_why(keep)
+        w.setdefault("merged", []).append(drop)
+        self.set_group_why(cur, keep, w)
+        cur.execute("DELETE FROM claim_groups WHERE id = ?", (drop,))
+        # no longer pending either: a resumed run's end pass works on the groups an uninterrupted one has
+        cur.execute("DELETE FROM link_pending WHERE kind = 'group' AND id = ?", (drop,))
+
+    # the end-of-run pass's reads and writes (link/derived.py) ---------------------------------
+
+    def set_group_derived(self, cur: Any, group_id: str, *, outlets: list[str], origins: list[str],
+                          status: list[str], first_seen: str | None, why: dict[str, Any],
+                          principals: dict[str, Any]) -> None:
+        """A group's derived fields, recomputed by the end pass."""
+        cur.execute("UPDATE claim_groups SET outlets = ?, independent_origins = ?, status = ?, first_seen = ?, "
+                    "why = ?, principals = ?, updated_at = ? WHERE id = ?",
+                    (_j(outlets), _j(origins), _j(status), first_seen, _j(why), _j(principals), _now(), group_id))
+
+    def clear_pending(self, cur: Any) -> None:
+        """The end pass is complete: nothing is pending."""
+        cur.execute("DELETE FROM link_pending")
+
+    def set_member_origin(self, cur: Any, claim_id: str, origin: str) -> None:
+        """A grouped claim's origin, resolved again."""
+        cur.execute("UPDATE group_members SET origin = ? WHERE claim_id = ?", (origin, claim_id))
+
+    def member_origins(self, claim_ids: Iterable[str | None]) -> dict[str, str | None]:
+        """claim id -> origin, of those of ``claim_ids`` that are grouped."""
+        ids = sorted({c for c in claim_ids if c is not None})
+        out: dict[str, str | None] = {}
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            out.update({r[0]: r[1] for r in self.conn.execute(
+                f"SELECT claim_id, origin FROM group_members WHERE claim_id IN ({marks})", part)})
+        return out
+
+    def delete_relation(self, cur: Any, relation_id: str) -> None:
+        """Remove one relation."""
+        cur.execute("DELETE FROM relations WHERE id = ?", (relation_id,))
+
+    def article_text(self, article_id: str) -> str | None:
+        """An article's clean text, or None."""
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def claim_sentence_starts_within(self, article_id: str, lo: int, hi: int) -> bool:
+        """True when a claim's sentence starts in [lo, hi) of the article."""
+        return self.conn.execute("SELECT 1 FROM claims WHERE article_id = ? AND sentence_start >= ? "
+                                 "AND sentence_start < ? LIMIT 1", (article_id, lo, hi)).fetchone() is not None
+
+    def claim_bounds(self, claim_id: str) -> Any:
+        """(start, end, sentence_start, sentence_end) of a claim, or None."""
+        return self.conn.execute("SELECT start, end, sentence_start, sentence_end FROM claims WHERE id = ?",
+                                 (claim_id,)).fetchone()
+
+    def times_within(self, article_id: str, lo: int, hi: int) -> list[Any]:
+        """(id, value) of the article's time expressions inside [lo, hi], in insertion order."""
+        return list(self.conn.execute("SELECT id, value FROM times_resolved WHERE article_id = ? AND start >= ? AND end <= ? "
+                                      "ORDER BY rowid", (article_id, lo, hi)))
+
+    def set_story_events(self, cur: Any, story_id: str, events: list[dict[str, Any]]) -> None:
+        """A story's timeline events."""
+        cur.execute("UPDATE stories SET events = ?, updated_at = ? WHERE id = ?", (_j(events), _now(), story_id))
+
+    def linked_article_text(self, article_id: str) -> Any:
+        """(text, published, publisher, duplicate_of) of a linked article, or None."""
+        return self.conn.execute("SELECT a.text, a.published, l.publisher, l.duplicate_of FROM articles a "
+                                 "JOIN linked_articles l ON l.article_id = a.id WHERE a.id = ?", (article_id,)).fetchone()
+
+    def claim_spans(self, article_id: str) -> list[tuple[int, int]]:
+        """(start, end) of each claim of an article with its sentence (whichever reaches further)."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT min(start, coalesce(sentence_start, start)), max(end, coalesce(sentence_end, end)) "
+            "FROM claims WHERE article_id = ? ORDER BY rowid", (article_id,))]
+
+    def day_times(self, article_id: str) -> list[Any]:
+        """(id, start, end, value) of an article's DATE expressions, in text order."""
+        return list(self.conn.execute("SELECT id, start, end, value FROM times_resolved WHERE article_id = ? AND type = 'DATE' "
+                                      "ORDER BY start", (article_id,)))
 
     # LSH ------------------------------------------------------------------------------
 
@@ -219,7 +461,7 @@ class LinkStoreMixin:
                 rows += self.conn.execute(
                     f"SELECT * FROM (SELECT m.*, g.polarity, g.story_id, row_number() OVER "
                     f"(PARTITION BY m.group_id ORDER BY m.rowid) AS nth, m.rowid AS r FROM group_members m "
-                    f"JOIN claim_groups g ON g.id = m.group_id WHERE m.group_id IN ({marks})) "
+                    f"JOIN claim_groups g ON g.id = m.group_id WHERE m.group_id IN ({marks})) AS firsts "
                     f"WHERE nth <= ? ORDER BY r", [*part, per_group]).fetchall()
         return rows
 
@@ -244,8 +486,13 @@ class LinkStoreMixin:
         rows: dict[str, sqlite3.Row] = {}
         for part in _chunks(ids):
             marks = ",".join("?" * len(part))
+            # spelled out, the order SQLite's multi-index OR gives (by a through relations_a, then
+            # the rest by b through relations_b), so PostgreSQL reads them in the same order
             for row in self.conn.execute(
-                    f"SELECT * FROM relations WHERE a IN ({marks}) OR b IN ({marks})", part + part):
+                    f"SELECT * FROM (SELECT id, kind, type, a, b, evidence, 0 AS via, a AS k, rowid AS r "
+                    f"FROM relations WHERE a IN ({marks}) UNION ALL "
+                    f"SELECT id, kind, type, a, b, evidence, 1, b, rowid FROM relations "
+                    f"WHERE b IN ({marks}) AND a NOT IN ({marks})) AS t ORDER BY via, k, r", part * 3):
                 rows.setdefault(row["id"], row)  # a relation between two chunks comes back twice
         return list(rows.values())
 
@@ -324,10 +571,6 @@ class LinkStoreMixin:
         """Remove an empty claim group (its blocking keys stay: they find no member, and a restored
         group is found by them again)."""
         cur.execute("DELETE FROM claim_groups WHERE id = ?", (group_id,))
-
-    def mark_pending(self, cur: sqlite3.Cursor, kind: str, ids: Iterable[str]) -> None:
-        """Record items a run must finish (``link_pending``), so a stopped run's successor does."""
-        cur.executemany("INSERT OR IGNORE INTO link_pending VALUES (?, ?)", [(kind, i) for i in sorted(set(ids))])
 
     def article_titles(self, article_ids: Iterable[str]) -> dict[str, str | None]:
         """Article id -> title."""

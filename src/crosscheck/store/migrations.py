@@ -494,3 +494,34 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0011_time_resolutions",
+        """
+            -- the story-level dating pass (link/timeline.py, link/refdates.py) records what it
+            -- resolves here, with its evidence, instead of overwriting the annotate stage's rows
+            -- of times: those stay what annotation found. Readers see times_resolved, the rows with
+            -- the link layer's resolution laid over them (the export's times[].value is unchanged).
+            -- Ledgers linked before this migration keep the values earlier runs wrote into times.
+            CREATE TABLE time_resolutions (
+                time_id TEXT PRIMARY KEY REFERENCES times(id) ON DELETE CASCADE,
+                value TEXT NOT NULL,
+                type TEXT,
+                anchor TEXT,
+                resolved_by TEXT,
+                pass TEXT NOT NULL,
+                resolved_at TEXT NOT NULL
+            );
+            CREATE VIEW times_resolved AS
+                SELECT t.id, t.article_id, t.start, t.end, t.text,
+                       coalesce(r.value, t.value) AS value, coalesce(r.type, t.type) AS type,
+                       CASE WHEN r.time_id IS NULL THEN t.resolution ELSE 'cross_article' END AS resolution,
+                       t.reason,
+                       CASE WHEN r.time_id IS NULL THEN t.anchor ELSE r.anchor END AS anchor,
+                       CASE WHEN r.time_id IS NULL THEN t.resolved_by ELSE r.resolved_by END AS resolved_by,
+                       t.rowid AS rowid
+                FROM times t LEFT JOIN time_resolutions r ON r.time_id = t.id
+        """,
+    )
+)

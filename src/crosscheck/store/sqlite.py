@@ -121,9 +121,42 @@ class SQLiteStore(LinkStoreMixin):
             applied.append(name)
         return applied
 
+    @property
+    def name(self) -> str:
+        """The ledger as shown in messages."""
+        return self.path
+
+    @property
+    def usable(self) -> bool:
+        """A SQLite connection stays usable while open."""
+        return True
+
+    def columns(self, table: str) -> set[str]:
+        """The column names of a table or view (empty when it does not exist)."""
+        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+
     def applied_migrations(self) -> list[str]:
         """Names of the migrations this file has, in order applied."""
         return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+    @contextmanager
+    def link_lock(self) -> Iterator[None]:
+        """Held while linking: a second linker on the same ledger waits for the first to finish.
+
+        A lock file beside the ledger (``LEDGER-link.lock``, flock), never a lock on the ledger
+        file itself: closing another descriptor of that file would drop SQLite's own locks.
+        """
+        if self.path == ":memory:":
+            yield
+            return
+        import fcntl
+
+        with open(f"{self.path}-link.lock", "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Cursor]:
@@ -171,6 +204,17 @@ class SQLiteStore(LinkStoreMixin):
                     table = _TABLES[type(item)]
                     _insert(cur, table, {f.name: _encode(f.name, getattr(item, f.name)) for f in fields(item)})
 
+    def fetch_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(etag, last_modified) remembered for a fetched URL (crosscheck watch), or None."""
+        row = self.conn.execute("SELECT etag, last_modified FROM fetch_cache WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def remember_fetch(self, url: str, etag: str | None, last_modified: str | None, status: int) -> None:
+        """Remember the validators of an answer whose content is now stored."""
+        with self.transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO fetch_cache VALUES (?, ?, ?, ?, ?)",
+                        (url, etag, last_modified, status, _now()))
+
     def record_reject(self, source: str, reason: str) -> None:
         """Remember an input that could not be stored, for audit."""
         with self.transaction() as cur:
@@ -190,7 +234,8 @@ class SQLiteStore(LinkStoreMixin):
         return _decode(Article, row) if row else None
 
     def _items(self, cls: type[T], article_id: str | None) -> Iterator[T]:
-        table = _TABLES[cls]
+        # times as the link layer's dating pass left them (migration 0011), once a ledger has it
+        table = "times_resolved" if cls is TimeExpr and self._resolutions() else _TABLES[cls]
         order = "start, end" if cls is EntityMention else "rowid"
         if article_id is not None:
             sql = f"SELECT * FROM {table} WHERE article_id = ? ORDER BY {order}"
@@ -203,6 +248,11 @@ class SQLiteStore(LinkStoreMixin):
             rows = self.conn.execute(sql)
         for row in rows:
             yield _decode(cls, row)
+
+    def _resolutions(self) -> bool:
+        if not hasattr(self, "_has_resolutions"):
+            self._has_resolutions = "time_id" in self.columns("time_resolutions")
+        return self._has_resolutions
 
     def claims(self, article_id: str | None = None) -> Iterator[Claim]:
         """Claims, of one article or of all latest articles, in text order."""
@@ -265,5 +315,10 @@ def _insert(cur: sqlite3.Cursor, table: str, row: dict[str, Any]) -> None:
 
 
 def open_store(path: str | Path = "crosscheck.db", *, read_only: bool = False) -> SQLiteStore:
-    """Open (creating and migrating if needed) the ledger at ``path``."""
+    """Open (creating and migrating if needed) the ledger at ``path``: a SQLite file, or a
+    PostgreSQL database when ``path`` is a ``postgresql://`` URL (store/postgres.py)."""
+    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        from crosscheck.store.postgres import PostgresStore
+
+        return PostgresStore(path, read_only=read_only)
     return SQLiteStore(path, read_only=read_only)

@@ -9,6 +9,8 @@ page (or JSON, for ``.json`` paths), never a traceback.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -74,8 +76,16 @@ def create_app(db_path: str | Path) -> FastAPI:
     """The web UI over the ledger at ``db_path`` (opened read-only; raises StoreError if unusable)."""
     from crosscheck.web.routes import register
 
-    app = FastAPI(title="crosscheck", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.ledger = Ledger(db_path)
+    ledger = Ledger(db_path)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        ledger.close()  # each worker thread's connection (a server connection on PostgreSQL)
+
+    app = FastAPI(title="crosscheck", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
+    app.state.ledger = ledger
     app.state.env = templates()
 
     @app.middleware("http")

@@ -1,15 +1,15 @@
 """Read-only access to the ledger for the web views: one connection per worker thread.
 
-The server never writes. It opens the file with ``SQLiteStore(path, read_only=True)``; WAL
-lets ``crosscheck analyze`` write at the same time. A ledger that lacks a migration the UI
+The server never writes. It opens a SQLite file with ``SQLiteStore(path, read_only=True)``
+(WAL lets ``crosscheck analyze`` write at the same time) or a PostgreSQL database read-only. A ledger that lacks a migration the UI
 needs is reported to the user (run ``crosscheck analyze`` or ``crosscheck link``), never
 migrated from here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,8 @@ from typing import Any
 
 from crosscheck.errors import StoreError
 from crosscheck.link.dedupe import outlet_name
-from crosscheck.store import SQLiteStore
+from crosscheck.store import SQLiteStore, open_store
+from crosscheck.store.base import ledger_errors
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
@@ -38,33 +39,66 @@ class Features:
 
 
 class Ledger:
-    """Thread-local read-only stores over one SQLite file."""
+    """Thread-local read-only stores over one ledger (a SQLite file or a PostgreSQL database)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
+        url = str(path).startswith(("postgresql://", "postgres://"))
+        self.path: str | Path = str(path) if url else Path(path)
+        if not url and not Path(path).is_file():
             raise StoreError(f"no ledger at {self.path}: run `crosscheck analyze` first")
         self._local = threading.local()
+        self._opened: dict[int, tuple[threading.Thread, SQLiteStore]] = {}  # thread id -> (thread, store)
+        self._lock = threading.Lock()
         try:
             applied = set(self.store().applied_migrations())
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path} is not a crosscheck ledger: {exc}") from exc
+        except ledger_errors() as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise StoreError(f"{self.name} is not a crosscheck ledger: {first}") from exc
         # a pre-release claim_facets (no article_rowid) lived in the working tree for minutes: not used
-        facet_cols = {r[1] for r in self.conn.execute("PRAGMA table_info(claim_facets)")}
+        facet_cols = self.store().columns("claim_facets")
         self.features = Features(links=LINK_MIGRATION in applied, search=SEARCH_MIGRATION in applied,
                                  stats=STATS_MIGRATION in applied,
                                  facets=FACETS_MIGRATION in applied and "article_rowid" in facet_cols)
 
+    @property
+    def name(self) -> str:
+        """The ledger as shown in messages (a URL without its password)."""
+        if isinstance(self.path, str):
+            from crosscheck.store.postgres import redact
+
+            return redact(self.path)
+        return str(self.path)
+
     def store(self) -> SQLiteStore:
-        """This thread's read-only store (opened on first use)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = SQLiteStore(self.path, read_only=True)
-            self._local.store = store
-        return store
+        """This thread's read-only store, opened on first use and again when its connection broke
+        (a server restart or idle timeout on PostgreSQL). Opening one closes the stores of threads
+        that have ended (the server's thread pool retires idle threads), so the connections held
+        stay as many as the live threads."""
+        store: SQLiteStore | None = getattr(self._local, "store", None)
+        if store is not None and store.usable:
+            return store
+        fresh = open_store(self.path, read_only=True)
+        self._local.store = fresh
+        with self._lock:
+            stale = [s for t, s in self._opened.values() if not t.is_alive()]
+            self._opened = {k: v for k, v in self._opened.items() if v[0].is_alive()}
+            old = self._opened.get(threading.get_ident())
+            self._opened[threading.get_ident()] = (threading.current_thread(), fresh)
+        for s in [*stale, *([old[1]] if old else [])]:
+            with contextlib.suppress(Exception):
+                s.close()
+        return fresh
+
+    def close(self) -> None:
+        """Close every thread's store (the app's shutdown)."""
+        with self._lock:
+            opened, self._opened = list(self._opened.values()), {}
+        for _, store in opened:
+            with contextlib.suppress(Exception):
+                store.close()
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Any:
         """This thread's read-only connection."""
         return self.store().conn
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from crosscheck.web.db import OUTLET_COLS, PER_PAGE, loads, page_slice, paged, with_outlet
+from crosscheck.store import reads
+from crosscheck.store.base import ledger_errors
+from crosscheck.web.db import PER_PAGE, loads, page_slice, paged, with_outlet
 from crosscheck.web.spans import Span, claim_spans, runs, sentence_runs
 from crosscheck.web.stories import claim_dict
 
@@ -20,45 +21,34 @@ PUBLISHED_HOW = {
 }
 
 
-def claim(conn: sqlite3.Connection, claim_id: str) -> dict[str, Any] | None:
+def claim(conn: Any, claim_id: str) -> dict[str, Any] | None:
     """One claim with its article, sentence in context, and group."""
-    row = conn.execute(
-        f"""SELECT c.*, a.title AS article_title, {OUTLET_COLS}, a.published, a.text AS article_text
-           FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?""",
-        (claim_id,),
-    ).fetchone()
+    row = reads.claim_with_article(conn, claim_id)
     if row is None:
         return None
     c = claim_dict(row)
     c["context"] = sentence_runs(c.pop("article_text"), c)
     grp = None
     try:
-        g = conn.execute(
-            """SELECT g.id, g.status, g.story_id FROM group_members m JOIN claim_groups g ON g.id = m.group_id
-               WHERE m.claim_id = ?""",
-            (claim_id,),
-        ).fetchone()
-    except sqlite3.OperationalError:  # a ledger without the link layer
+        g = reads.group_of_claim(conn, claim_id)
+    except ledger_errors():  # a ledger without the link layer
         g = None
     if g is not None:
         grp = {"id": g["id"], "status": loads(g["status"], []), "story_id": g["story_id"]}
     return {"claim": c, "group": grp}
 
 
-def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+def article(conn: Any, article_id: str) -> dict[str, Any] | None:
     """An article's clean text with claims (by stance), times and quantities highlighted."""
-    row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    row = reads.article_row(conn, article_id)
     if row is None:
         return None
     text = row["text"]
-    claims = [claim_dict(r) for r in conn.execute(
-        "SELECT * FROM claims WHERE article_id = ? ORDER BY start, rowid", (article_id,))]
-    times = [dict(r) for r in conn.execute("SELECT * FROM times WHERE article_id = ? ORDER BY start", (article_id,))]
-    quantities = [dict(r) for r in conn.execute(
-        "SELECT * FROM quantities WHERE article_id = ? ORDER BY start", (article_id,))]
-    mentions = conn.execute(
-        "SELECT start, end, text, label, entity FROM entity_mentions WHERE article_id = ? ORDER BY start",
-        (article_id,)).fetchall()
+    found = reads.article_items(conn, article_id)
+    claims = [claim_dict(r) for r in found["claims"]]
+    times = [dict(r) for r in found["times"]]
+    quantities = [dict(r) for r in found["quantities"]]
+    mentions = found["mentions"]
     entities: dict[str, dict[str, Any]] = {}
     for m in mentions:
         if m["entity"]:
@@ -96,14 +86,8 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: int) -> tuple[list[dict[str, Any]], list[Any]]:
-    rows = conn.execute(
-        f"""SELECT c.*, a.title AS article_title, {OUTLET_COLS}, a.published, a.text AS article_text
-            FROM claims c JOIN articles a ON a.id = c.article_id
-            WHERE a.superseded_by IS NULL AND ({where})
-            ORDER BY a.published, a.rowid, c.start, c.id LIMIT ? OFFSET ?""",
-        [*args, PER_PAGE + 1, (page - 1) * PER_PAGE],
-    ).fetchall()
+def _claims_page(conn: Any, kind: str, args: list[Any], page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+    rows = reads.claims_page(conn, kind, args, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
     out = []
     for r in rows[:PER_PAGE]:
         c = claim_dict(r)
@@ -112,9 +96,9 @@ def _claims_page(conn: sqlite3.Connection, where: str, args: list[Any], page: in
     return out, rows
 
 
-def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]], *,
+def _over_time(conn: Any, series: dict[str, tuple[str, list[Any]]], *,
                by_stance: bool = False) -> dict[str, Any]:
-    """Claims per day (by publication date) for each named ``WHERE`` clause, over all pages.
+    """Claims per day (by publication date) for each named series (a kind of reads.claims_page), over all pages.
 
     Returns the day counts (per series, or per stance with ``by_stance``) for the chart, the
     outlets, the number of claims per series and how many have no date.
@@ -123,13 +107,9 @@ def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]
     outlets: set[str] = set()
     totals: dict[str, int] = {}
     undated = 0
-    for name, (where, args) in series.items():
+    for name, (which, args) in series.items():
         total = 0
-        for r in map(with_outlet, conn.execute(
-                f"""SELECT substr(a.published, 1, 10) AS day, {OUTLET_COLS}, c.polarity, count(*) AS n
-                    FROM claims c JOIN articles a ON a.id = c.article_id
-                    WHERE a.superseded_by IS NULL AND ({where})
-                    GROUP BY day, a.outlet, a.original_source, a.source, c.polarity""", args)):
+        for r in map(with_outlet, reads.claims_per_day(conn, which, args)):
             kind = r["polarity"] if by_stance else name
             if r["day"]:
                 days[r["day"]][kind] += r["n"]
@@ -143,15 +123,9 @@ def _over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, list[Any]]
             "totals": totals, "undated": undated}
 
 
-def _facet_page(conn: sqlite3.Connection, facet: str, value: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+def _facet_page(conn: Any, facet: str, value: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a speaker's or entity's claims, oldest first, read off ``claim_facets`` (0005)."""
-    rows = conn.execute(
-        f"""SELECT c.*, a.title AS article_title, {OUTLET_COLS}, a.published, a.text AS article_text
-           FROM (SELECT claim_id, published, article_rowid, start FROM claim_facets WHERE facet = ? AND value = ?
-                 ORDER BY published, article_rowid, start, claim_id LIMIT ? OFFSET ?) f
-           JOIN claims c ON c.id = f.claim_id JOIN articles a ON a.id = c.article_id
-           ORDER BY f.published, f.article_rowid, f.start, f.claim_id""",
-        (facet, value, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
+    rows = reads.facet_page(conn, facet, value, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE)
     out = []
     for r in rows[:PER_PAGE]:
         c = claim_dict(r)
@@ -160,20 +134,17 @@ def _facet_page(conn: sqlite3.Connection, facet: str, value: str, page: int) -> 
     return out, rows
 
 
-def _facet_over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, str]], *,
+def _facet_over_time(conn: Any, series: dict[str, tuple[str, str]], *,
                      by_stance: bool = False) -> dict[str, Any]:
     """:func:`_over_time` from ``claim_facets``: one index range per series, no join."""
     days: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     outlets: set[str] = set()
     totals: dict[str, int] = {}
     undated = 0
-    bare: set[int] = set()
+    bare: set[int] = set()  # articles without an outlet, named by their source below
     for name, (facet, value) in series.items():
         total = 0
-        for r in conn.execute(
-                """SELECT published, outlet, polarity, count(*) AS n,
-                          CASE WHEN outlet IS NULL THEN article_rowid END AS bare FROM claim_facets
-                   WHERE facet = ? AND value = ? GROUP BY published, outlet, polarity, bare""", (facet, value)):
+        for r in reads.facet_per_day(conn, facet, value):
             kind = r["polarity"] if by_stance else name
             if r["published"]:
                 days[r["published"][:10]][kind] += r["n"]
@@ -181,28 +152,16 @@ def _facet_over_time(conn: sqlite3.Connection, series: dict[str, tuple[str, str]
                 undated += r["n"]
             if r["outlet"]:
                 outlets.add(r["outlet"])
-            elif r["bare"] is not None:  # an article without an outlet: named by its source
+            elif r["bare"] is not None:
                 bare.add(r["bare"])
             total += r["n"]
         totals[name] = total
-    ids = sorted(bare)
-    for k in range(0, len(ids), 500):
-        part = ids[k : k + 500]
-        outlets.update(o for r in conn.execute(f"SELECT {OUTLET_COLS} FROM articles a WHERE a.rowid IN "
-                                               f"({','.join('?' * len(part))})", part)
-                       if (o := with_outlet(r)["outlet"]))
+    outlets.update(o for r in reads.article_outlets(conn, sorted(bare)) if (o := with_outlet(r)["outlet"]))
     return {"days": {d: dict(v) for d, v in sorted(days.items())}, "outlets": sorted(outlets),
             "totals": totals, "undated": undated}
 
 
-_SPEAKER = "c.speaker = ? OR (c.speaker IS NULL AND c.speaker_text = ?)"
-_ENTITY_SAID = "c.speaker_entity = ?"
-# claims whose span holds a mention of the entity, found from the entity's mentions (indexed)
-_ENTITY_ABOUT = """c.id IN (SELECT c2.id FROM entity_mentions m JOIN claims c2 ON c2.article_id = m.article_id
-                            AND m.start >= c2.start AND m.end <= c2.end WHERE m.entity = ?)"""
-
-
-def speaker(conn: sqlite3.Connection, name: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
+def speaker(conn: Any, name: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
     """Everything said by a speaker (resolved name or as written) across outlets, over time.
 
     With ``facets`` (migration 0005) the page and the chart read ``claim_facets``; without,
@@ -211,36 +170,33 @@ def speaker(conn: sqlite3.Connection, name: str, *, page: int = 1, facets: bool 
     if facets:
         said, rows = _facet_page(conn, "speaker", name, page)
     else:
-        said, rows = _claims_page(conn, _SPEAKER, [name, name], page)
+        said, rows = _claims_page(conn, "speaker", [name, name], page)
     if not said and page == 1:
         return None
     if facets:
         timeline = _facet_over_time(conn, {"said": ("speaker", name)}, by_stance=True)
     else:
-        timeline = _over_time(conn, {"said": (_SPEAKER, [name, name])}, by_stance=True)
+        timeline = _over_time(conn, {"said": ("speaker", [name, name])}, by_stance=True)
     entity = next((c["speaker_entity"] for c in said if c["speaker_entity"]), None)
     return {"speaker": name, "entity": entity, "outlets": timeline["outlets"], "over_time": timeline,
             "said": said, **paged(rows, page, timeline["totals"]["said"])}
 
 
-def entity(conn: sqlite3.Connection, key: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
+def entity(conn: Any, key: str, *, page: int = 1, facets: bool = True) -> dict[str, Any] | None:
     """An entity: its mentions' names, claims it made, and claims about it, over time."""
-    names = conn.execute(
-        "SELECT text, count(*) AS n FROM entity_mentions WHERE entity = ? GROUP BY text ORDER BY n DESC LIMIT 20",
-        (key,),
-    ).fetchall()
+    names = reads.entity_names(conn, key)
     if facets:
         said, rows_said = _facet_page(conn, "said", key, page)
         about, rows_about = _facet_page(conn, "about", key, page)
     else:
-        said, rows_said = _claims_page(conn, _ENTITY_SAID, [key], page)
-        about, rows_about = _claims_page(conn, _ENTITY_ABOUT, [key], page)
+        said, rows_said = _claims_page(conn, "said", [key], page)
+        about, rows_about = _claims_page(conn, "about", [key], page)
     if not names and not said and page == 1:
         return None
     if facets:
         timeline = _facet_over_time(conn, {"said": ("said", key), "about": ("about", key)})
     else:
-        timeline = _over_time(conn, {"said": (_ENTITY_SAID, [key]), "about": (_ENTITY_ABOUT, [key])})
+        timeline = _over_time(conn, {"said": ("said", [key]), "about": ("about", [key])})
     more = page_slice(rows_said if len(rows_said) > len(rows_about) else rows_about, page)
     return {"entity": key, "names": [{"text": r["text"], "mentions": r["n"]} for r in names],
             "outlets": timeline["outlets"], "over_time": timeline, "said": said, "about": about, **more}

@@ -6,7 +6,6 @@ when the id is unknown (the view turns that into a 404).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from typing import Any
 
@@ -16,10 +15,11 @@ from crosscheck.web.spans import sentence_runs
 STATUSES = ("corroborated", "single_source", "disputed", "conflicting", "updated")
 
 
-def claim_dict(row: sqlite3.Row) -> dict[str, Any]:
+def claim_dict(row: Any) -> dict[str, Any]:
     """A claims row as JSON-ready data (hedges decoded, flags as booleans, the outlet named when
     read with :data:`~crosscheck.web.db.OUTLET_COLS`)."""
-    c = with_outlet(row) if "outlet_source" in row.keys() else dict(row)  # noqa: SIM118 - a Row's `in` tests values
+    named = "outlet_source" in (row.keys() if hasattr(row, "keys") else ())
+    c = with_outlet(row) if named else dict(row)
     c["hedges"] = loads(c.get("hedges"), [])
     c["direct"] = bool(c.get("direct"))
     c["hedged"] = bool(c.get("hedged"))
@@ -30,7 +30,7 @@ def _like(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def story_list(conn: sqlite3.Connection, *, q: str = "", page: int = 1, stats: bool = True) -> dict[str, Any]:
+def story_list(conn: Any, *, q: str = "", page: int = 1, stats: bool = True) -> dict[str, Any]:
     """Stories with article count, outlets, date range and number of disputed groups, largest first.
 
     With ``stats`` (migration 0004) the counts come from ``story_stats``, kept by triggers, and
@@ -84,7 +84,7 @@ _MEMBER_COLS = """m.group_id, c.id, c.article_id, c.content, c.speaker, c.speake
                   coalesce(m.publisher, a.outlet) AS outlet, a.published"""
 
 
-def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _members(conn: Any, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Member claims of some groups (who, stance, outlet; no text), oldest first."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not group_ids:
@@ -100,7 +100,7 @@ def _members(conn: sqlite3.Connection, group_ids: list[str]) -> dict[str, list[d
     return out
 
 
-def _member_page(conn: sqlite3.Connection, group_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
+def _member_page(conn: Any, group_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a group's members with everything the claim card shows (sentence in context)."""
     rows = conn.execute(
         """SELECT m.group_id, m.origin, m.publisher, c.*, coalesce(m.publisher, a.outlet) AS outlet, a.title AS article_title,
@@ -116,7 +116,7 @@ def _member_page(conn: sqlite3.Connection, group_id: str, page: int) -> tuple[li
     return out, rows
 
 
-def _relations(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]:
+def _relations(conn: Any, ids: list[str]) -> list[dict[str, Any]]:
     if not ids:
         return []
     m = marks(len(ids))
@@ -128,7 +128,7 @@ def _relations(conn: sqlite3.Connection, ids: list[str]) -> list[dict[str, Any]]
              "evidence": loads(r["evidence"], {})} for r in rows]
 
 
-def _label(conn: sqlite3.Connection, item_id: str, claim_id: str | None = None) -> dict[str, Any]:
+def _label(conn: Any, item_id: str, claim_id: str | None = None) -> dict[str, Any]:
     """What a relation end shows: the claim the evidence names, else the group's first claim, else a claim."""
     cols = "c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity, m.group_id"
     row = None
@@ -149,7 +149,7 @@ def _label(conn: sqlite3.Connection, item_id: str, claim_id: str | None = None) 
             "polarity": row["polarity"]}
 
 
-def contradiction_items(conn: sqlite3.Connection, rels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def contradiction_items(conn: Any, rels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Relations with both ends labelled (the claims the evidence names, with their spans)."""
     out = []
     for r in rels:
@@ -182,7 +182,7 @@ def _sources(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(seen.values(), key=lambda s: str(s["outlet"]))
 
 
-def _group_summary(g: sqlite3.Row, members: list[dict[str, Any]], rels: list[dict[str, Any]],
+def _group_summary(g: Any, members: list[dict[str, Any]], rels: list[dict[str, Any]],
                    members_of: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """A group with who asserts and who denies it.
 
@@ -214,7 +214,7 @@ def _group_summary(g: sqlite3.Row, members: list[dict[str, Any]], rels: list[dic
     }
 
 
-def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int = 1, qpage: int = 1) -> dict[str, Any] | None:
+def story(conn: Any, story_id: str, *, page: int = 1, apage: int = 1, qpage: int = 1) -> dict[str, Any] | None:
     """One story: groups, articles and quantities (each paged), coverage, timeline, contradictions."""
     s = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     if s is None:
@@ -275,7 +275,7 @@ def story(conn: sqlite3.Connection, story_id: str, *, page: int = 1, apage: int 
     }
 
 
-def _timeline_names(conn: sqlite3.Connection, events: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str | None]]:
+def _timeline_names(conn: Any, events: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str | None]]:
     """Labels of the events' claim groups and outlets of their articles."""
     gids = sorted({g for e in events for g in e.get("group_ids") or []})
     aids = sorted({str(c).split(":", 1)[0] for e in events for c in e.get("claim_ids") or []})
@@ -291,7 +291,7 @@ def _timeline_names(conn: sqlite3.Connection, events: list[dict[str, Any]]) -> t
 _BOTTOM_POOL = 40  # a story's most carried groups among which its central claims are chosen (bounds a page)
 
 
-def bottom_line(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
+def bottom_line(conn: Any, story_id: str) -> list[dict[str, Any]]:
     """The story's central claims (:mod:`crosscheck.link.central`), each with its principals,
     independent origins against outlets, and how many articles assert, deny or only report it.
 
@@ -345,14 +345,13 @@ def bottom_line(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]
 _NUMBERS_POOL = 2_000  # a story's quantities of the page's units compared for conflicts (bounds a page)
 
 
-def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any], int]:
+def _quantities(conn: Any, story_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any], int]:
     """One page of a story's counted quantities (link/numbers.py): as people write them, with the
     speaker and claim they sit in, the outlet, and the same unit's quantities they conflict with."""
     from crosscheck.link.numbers import story_numbers
 
     cols = f"""q.*, {OUTLET_COLS}, a.published FROM story_articles sa
-              JOIN quantities q ON q.article_id = sa.article_id JOIN articles a ON a.id = sa.article_id
-              LEFT JOIN linked_articles l ON l.article_id = a.id"""
+              JOIN quantities q ON q.article_id = sa.article_id JOIN articles a ON a.id = sa.article_id"""
     rows = conn.execute(
         f"""SELECT {cols} WHERE sa.story_id = ? AND q.unit IS NOT NULL
             ORDER BY q.unit, a.published, q.rowid LIMIT ? OFFSET ?""",
@@ -374,7 +373,7 @@ def _quantities(conn: sqlite3.Connection, story_id: str, page: int) -> tuple[lis
     return [n for n in numbers if n["id"] in ids], rows, total
 
 
-def group(conn: sqlite3.Connection, group_id: str, *, page: int = 1) -> dict[str, Any] | None:
+def group(conn: Any, group_id: str, *, page: int = 1) -> dict[str, Any] | None:
     """One claim group: its members (paged) with speaker, cue, stance, hedges and sentence in context."""
     g = conn.execute("SELECT * FROM claim_groups WHERE id = ?", (group_id,)).fetchone()
     if g is None:

@@ -188,3 +188,15 @@ def test_briefing_reads_bottom_line_numbers_timeline_then_the_table(seeds: Path)
                                            "<h3>Claim groups</h3>")]
     assert order == sorted(order), order
     assert 'table class="quantities"' in story_html and "unknown outlet" not in html
+
+
+def test_search_hits_name_an_outlet_less_article_by_its_source(client: TestClient, seeds: Path) -> None:
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        articles = {a.id: a for a in store.articles()}
+        bare = {a for a, art in articles.items() if not art.outlet and not art.original_source}
+        name = next(c.speaker for c in store.claims() if c.speaker and c.article_id in bare)
+    hits = client.get("/search.json", params={"q": name.split()[-1]}).json()["claims"]
+    shown = [h for h in hits if h["article_id"] in bare]
+    assert shown and all(h["outlet"] == outlet_of(articles[h["article_id"]]) for h in shown)

@@ -50,7 +50,8 @@ def search_rows(conn: Any, words: list[str], *, limit: int, offset: int, window:
 
     cfloor, afloor = floor("claims_fts"), floor("articles_fts")
     claims = conn.execute(
-        f"""SELECT c.id, c.article_id, c.speaker, c.speaker_text, c.polarity, c.cue, a.outlet, a.published,
+        f"""SELECT c.id, c.article_id, c.speaker, c.speaker_text, c.polarity, c.cue, a.outlet, a.original_source AS outlet_credit,
+                   a.source AS outlet_source, a.published,
                    a.title AS article_title,
                    snippet(claims_fts, -1, '{OPEN}', '{CLOSE}', '…', 24) AS snip
             FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid JOIN articles a ON a.id = c.article_id
@@ -58,7 +59,7 @@ def search_rows(conn: Any, words: list[str], *, limit: int, offset: int, window:
             ORDER BY rank LIMIT ? OFFSET ?""",
         (match, cfloor or 0, limit, offset)).fetchall()
     articles = conn.execute(
-        f"""SELECT a.id, a.title, a.outlet, a.published,
+        f"""SELECT a.id, a.title, a.outlet, a.original_source AS outlet_credit, a.source AS outlet_source, a.published,
                    snippet(articles_fts, 1, '{OPEN}', '{CLOSE}', '…', 24) AS snip
             FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
             WHERE articles_fts MATCH ? AND articles_fts.rowid >= ? AND a.superseded_by IS NULL
@@ -84,7 +85,8 @@ def _pg(conn: Any, words: list[str], *, limit: int, offset: int, window: int) ->
 
     cfloor, afloor = floor("claims", CLAIM_TSV), floor("articles", ARTICLE_TSV)
     claims = conn.execute(
-        f"""SELECT c.id, c.article_id, c.speaker, c.speaker_text, c.polarity, c.cue, a.outlet, a.published,
+        f"""SELECT c.id, c.article_id, c.speaker, c.speaker_text, c.polarity, c.cue, a.outlet, a.original_source AS outlet_credit,
+                   a.source AS outlet_source, a.published,
                    a.title AS article_title,
                    CASE WHEN to_tsvector('simple', c.content) @@ to_tsquery('simple', ?)
                         THEN ts_headline('simple', c.content, to_tsquery('simple', ?), '{_HEADLINE}')
@@ -95,7 +97,7 @@ def _pg(conn: Any, words: list[str], *, limit: int, offset: int, window: int) ->
             ORDER BY ts_rank({c_tsv}, to_tsquery('simple', ?)) DESC, c.rowid LIMIT ? OFFSET ?""",
         (q, q, q, q, cfloor or 0, q, limit, offset)).fetchall()
     articles = conn.execute(
-        f"""SELECT a.id, a.title, a.outlet, a.published,
+        f"""SELECT a.id, a.title, a.outlet, a.original_source AS outlet_credit, a.source AS outlet_source, a.published,
                    ts_headline('simple', a.text, to_tsquery('simple', ?), '{_HEADLINE}') AS snip
             FROM articles a
             WHERE {a_tsv} @@ to_tsquery('simple', ?) AND a.rowid >= ? AND a.superseded_by IS NULL

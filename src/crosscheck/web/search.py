@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from crosscheck.store.search import CLOSE, OPEN, fts_match, search_rows
-from crosscheck.web.db import PER_PAGE, page_slice
+from crosscheck.web.db import PER_PAGE, page_slice, with_outlet
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY = 200
@@ -38,7 +38,7 @@ def _snippet_runs(snippet: str) -> list[dict[str, Any]]:
 
 
 def _hit(row: Any) -> dict[str, Any]:
-    out = dict(row)
+    out = with_outlet(row)  # an unknown publisher named by its source
     out["snippet"] = _snippet_runs(out.pop("snip"))
     return out
 

@@ -105,3 +105,18 @@ def test_killed_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
         assert len(claim_ids) == len(set(claim_ids))
         per_article = s.conn.execute("SELECT count(DISTINCT article_id) FROM claims").fetchone()[0]
         assert per_article in (0, 60)  # every article was annotated exactly once, none half-written
+
+
+def test_processes_opening_a_new_ledger_at_once_all_succeed(tmp_path: Path) -> None:
+    """Two analyze runs started on a new file raced to create its tables ("table story_stats
+    already exists"); each migration is now checked inside its write transaction."""
+    db = tmp_path / "new.db"
+    code = ("import sys\nfrom crosscheck.store import open_store\n"
+            "with open_store(sys.argv[1]) as s:\n    print(len(s.applied_migrations()))\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(6)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    from crosscheck.store.migrations import MIGRATIONS
+
+    assert all(p.returncode == 0 for p in procs), [e for _, e in outs]
+    assert {o.strip() for o, _ in outs} == {str(len(MIGRATIONS))}

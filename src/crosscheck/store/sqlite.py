@@ -94,6 +94,7 @@ class SQLiteStore(LinkStoreMixin):
                 if self.path != ":memory:":
                     Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                self.conn.execute("PRAGMA busy_timeout=10000")  # first: switching to WAL takes a lock too
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.row_factory = sqlite3.Row
@@ -108,13 +109,14 @@ class SQLiteStore(LinkStoreMixin):
 
     def migrate(self) -> list[str]:
         """Apply pending named migrations, each in its own transaction; returns their names."""
-        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
         applied = []
         for name, sql in MIGRATIONS:
-            if name in done:
-                continue
+            # checked inside the write transaction: another process opening the same new file
+            # at the same moment may have applied it since (BEGIN IMMEDIATE makes them take turns)
             with self.transaction() as cur:
+                cur.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+                if cur.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                    continue
                 for statement in _statements(sql):
                     cur.execute(statement)
                 cur.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))

@@ -386,7 +386,7 @@ def _correct(db: str, op: str, fields: dict[str, object], who: str | None, why: 
         raise _usage("corrections live in a file beside a SQLite ledger; a PostgreSQL ledger has none yet")
     with open_store(db) as store:
         for key in ("claim",):
-            if key in fields and store.conn.execute("SELECT 1 FROM claims WHERE id = ?", (fields[key],)).fetchone() is None:
+            if key in fields and not store.has_claim(str(fields[key])):
                 raise _usage(f"no claim {fields[key]!r} in {db}")
         to = fields.get("to_group")
         if to and store.group_record(str(to)) is None:

@@ -187,6 +187,10 @@ class SQLiteStore(LinkStoreMixin):
             return "present", row["id"]
         return "new_version", row["id"]
 
+    def has_claim(self, claim_id: str) -> bool:
+        """True when a claim with this id is stored."""
+        return self.conn.execute("SELECT 1 FROM claims WHERE id = ?", (claim_id,)).fetchone() is not None
+
     def has_article(self, article_id: str) -> bool:
         """True when an article with this id is stored (in any version state)."""
         return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None

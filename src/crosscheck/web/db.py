@@ -104,7 +104,6 @@ class Ledger:
 
 
 # the columns the outlet an article is shown under comes from (:func:`with_outlet` names it)
-OUTLET_COLS = "a.outlet, a.original_source AS outlet_credit, a.source AS outlet_source"
 
 
 def with_outlet(row: Any) -> dict[str, Any]:
@@ -133,8 +132,3 @@ def paged(rows: list[Any], page: int, total: int | None = None, per: int = PER_P
         out["total"] = total
         out["pages"] = max(1, -(-total // per))
     return out
-
-
-def marks(n: int) -> str:
-    """``?, ?, ?`` for an ``IN`` list of ``n`` items."""
-    return ",".join("?" * n)

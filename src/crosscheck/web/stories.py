@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from crosscheck.web.db import OUTLET_COLS, PER_PAGE, loads, marks, page_slice, paged, with_outlet
+from crosscheck.store import storyreads as reads
+from crosscheck.web.db import PER_PAGE, loads, page_slice, paged, with_outlet
 from crosscheck.web.spans import sentence_runs
 
 STATUSES = ("corroborated", "single_source", "disputed", "conflicting", "updated")
@@ -17,7 +18,7 @@ STATUSES = ("corroborated", "single_source", "disputed", "conflicting", "updated
 
 def claim_dict(row: Any) -> dict[str, Any]:
     """A claims row as JSON-ready data (hedges decoded, flags as booleans, the outlet named when
-    read with :data:`~crosscheck.web.db.OUTLET_COLS`)."""
+    read with :data:`~crosscheck.store.storyreads.OUTLET_COLS`)."""
     named = "outlet_source" in (row.keys() if hasattr(row, "keys") else ())
     c = with_outlet(row) if named else dict(row)
     c["hedges"] = loads(c.get("hedges"), [])
@@ -36,37 +37,19 @@ def story_list(conn: Any, *, q: str = "", page: int = 1, stats: bool = True) -> 
     With ``stats`` (migration 0004) the counts come from ``story_stats``, kept by triggers, and
     the largest stories are read off its index; without, they are counted per request.
     """
-    where, args = "", []
-    if q:
-        where, args = "WHERE s.title LIKE ? ESCAPE '\\'", [_like(q)]
-    limit = [*args, PER_PAGE + 1, (page - 1) * PER_PAGE]
+    like = _like(q) if q else None
     if stats:
-        rows = conn.execute(
-            f"""SELECT s.id, s.title, st.n_articles, st.n_groups, st.n_disputed,
-                       st.first_published AS first, st.last_published AS last
-                FROM story_stats st JOIN stories s ON s.id = st.story_id {where}
-                ORDER BY st.n_articles DESC, st.story_id LIMIT ? OFFSET ?""", limit).fetchall()
+        rows = reads.stories_by_size(conn, like, PER_PAGE + 1, (page - 1) * PER_PAGE)
         ids = [r["id"] for r in rows[:PER_PAGE]]
         outlets: dict[str, list[str]] = defaultdict(list)
-        for o in conn.execute(f"SELECT story_id, outlet FROM story_outlets WHERE story_id IN ({marks(len(ids))}) "
-                              "ORDER BY outlet", ids):
+        for o in reads.story_outlets(conn, ids):
             outlets[o["story_id"]].append(o["outlet"])
         meta = {r["id"]: (r["first"], r["last"], outlets.get(r["id"], [])) for r in rows[:PER_PAGE]}
     else:
-        rows = conn.execute(
-            f"""SELECT s.id, s.title,
-                       (SELECT count(*) FROM story_articles sa WHERE sa.story_id = s.id) AS n_articles,
-                       (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id
-                            AND g.status LIKE '%"disputed"%') AS n_disputed,
-                       (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id) AS n_groups
-                FROM stories s {where} ORDER BY n_articles DESC, s.id LIMIT ? OFFSET ?""", limit).fetchall()
+        rows = reads.stories_counted(conn, like, PER_PAGE + 1, (page - 1) * PER_PAGE)
         meta = {}
         for r in rows[:PER_PAGE]:
-            m = conn.execute(
-                """SELECT min(a.published) AS first, max(a.published) AS last,
-                          json_group_array(DISTINCT a.outlet) AS outlets
-                   FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-                   WHERE sa.story_id = ? AND a.outlet IS NOT NULL""", (r["id"],)).fetchone()
+            m = reads.story_span(conn, r["id"])
             meta[r["id"]] = (m["first"], m["last"], sorted(loads(m["outlets"], [])))
     stories = []
     for r in rows[:PER_PAGE]:
@@ -78,36 +61,17 @@ def story_list(conn: Any, *, q: str = "", page: int = 1, stats: bool = True) -> 
     return {"q": q, "stories": stories, **page_slice(rows, page)}
 
 
-# the outlet as the link layer counted it (an unknown publisher named by its source), so the
-# matrix and the sources read the same names as the group's outlets list
-_MEMBER_COLS = """m.group_id, c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity,
-                  coalesce(m.publisher, a.outlet) AS outlet, a.published"""
-
-
 def _members(conn: Any, group_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Member claims of some groups (who, stance, outlet; no text), oldest first."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if not group_ids:
-        return out
-    rows = conn.execute(
-        f"""SELECT {_MEMBER_COLS}
-            FROM group_members m JOIN claims c ON c.id = m.claim_id JOIN articles a ON a.id = c.article_id
-            WHERE m.group_id IN ({marks(len(group_ids))}) ORDER BY a.published, m.rowid""",
-        group_ids,
-    ).fetchall()
-    for r in rows:
+    for r in reads.members(conn, group_ids):
         out[r["group_id"]].append(dict(r))
     return out
 
 
 def _member_page(conn: Any, group_id: str, page: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """One page of a group's members with everything the claim card shows (sentence in context)."""
-    rows = conn.execute(
-        """SELECT m.group_id, m.origin, m.publisher, c.*, coalesce(m.publisher, a.outlet) AS outlet, a.title AS article_title,
-                  a.published, a.text AS article_text
-           FROM group_members m JOIN claims c ON c.id = m.claim_id JOIN articles a ON a.id = c.article_id
-           WHERE m.group_id = ? ORDER BY a.published, m.rowid LIMIT ? OFFSET ?""",
-        (group_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
+    rows = reads.member_page(conn, group_id, PER_PAGE + 1, (page - 1) * PER_PAGE)
     out = []
     for r in rows[:PER_PAGE]:
         c = claim_dict(r)
@@ -117,30 +81,18 @@ def _member_page(conn: Any, group_id: str, page: int) -> tuple[list[dict[str, An
 
 
 def _relations(conn: Any, ids: list[str]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    m = marks(len(ids))
-    rows = conn.execute(
-        f"SELECT * FROM relations WHERE kind = 'contradicts' AND (a IN ({m}) OR b IN ({m})) ORDER BY rowid",
-        ids + ids,
-    ).fetchall()
+    rows = reads.contradictions_touching(conn, ids)
     return [{"id": r["id"], "kind": r["kind"], "type": r["type"], "a": r["a"], "b": r["b"],
              "evidence": loads(r["evidence"], {})} for r in rows]
 
 
 def _label(conn: Any, item_id: str, claim_id: str | None = None) -> dict[str, Any]:
     """What a relation end shows: the claim the evidence names, else the group's first claim, else a claim."""
-    cols = "c.id, c.article_id, c.content, c.speaker, c.speaker_text, c.polarity, m.group_id"
-    row = None
-    if claim_id:
-        row = conn.execute(f"""SELECT {cols} FROM claims c LEFT JOIN group_members m ON m.claim_id = c.id
-                               WHERE c.id = ?""", (claim_id,)).fetchone()
+    row = reads.claim_label(conn, claim_id) if claim_id else None
     if row is None:
-        row = conn.execute(f"""SELECT {cols} FROM group_members m JOIN claims c ON c.id = m.claim_id
-                               WHERE m.group_id = ? ORDER BY m.rowid LIMIT 1""", (item_id,)).fetchone()
+        row = reads.first_member_label(conn, item_id)
     if row is None:
-        row = conn.execute(f"""SELECT {cols} FROM claims c LEFT JOIN group_members m ON m.claim_id = c.id
-                               WHERE c.id = ?""", (item_id,)).fetchone()
+        row = reads.claim_label(conn, item_id)
     if row is None:
         return {"id": item_id, "content": item_id, "group_id": None, "claim_id": None, "article_id": None,
                 "speaker": None, "polarity": None}
@@ -216,21 +168,14 @@ def _group_summary(g: Any, members: list[dict[str, Any]], rels: list[dict[str, A
 
 def story(conn: Any, story_id: str, *, page: int = 1, apage: int = 1, qpage: int = 1) -> dict[str, Any] | None:
     """One story: groups, articles and quantities (each paged), coverage, timeline, contradictions."""
-    s = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    s = reads.story_row(conn, story_id)
     if s is None:
         return None
-    n_articles = conn.execute("SELECT count(*) FROM story_articles WHERE story_id = ?", (story_id,)).fetchone()[0]
-    arows = conn.execute(
-        f"""SELECT a.id, a.title, {OUTLET_COLS}, a.published, a.published_source FROM story_articles sa
-           JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? ORDER BY a.published, sa.rowid
-           LIMIT ? OFFSET ?""",
-        (story_id, PER_PAGE + 1, (apage - 1) * PER_PAGE)).fetchall()
-    status_rows = conn.execute("SELECT status, count(*) AS n FROM claim_groups WHERE story_id = ? GROUP BY status",
-                               (story_id,)).fetchall()
+    n_articles = reads.story_article_count(conn, story_id)
+    arows = reads.story_articles(conn, story_id, PER_PAGE + 1, (apage - 1) * PER_PAGE)
+    status_rows = reads.group_status_counts(conn, story_id)
     n_groups = sum(r["n"] for r in status_rows)
-    grows = conn.execute(
-        "SELECT * FROM claim_groups WHERE story_id = ? ORDER BY first_seen, rowid LIMIT ? OFFSET ?",
-        (story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
+    grows = reads.story_groups(conn, story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)
     shown = grows[:PER_PAGE]
     ids = [g["id"] for g in shown]
     rels = _relations(conn, ids)
@@ -244,9 +189,7 @@ def story(conn: Any, story_id: str, *, page: int = 1, apage: int = 1, qpage: int
         present = {m["outlet"] for m in members_of.get(g["id"], [])}
         matrix.append({"group_id": g["id"], "claim": g["claim"], "cells": [o in present for o in outlets]})
     contradictions = contradiction_items(conn, rels)
-    report_dates = [r[0] for r in conn.execute(
-        """SELECT DISTINCT a.published FROM story_articles sa JOIN articles a ON a.id = sa.article_id
-           WHERE sa.story_id = ? AND a.published IS NOT NULL ORDER BY 1""", (story_id,))]
+    report_dates = reads.report_dates(conn, story_id)
     quantities, qrows, n_quantities = _quantities(conn, story_id, qpage)
     events = loads(s["events"], [])
     timeline_groups, timeline_outlets = _timeline_names(conn, events)
@@ -279,12 +222,8 @@ def _timeline_names(conn: Any, events: list[dict[str, Any]]) -> tuple[dict[str, 
     """Labels of the events' claim groups and outlets of their articles."""
     gids = sorted({g for e in events for g in e.get("group_ids") or []})
     aids = sorted({str(c).split(":", 1)[0] for e in events for c in e.get("claim_ids") or []})
-    labels = {r["id"]: loads(r["principals"], {}).get("label") or "" for i in range(0, len(gids), 500)
-              for r in conn.execute(f"SELECT id, principals FROM claim_groups WHERE id IN ({marks(len(gids[i:i + 500]))})",
-                                    gids[i : i + 500])}
-    outlets = {r["id"]: r["outlet"] for i in range(0, len(aids), 500)
-               for r in map(with_outlet, conn.execute(f"SELECT a.id, {OUTLET_COLS} FROM articles a "
-                                                      f"WHERE a.id IN ({marks(len(aids[i:i + 500]))})", aids[i : i + 500]))}
+    labels = {r["id"]: loads(r["principals"], {}).get("label") or "" for r in reads.group_principals(conn, gids)}
+    outlets = {r["id"]: r["outlet"] for r in map(with_outlet, reads.article_outlets(conn, aids))}
     return labels, outlets
 
 
@@ -301,22 +240,16 @@ def bottom_line(conn: Any, story_id: str) -> list[dict[str, Any]]:
     from crosscheck.link import central
     from crosscheck.link.principals import claim_stance
 
-    rows = conn.execute(
-        """SELECT * FROM claim_groups WHERE story_id = ? ORDER BY json_array_length(independent_origins) DESC,
-           json_array_length(outlets) DESC, rowid LIMIT ?""", (story_id, _BOTTOM_POOL)).fetchall()
+    rows = reads.most_carried_groups(conn, story_id, _BOTTOM_POOL)
     ids = [g["id"] for g in rows]
     rels = [dict(r) for r in _relations(conn, ids)]
     other = sorted({x for r in rels for x in (r["a"], r["b"])} - set(ids))
     members: dict[str, list[str]] = defaultdict(list)
-    for gid, cid in conn.execute(f"SELECT group_id, claim_id FROM group_members WHERE group_id IN "
-                                 f"({marks(len(ids + other))}) ORDER BY rowid", ids + other):
+    for gid, cid in reads.member_ids(conn, ids + other):
         members[gid].append(cid)
     wanted = [c for v in members.values() for c in v]
-    claims = [{**dict(c), "stance": claim_stance(c["polarity"], c["cue"])}
-              for i in range(0, len(wanted), 500) for c in conn.execute(
-                  f"SELECT id, article_id, content, polarity, hedged, cue FROM claims WHERE id IN "
-                  f"({marks(len(wanted[i:i + 500]))})", wanted[i : i + 500])]
-    others = conn.execute(f"SELECT * FROM claim_groups WHERE id IN ({marks(len(other))})", other).fetchall()
+    claims = [{**dict(c), "stance": claim_stance(c["polarity"], c["cue"])} for c in reads.claims_brief(conn, wanted)]
+    others = reads.groups_by_id(conn, other)
     records = [{**dict(g), "claim_ids": members.get(g["id"], []), "outlets": loads(g["outlets"], []),
                 "independent_origins": loads(g["independent_origins"], []),
                 "label": loads(g["principals"], {}).get("label"),
@@ -350,32 +283,22 @@ def _quantities(conn: Any, story_id: str, page: int) -> tuple[list[dict[str, Any
     speaker and claim they sit in, the outlet, and the same unit's quantities they conflict with."""
     from crosscheck.link.numbers import story_numbers
 
-    cols = f"""q.*, {OUTLET_COLS}, a.published FROM story_articles sa
-              JOIN quantities q ON q.article_id = sa.article_id JOIN articles a ON a.id = sa.article_id"""
-    rows = conn.execute(
-        f"""SELECT {cols} WHERE sa.story_id = ? AND q.unit IS NOT NULL
-            ORDER BY q.unit, a.published, q.rowid LIMIT ? OFFSET ?""",
-        (story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)).fetchall()
-    total = conn.execute("""SELECT count(*) FROM story_articles sa JOIN quantities q ON q.article_id = sa.article_id
-                            WHERE sa.story_id = ? AND q.unit IS NOT NULL""", (story_id,)).fetchone()[0]
+    rows = reads.story_quantities(conn, story_id, PER_PAGE + 1, (page - 1) * PER_PAGE)
+    total = reads.story_quantity_count(conn, story_id)
     shown = [with_outlet(r) for r in rows[:PER_PAGE]]
     units = sorted({r["unit"] for r in shown})
-    pool = [with_outlet(r) for r in conn.execute(
-        f"SELECT {cols} WHERE sa.story_id = ? AND q.unit IN ({marks(len(units))}) ORDER BY q.rowid LIMIT ?",
-        [story_id, *units, _NUMBERS_POOL])] if units else []
+    pool = [with_outlet(r) for r in reads.quantities_of_units(conn, story_id, units, _NUMBERS_POOL)]
     ids = {r["id"] for r in shown}
     pool = shown + [r for r in pool if r["id"] not in ids]
     aids = sorted({r["article_id"] for r in pool})
-    claims = [dict(c) for c in conn.execute(
-        f"""SELECT id, article_id, start, end, sentence_start, sentence_end, content, speaker, speaker_text
-            FROM claims WHERE article_id IN ({marks(len(aids))})""", aids)] if aids else []
+    claims = [dict(c) for c in reads.claims_of_articles(conn, aids)]
     numbers = story_numbers(pool, claims)
     return [n for n in numbers if n["id"] in ids], rows, total
 
 
 def group(conn: Any, group_id: str, *, page: int = 1) -> dict[str, Any] | None:
     """One claim group: its members (paged) with speaker, cue, stance, hedges and sentence in context."""
-    g = conn.execute("SELECT * FROM claim_groups WHERE id = ?", (group_id,)).fetchone()
+    g = reads.group_row(conn, group_id)
     if g is None:
         return None
     rels = _relations(conn, [group_id])
@@ -383,7 +306,7 @@ def group(conn: Any, group_id: str, *, page: int = 1) -> dict[str, Any] | None:
     members_of = _members(conn, [group_id, *other_ids])
     summary = _group_summary(g, members_of.get(group_id, []), rels, members_of)
     members, rows = _member_page(conn, group_id, page)
-    story_row = conn.execute("SELECT id, title FROM stories WHERE id = ?", (g["story_id"],)).fetchone()
+    story_row = reads.story_title(conn, g["story_id"])
     contradictions = contradiction_items(conn, rels)
     return {
         "group": summary,

@@ -1,6 +1,6 @@
 """PolNeAR attribution eval: our claims vs textacy's direct_quotations, scored by the same code.
 
-    .venv/bin/python eval/polnear.py [--split dev] [--limit N] [--json OUT] [--tune]
+    .venv/bin/python eval/polnear.py [--split dev] [--limit N] [--json OUT] [--tune] [--system merged|rules|model]
 
 Gold: ../shared/data/polnear/<split> (brat .ann: Source, Cue and Content spans joined by ``E``
 lines; the first annotator file of an article when there are several). Spans are compared after
@@ -222,13 +222,13 @@ class Scorer:
 # --- systems ------------------------------------------------------------------------------------
 
 
-def ours(doc_name: str, text: str, parsed: object) -> list[Rel]:
+def ours(doc_name: str, text: str, parsed: object, system: str = "merged") -> list[Rel]:
     from crosscheck.annotate.claims import extract_claims
     from crosscheck.model import Article
 
     art = Article(id=doc_name, source=doc_name, text=text)
     out: list[Rel] = []
-    for c in extract_claims(parsed, art, []):  # type: ignore[arg-type]
+    for c in extract_claims(parsed, art, [], system=system):  # type: ignore[arg-type]
         if c.cue_start is None and out and out[-1].content is not None:
             # a quote continuing the previous one: PolNeAR annotates "“A,” he said. “B.”" as one
             # relation with a discontinuous content, scored here by its envelope
@@ -262,7 +262,7 @@ def parse_docs(texts: list[str], selective: bool = False) -> Iterable[object]:
 
 
 def run(shared: Path | None = None, split: str = "dev", limit: int | None = None,
-        tune: bool = False, verbose: bool = False) -> dict[str, float]:
+        tune: bool = False, verbose: bool = False, system: str = "merged") -> dict[str, float]:
     """Score both systems on ``split``; returns {metric: value} (ours unprefixed, textacy_*)."""
     shared = shared or shared_dir()
     docs = load_split(shared, "train" if tune else split, limit, tune)
@@ -273,7 +273,7 @@ def run(shared: Path | None = None, split: str = "dev", limit: int | None = None
     t1 = time.perf_counter()
     n_claims = 0
     for d, pd in zip(docs, parsed, strict=True):
-        preds = ours(d.name, d.text, pd)
+        preds = ours(d.name, d.text, pd, system)
         n_claims += len(preds)
         a.add(d.text, d.gold, preds)
     t_ours = time.perf_counter() - t1
@@ -313,10 +313,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--tune", action="store_true", help="score the tuning slice of train, not dev")
+    ap.add_argument("--system", choices=("merged", "rules", "model"), default="merged",
+                    help="claims from the rules plus the tagger (the product), or either alone")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    m = run(shared_dir(), args.split, args.limit, args.tune)
-    print(f"PolNeAR {'train tuning slice' if args.tune else args.split}: {int(m['docs'])} documents, "
+    m = run(shared_dir(), args.split, args.limit, args.tune, system=args.system)
+    print(f"PolNeAR {'train tuning slice' if args.tune else args.split} ({args.system}): {int(m['docs'])} documents, "
           f"parse {m['parse_seconds']}s, claims {m['claims_seconds']}s, total {time.perf_counter() - t0:.1f}s")
     print(table(m))
     if args.json:

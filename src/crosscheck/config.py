@@ -32,6 +32,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "article.max_word_chars": ("crosscheck.clean", "MAX_WORD_CHARS"),
     "article.max_paragraph_chars": ("crosscheck.clean", "MAX_PARAGRAPH_CHARS"),
     "annotate.time_budget_seconds": ("crosscheck.engines.local", "TIME_BUDGET"),
+    "annotate.attribution_tagger": ("crosscheck.annotate.claims", "TAGGER"),
     "language.min_words": ("crosscheck.language", "MIN_WORDS"),
     "language.min_share": ("crosscheck.language", "MIN_SHARE"),
     "analyze.chunk": ("crosscheck.pipeline", "CHUNK"),

@@ -5,8 +5,7 @@ candidate claim only when its score reaches ``THRESHOLD`` and neither its conten
 overlaps a rule candidate's content or cue: one claim per reported clause. The new candidate goes
 through the same later steps as a rule candidate (speaker resolution in text order, denials said
 in the content, hedges, nesting). Its speaker is the tagged source span, else the cue's subject in
-the parse; a relation with neither continues the previous claim's speaker, as a continued quote
-does. A content in pieces ("A," he said, "B.") gives one claim per piece, the later ones marked as
+the parse; a relation with neither is dropped (a claim needs someone who makes it). A content in pieces ("A," he said, "B.") gives one claim per piece, the later ones marked as
 continuations (no cue of their own), as ``claims_quotes`` marks a quote continued after its cue.
 """
 
@@ -15,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crosscheck.annotate import tagger
-from crosscheck.annotate.claims_spans import Cand, doc_text, find_subject, in_quote, speaker_span, trim
+from crosscheck.annotate.claims_spans import Cand, doc_text, find_subject, in_quote, own_subject, speaker_span, trim
 from crosscheck.annotate.claims_stance import verb_stance
 from crosscheck.annotate.cues import Lexicon, is_quote_mark
 
@@ -27,7 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["THRESHOLD", "model_cands"]
 
 UNCOVERED = True  # tag only the sentences the rules left open (``tagger.uncovered_units``)
-THRESHOLD = 0.0  # mean marginal of the content labels; chosen on the tuning part of PolNeAR train
+THRESHOLD = 0.0
+KNOWN_CUE = True  # the cue holds a reporting word of the lexicon or a learned cue lemma
+MIN_WORDS = 3  # words of content a model claim needs  # mean marginal of the content labels; chosen on the tuning part of PolNeAR train
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -42,9 +43,28 @@ def _cue_head(doc: Doc, cue: tuple[int, int]) -> Token:
     return (verbs or tops or toks)[-1]
 
 
-def _speaker(doc: Doc, rel: tagger.Relation, head: Token) -> Span | None:
+def _known_cue(doc: Doc, cue: tuple[int, int], lex: Lexicon) -> bool:
+    learned = tagger.learned_cues()
+    for i in range(*cue):
+        tok = doc[i]
+        lemma = tok.lemma_.lower()
+        if lemma in lex.verbs or lemma in lex.nouns or lemma in lex.speech_nouns or lemma in learned:
+            return True
+        if tok.lower_ == "according" or tok.text == ":":
+            return True
+    return False
+
+
+def _speaker(doc: Doc, rel: tagger.Relation, head: Token, speakers: list[tuple[int, int]]) -> Span | None:
+    """The tagged source (unless it is the speaker of a rule claim: then it speaks there), else the
+    cue's subject in the parse. Never for a participle without a subject of its own ("Asked whether
+    ..., the head said": the asker is not the one who answers)."""
+    if head.tag_ == "VBN" and head.dep_ in ("advcl", "acl") and own_subject(head) is None:
+        return None
     if rel.source is not None:
-        return doc[rel.source[0] : rel.source[1]]
+        span = doc[rel.source[0] : rel.source[1]]
+        if not any(_overlaps((span.start_char, span.end_char), sp) for sp in speakers):
+            return span
     subj = find_subject(head)
     return speaker_span(doc, subj) if subj is not None else None
 
@@ -70,6 +90,7 @@ def model_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], rule_cands: list[Ca
     if keep_rules:
         taken = [(c.start, c.end) for c in rule_cands]
         taken += [(c.cue_start, c.cue_end) for c in rule_cands if c.cue_start is not None and c.cue_end is not None]
+    speakers = [(c.speaker.start_char, c.speaker.end_char) for c in rule_cands if c.speaker is not None and keep_rules]
     out: list[Cand] = []
     for rel in tagger.tag_doc(doc, lex, quotes, hints(rule_cands), uncovered=keep_rules and UNCOVERED):
         if rel.score < limit:
@@ -86,6 +107,10 @@ def model_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], rule_cands: list[Ca
             continue
         head = _cue_head(doc, rel.cue)
         lemma = head.lemma_.lower()
+        if KNOWN_CUE and not _known_cue(doc, rel.cue, lex):
+            continue
+        if sum(len(doc_text(doc)[a:b].split()) for a, b in spans) < MIN_WORDS:
+            continue  # "expressed dissatisfaction", "levelled at Russia": a noun phrase, not a reported clause
         polarity, name = "assert", lemma
         hedges: tuple[str, ...] = ()
         verb = lex.verbs.get(lemma)
@@ -93,13 +118,15 @@ def model_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], rule_cands: list[Ca
             stance = verb_stance(verb, negated=any(c.dep_ == "neg" for c in head.children))
             if stance is not None:
                 name, polarity, hedges = stance
-        speaker = _speaker(doc, rel, head)
+        speaker = _speaker(doc, rel, head, speakers)
+        if speaker is None or in_quote(quotes, speaker.start_char) is not None and in_quote(quotes, cue_chars[0]) is None:
+            continue  # a claim needs someone who makes it; a speaker inside the quoted words is none
         sent = head.sent
         for n, (start, end) in enumerate(spans):
             direct = is_quote_mark(doc_text(doc)[start]) or in_quote(quotes, start) is not None
             out.append(Cand(
                 start, end, name, "direct" if direct else "indirect", direct, sent.start_char, sent.end_char,
                 speaker if n == 0 else None, cue_chars[0] if n == 0 else None, cue_chars[1] if n == 0 else None,
-                polarity, hedges, inherit=n > 0 or speaker is None, order=cue_chars[0] if n == 0 else start))
+                polarity, hedges, inherit=n > 0, order=cue_chars[0] if n == 0 else start))
         taken.extend([*spans, cue_chars])
     return out

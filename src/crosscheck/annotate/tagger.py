@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LABELS", "Relation", "paragraph_units", "relations", "tag_doc", "token_features"]
 
-MODEL = "attribution.crfsuite"
+MODEL = "attribution.crfsuite.xz"
 CUES = "attribution_cues.json"
 ROLES = ("CUE", "SOURCE", "CONTENT")
 LABELS = ("O", *(f"{p}-{r}" for r in ROLES for p in ("B", "I")))
@@ -322,17 +322,23 @@ def learned_cues() -> frozenset[str]:
     return frozenset(json.loads(ref.read_text("utf-8"))["lemmas"])
 
 
+_WEIGHTS: list[bytes] = []
+
+
 @lru_cache(maxsize=1)
 def _tagger() -> Any:
-    """The CRF, opened once per process from package data (None when the weights are missing)."""
+    """The CRF, opened once per process from package data (None when the weights are missing).
+    The crfsuite model ships xz-compressed (a third of its size) and is opened from memory."""
+    import lzma
+
     import pycrfsuite
 
     ref = resources.files("crosscheck") / "data" / MODEL
     if not ref.is_file():
         return None
     tagger = pycrfsuite.Tagger()
-    with resources.as_file(ref) as path:
-        tagger.open(str(path))
+    _WEIGHTS.append(lzma.decompress(ref.read_bytes()))  # crfsuite reads the buffer in place: keep it alive
+    tagger.open_inmemory(_WEIGHTS[-1])
     return tagger
 
 
@@ -407,6 +413,8 @@ def tag_doc(doc: Doc, lex: Lexicon, quotes: Sequence[Quote],
     if uncovered:
         units = uncovered_units(doc, units, cols, roles, lex, learned)
     for s, e in units:
+        if e <= s:
+            continue
         labels = tagger.tag(token_features(doc, s, e, lex, quotes, learned, cols, roles))
         if all(lab == "O" for lab in labels):
             continue

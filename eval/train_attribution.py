@@ -15,7 +15,7 @@ Units: paragraphs (the text between newlines), all of them in training, only tho
 claims stage's cheap test at inference. Training is deterministic: crfsuite's L-BFGS has no
 randomness and the articles are read in name order.
 
-The weights go to ``src/crosscheck/data/attribution.crfsuite`` (package data). Parses are cached
+The weights go to ``src/crosscheck/data/attribution.crfsuite.xz`` (package data, xz-compressed). Parses are cached
 under ``--cache`` (default: a temporary directory; the cache is outside the repository and holds
 PolNeAR parses, never shipped).
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import lzma
 import os
 import re
 import sys
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "eval"))
 import polnear  # noqa: E402
 
-OUT = ROOT / "src" / "crosscheck" / "data" / "attribution.crfsuite"
+OUT = ROOT / "src" / "crosscheck" / "data" / "attribution.crfsuite.xz"
 ORDER = {"Cue": 0, "Source": 1, "Content": 2}
 
 
@@ -145,7 +146,7 @@ def tuning_part() -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c1", type=float, default=0.1)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--minfreq", type=float, default=2)
@@ -194,10 +195,16 @@ def main(argv: list[str] | None = None) -> int:
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
                         "feature.possible_transitions": True, "feature.minfreq": args.minfreq})
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    trainer.train(str(args.out))
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "model.crfsuite"
+        trainer.train(str(raw))
+        size = raw.stat().st_size
+        # xz without a timestamp: the same model gives the same bytes
+        args.out.write_bytes(lzma.compress(raw.read_bytes(), preset=9))
     last = trainer.logparser.last_iteration
     print(f"trained: {last.get('num', '?')} iterations, loss {last.get('loss', 0):.0f}, "
-          f"{args.out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - t0:.0f}s total")
+          f"{size / 1e6:.1f} MB ({args.out.stat().st_size / 1e6:.1f} MB compressed), "
+          f"{time.perf_counter() - t0:.0f}s total")
     return 0
 
 

@@ -15,7 +15,7 @@ def nlp():  # type: ignore[no-untyped-def]
     return load()
 
 
-def claims_of(nlp, text: str, system: str = "merged") -> list[Claim]:  # type: ignore[no-untyped-def]
+def claims_of(nlp, text: str, system: str | None = "merged") -> list[Claim]:  # type: ignore[no-untyped-def]
     article = Article(id="t", source="test", text=text)
     found = extract_claims(parse(nlp, text), article, [], system=system)
     for c in found:
@@ -81,3 +81,20 @@ def test_rules_keep_their_claims_and_no_clause_is_claimed_twice(nlp) -> None:  #
         for b in merged:
             if a is not b:
                 assert not (a.start < b.end and b.start < a.end), (a.content, b.content)
+
+
+def test_config_switch_turns_the_tagger_off(nlp, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from crosscheck import config
+    from crosscheck.annotate import claims
+
+    text = "Councillor Dana Whitfield scoffed at the idea that the new tram line would pay for itself within a decade."
+    conf = tmp_path / "c.toml"
+    conf.write_text("[annotate]\nattribution_tagger = false\n", encoding="utf-8")
+    monkeypatch.setattr(claims, "TAGGER", True)
+    assert any("tram line" in c.content for c in claims_of(nlp, text, None))
+    config.apply(config.load(conf))
+    assert claims.TAGGER is False
+    assert claims_of(nlp, text, None) == claims_of(nlp, text, "rules")
+    conf.write_text("[annotate]\nattribution_tagger = 1\n", encoding="utf-8")
+    with pytest.raises(config.ConfigError):
+        config.load(conf)

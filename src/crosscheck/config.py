@@ -98,6 +98,10 @@ def load(path: str | Path) -> dict[str, Any]:
         if name not in known:
             raise ConfigError(f"{path}: unknown setting {name!r} (see `crosscheck config` for the known ones)")
         want = type(known[name])
+        if want is bool:  # a switch: true or false, nothing else
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: {name} must be bool, not {type(value).__name__} {value!r}")
+            continue
         if isinstance(value, bool) or not isinstance(value, (want, int) if want is float else want):
             raise ConfigError(f"{path}: {name} must be {want.__name__}, not {type(value).__name__} {value!r}")
         if value < MINIMUM.get(name, 0):

@@ -119,7 +119,7 @@ def model_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], rule_cands: list[Ca
             if stance is not None:
                 name, polarity, hedges = stance
         speaker = _speaker(doc, rel, head, speakers)
-        if speaker is None or in_quote(quotes, speaker.start_char) is not None and in_quote(quotes, cue_chars[0]) is None:
+        if speaker is None or (in_quote(quotes, speaker.start_char) is not None and in_quote(quotes, cue_chars[0]) is None):
             continue  # a claim needs someone who makes it; a speaker inside the quoted words is none
         sent = head.sent
         for n, (start, end) in enumerate(spans):

@@ -1,17 +1,18 @@
 """A trained attribution tagger: cue, source and content spans from a linear-chain CRF.
 
-The model (``data/attribution.crfsuite``, trained by ``eval/train_attribution.py`` on PolNeAR
+The model (``data/attribution.crfsuite.xz``, trained by ``eval/train_attribution.py`` on PolNeAR
 train; see docs/models/attribution.md) tags each token of a paragraph with BIO labels for CUE,
 SOURCE and CONTENT. Its features come from the parse the claims stage already has (lemma, part of
 speech, dependency, the head's lemma, the reporting-verb lexicon, quotation state, where the token
 sits relative to the nearest cue and under which of its dependents), so tagging costs one pass of
 string building per token and a Viterbi pass in C. Only paragraphs that pass the claims stage's
-cheap test (a quote mark or a cue word) are tagged.
+cheap test (a quote mark or a cue word) or hold a learned cue lemma are tagged, and in the shipped
+merge only their sentences that the rules left open (``uncovered_units``).
 
 ``relations`` groups the tagged spans into relations: each content span goes to the nearest cue of
 its sentence (else of its paragraph), each cue takes the nearest source of its sentence. A
 relation's ``score`` is the model's mean marginal probability of its content labels, the knob the
-merge step in ``claims`` thresholds on.
+merge step (``claims_merge.THRESHOLD``, 0: every value tried lowered F1) thresholds on.
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ MODEL = "attribution.crfsuite.xz"
 CUES = "attribution_cues.json"
 ROLES = ("CUE", "SOURCE", "CONTENT")
 LABELS = ("O", *(f"{p}-{r}" for r in ROLES for p in ("B", "I")))
-_MAX_UP = 8
-WINDOW = 0  # sentences of context either side of an open one (``uncovered_units``)
+_MAX_UP = 8  # how far up the heads a token looks for a governing cue
+WINDOW = 0  # sentences of context either side of an open one (``uncovered_units``; 1 cost half again)
 OPEN_KINDS = ("v", "n", "a", "d")  # cue kinds that open a sentence
-SENTENCE_UNITS = False  # tag runs of sentences that pass the cheap test, not their whole paragraphs  # how far up the heads a token looks for a governing cue
+SENTENCE_UNITS = False  # tag runs of sentences that pass the cheap test, not their whole paragraphs
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,16 @@
 """PolNeAR attribution eval: our claims vs textacy's direct_quotations, scored by the same code.
 
-    .venv/bin/python eval/polnear.py [--split dev] [--limit N] [--json OUT] [--tune]
+    .venv/bin/python eval/polnear.py [--split dev] [--limit N] [--json OUT] [--tune] [--system merged|rules|model]
 
 Gold: ../shared/data/polnear/<split> (brat .ann: Source, Cue and Content spans joined by ``E``
 lines; the first annotator file of an article when there are several). Spans are compared after
 one documented normalisation on both sides: surrounding whitespace and ``,;:.`` are dropped, and so
 is a leading complementizer "that" (PolNeAR keeps it in the content, our claims do not). A
 discontinuous span is scored by its envelope.
+
+Systems: ``rules`` (the claims stage without the trained tagger), ``model`` (the tagger alone),
+``merged`` (the rules plus the tagger's additions: what ``crosscheck analyze`` runs). The gate
+keeps the rules' metrics unprefixed and adds ``merged_*`` and ``model_*``.
 
 Metrics (P/R/F1): source/cue/content spans, exact and overlap50 (overlap of at least half the
 longer span); relations cue+content and cue+content+source (each part overlap50; a gold relation
@@ -222,13 +226,13 @@ class Scorer:
 # --- systems ------------------------------------------------------------------------------------
 
 
-def ours(doc_name: str, text: str, parsed: object) -> list[Rel]:
+def ours(doc_name: str, text: str, parsed: object, system: str = "merged") -> list[Rel]:
     from crosscheck.annotate.claims import extract_claims
     from crosscheck.model import Article
 
     art = Article(id=doc_name, source=doc_name, text=text)
     out: list[Rel] = []
-    for c in extract_claims(parsed, art, []):  # type: ignore[arg-type]
+    for c in extract_claims(parsed, art, [], system=system):  # type: ignore[arg-type]
         if c.cue_start is None and out and out[-1].content is not None:
             # a quote continuing the previous one: PolNeAR annotates "“A,” he said. “B.”" as one
             # relation with a discontinuous content, scored here by its envelope
@@ -262,28 +266,31 @@ def parse_docs(texts: list[str], selective: bool = False) -> Iterable[object]:
 
 
 def run(shared: Path | None = None, split: str = "dev", limit: int | None = None,
-        tune: bool = False, verbose: bool = False) -> dict[str, float]:
-    """Score both systems on ``split``; returns {metric: value} (ours unprefixed, textacy_*)."""
+        tune: bool = False, verbose: bool = False, system: str = "rules",
+        also: tuple[str, ...] = ("merged", "model")) -> dict[str, float]:
+    """Score ``system`` (unprefixed), each of ``also`` (prefixed ``merged_``, ``model_``) and textacy
+    (``textacy_``) on ``split``. The gate keeps the rules unprefixed, so their floors keep guarding
+    them; the product is ``merged`` (rules plus the tagger), ``model`` the tagger alone."""
     shared = shared or shared_dir()
     docs = load_split(shared, "train" if tune else split, limit, tune)
-    a, b = Scorer(), Scorer()
     t0 = time.perf_counter()
     parsed = list(parse_docs([d.text for d in docs]))
     t_parse = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    n_claims = 0
-    for d, pd in zip(docs, parsed, strict=True):
-        preds = ours(d.name, d.text, pd)
-        n_claims += len(preds)
-        a.add(d.text, d.gold, preds)
-    t_ours = time.perf_counter() - t1
+    out: dict[str, float] = {}
+    for name in (system, *[a for a in also if a != system]):
+        sc = Scorer()
+        t1 = time.perf_counter()
+        for d, pd in zip(docs, parsed, strict=True):
+            sc.add(d.text, d.gold, ours(d.name, d.text, pd, name))
+        prefix = "" if name == system else f"{name}_"
+        out.update({f"{prefix}{k}": v for k, v in sc.metrics().items()})
+        out[f"{prefix}claims_seconds"] = round(time.perf_counter() - t1, 2)
+    b = Scorer()
     for d, pd in zip(docs, parsed, strict=True):
         b.add(d.text, d.gold, textacy_quotes(pd))
-    out = a.metrics()
     out.update({f"textacy_{k}": v for k, v in b.metrics().items()})
     out["docs"] = float(len(docs))
     out["parse_seconds"] = round(t_parse, 2)
-    out["claims_seconds"] = round(t_ours, 2)
     return out
 
 
@@ -313,10 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--tune", action="store_true", help="score the tuning slice of train, not dev")
+    ap.add_argument("--system", choices=("merged", "rules", "model"), default="merged",
+                    help="the table to print: the rules plus the tagger (the product), or either alone")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    m = run(shared_dir(), args.split, args.limit, args.tune)
-    print(f"PolNeAR {'train tuning slice' if args.tune else args.split}: {int(m['docs'])} documents, "
+    m = run(shared_dir(), args.split, args.limit, args.tune, system=args.system, also=())
+    print(f"PolNeAR {'train tuning slice' if args.tune else args.split} ({args.system}): {int(m['docs'])} documents, "
           f"parse {m['parse_seconds']}s, claims {m['claims_seconds']}s, total {time.perf_counter() - t0:.1f}s")
     print(table(m))
     if args.json:

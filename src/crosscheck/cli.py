@@ -72,6 +72,11 @@ def _main(
         raise typer.Exit(2) from exc
 
 
+def _toml_value(value: object) -> str:
+    """A setting's value as TOML writes it (true/false, not Python's True/False)."""
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
 @app.command("config", cls=HelpCommand)
 def show_config() -> None:
     """Print the settings in effect (defaults, changed by --config or CROSSCHECK_CONFIG), as TOML."""
@@ -84,8 +89,8 @@ def show_config() -> None:
         if head != section:
             typer.echo(f"{'' if section is None else chr(10)}[{head}]")
             section = head
-        note = "" if value == shipped[name] else f"  # default {shipped[name]!r}"
-        typer.echo(f"{key} = {value!r}{note}")
+        note = "" if value == shipped[name] else f"  # default {_toml_value(shipped[name])}"
+        typer.echo(f"{key} = {_toml_value(value)}{note}")
 
 
 @app.command(cls=HelpCommand)

@@ -32,6 +32,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "article.max_word_chars": ("crosscheck.clean", "MAX_WORD_CHARS"),
     "article.max_paragraph_chars": ("crosscheck.clean", "MAX_PARAGRAPH_CHARS"),
     "annotate.time_budget_seconds": ("crosscheck.engines.local", "TIME_BUDGET"),
+    "annotate.attribution_tagger": ("crosscheck.annotate.claims", "TAGGER"),
     "language.min_words": ("crosscheck.language", "MIN_WORDS"),
     "language.min_share": ("crosscheck.language", "MIN_SHARE"),
     "analyze.chunk": ("crosscheck.pipeline", "CHUNK"),
@@ -97,6 +98,10 @@ def load(path: str | Path) -> dict[str, Any]:
         if name not in known:
             raise ConfigError(f"{path}: unknown setting {name!r} (see `crosscheck config` for the known ones)")
         want = type(known[name])
+        if want is bool:  # a switch: true or false, nothing else
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: {name} must be bool, not {type(value).__name__} {value!r}")
+            continue
         if isinstance(value, bool) or not isinstance(value, (want, int) if want is float else want):
             raise ConfigError(f"{path}: {name} must be {want.__name__}, not {type(value).__name__} {value!r}")
         if value < MINIMUM.get(name, 0):

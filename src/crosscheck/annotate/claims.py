@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from crosscheck.annotate.claims_merge import model_cands
 from crosscheck.annotate.claims_nondenial import non_denials
 from crosscheck.annotate.claims_quotes import apply_quotes, quote_cands
 from crosscheck.annotate.claims_rules import according_cands, according_carry, noun_cands, verb_cands
@@ -31,15 +32,38 @@ if TYPE_CHECKING:
 __all__ = ["extract_claims"]
 
 _MAX_CONTENT = 450
+TAGGER = True  # config annotate.attribution_tagger: the trained tagger adds to the rules
 
 
-def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention]) -> list[Claim]:
-    """Find every attributed claim in ``doc`` (whose text is ``article.text``), in text order."""
+def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention], *,
+                   system: str | None = None) -> list[Claim]:
+    """Find every attributed claim in ``doc`` (whose text is ``article.text``), in text order.
+
+    ``system``: "merged" (the rules, plus what the trained tagger finds that they do not),
+    "rules" (the rules alone) or "model" (the tagger alone; for evaluation); by default "merged"
+    unless the config turns the tagger off."""
+    if system is None:
+        system = "merged" if TAGGER else "rules"
     del mentions  # speakers are resolved from the parse; mentions share its entities
     lex = lexicon()
-    text = article.text
-    quotes = find_quotes(text)
+    quotes = find_quotes(article.text)
     body = _body_start(article)
+    found = rule_cands(doc, article, lex, quotes, body)
+    cands = [] if system == "model" else list(found)
+    if system != "rules":
+        # the tagger reads the rules' spans as hints; "model" keeps only what it tags itself
+        cands.extend(model_cands(doc, lex, quotes, found, body, keep_rules=system == "merged"))
+    cands = _dedupe(cands)
+    for c in cands:
+        denial = content_denial(doc, c, lex)
+        if denial is not None:
+            c.polarity, c.points_at = "deny", c.points_at or denial[0]
+    return _finish(doc, article, lex, quotes, cands)
+
+
+def rule_cands(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], body: int) -> list[Cand]:
+    """The rule passes' candidates, before deduplication and speaker resolution."""
+    text = article.text
     cands: list[Cand] = []
     for sent in doc.sents:
         if sent.start_char < body or not may_attribute(sent.text):
@@ -51,12 +75,12 @@ def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention]) ->
         apply_quotes(c, text, quotes)
     cands.extend(quote_cands(doc, lex, [q for q in quotes if q.start >= body], cands))
     cands.extend(according_carry(doc, lex, cands))
-    cands = _dedupe(cands)
-    for c in cands:
-        denial = content_denial(doc, c, lex)
-        if denial is not None:
-            c.polarity, c.points_at = "deny", c.points_at or denial[0]
-    return _finish(doc, article, lex, quotes, cands)
+    return cands
+
+
+def body_start(article: Article) -> int:
+    """Where the body starts (see ``_body_start``)."""
+    return _body_start(article)
 
 
 def _body_start(article: Article) -> int:

@@ -351,8 +351,9 @@ def test_incremental_linking_gives_what_one_run_gives(demo_ledger: SQLiteStore, 
     inc.close()
 
 
-def test_preparing_in_a_worker_links_exactly_as_inline(tmp_path: Path) -> None:
-    """Claim vectors and signatures computed ahead in a worker process give the same ledger as inline."""
+def test_preparing_in_a_worker_links_exactly_as_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claim vectors and signatures computed ahead (by a worker process, and the linker's own share of
+    the chunks) give the same ledger as inline."""
     import shutil
     from importlib import resources
 
@@ -365,9 +366,21 @@ def test_preparing_in_a_worker_links_exactly_as_inline(tmp_path: Path) -> None:
     shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
     with SQLiteStore(tmp_path / "b.db") as s:
         ids = s.unlinked_article_ids()
+    # small chunks, one in four prepared by the linker's process (as on two cores), whatever this machine has
+    monkeypatch.setattr(prepare, "CHUNK", 2)
+    monkeypatch.setattr(prepare, "LINKER_SHARE", 4)
+    here: list[str] = []
+    call = prepare._Here.__call__
+
+    def spy(self: prepare._Here, chunk: list[str]) -> list[prepare.Prepared | None]:
+        here.extend(chunk)
+        return call(self, chunk)
+
+    monkeypatch.setattr(prepare._Here, "__call__", spy)
     got = list(prepare.ahead(str(tmp_path / "b.db"), ids, at_least=1))
     assert [aid for aid, _ in got] == ids
-    assert all(p is not None and p.article_id == aid and len(p.vecs) == len(p.sigs) for aid, p in got)  # the worker ran
+    assert all(p is not None and p.article_id == aid and len(p.vecs) == len(p.sigs) for aid, p in got)  # prepared ahead
+    assert here == ids[6:8]  # the fourth chunk: the linker's; the others the worker's
     exports = []
     for name, how in (("a.db", False), ("b.db", "always")):
         with SQLiteStore(tmp_path / name) as s:

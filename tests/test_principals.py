@@ -139,3 +139,17 @@ def test_a_lead_that_is_only_a_dangling_word_ends() -> None:
 
     assert lead_text(["and"]) == ""
     assert lead_text(["That", "which ,", "rates rose, and"]) == "Rates rose"
+
+
+def test_lead_text_ends_on_a_content_that_is_only_a_conjunction() -> None:
+    """A content such as "that," (a claim cut down to its complementiser, met on Reuters) made the
+    trailing-conjunction loop spin forever: the end pass of a 5,000-article link never finished."""
+    import threading
+
+    got: list[str] = []
+    worker = threading.Thread(target=lambda: got.append(principals.lead_text(["that,", "and", "Or", "which ;"])),
+                              daemon=True)
+    worker.start()
+    worker.join(5)
+    assert got == [""], "lead_text did not return"
+    assert principals.lead_text(["the talks will go on and", "that"]) == "The talks will go on"

@@ -20,7 +20,6 @@ from pathlib import PurePath
 from urllib.parse import urlparse
 
 import numpy as np
-from datasketch import MinHash
 
 from crosscheck.model import Article
 
@@ -51,6 +50,10 @@ def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature (``NUM_PERM`` uint64 values) of a text's shingles."""
+    # imported here: datasketch brings scipy (about 50 MB), which the prepare workers, importing
+    # this package but never hashing, need not hold
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
     sh = shingles(text)
     if sh:

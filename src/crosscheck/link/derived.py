@@ -35,56 +35,69 @@ def finish(lk: ArticleLinker) -> None:
         fixes = lk.corrections
         if fixes is not None:  # after linking and re-resolving, before anything is derived from the members
             lk.correction_notes = corrections.apply(lk, cur, fixes)
-        record = lk.store.link_state(corrections.STATE_KEY) or {}
-        deps = fixes.depends() if fixes is not None else {}
-        rows = lk.store.group_member_rows(lk.touched_groups)
-        by_group: dict[str, list[Any]] = {}
-        for r in rows:
-            by_group.setdefault(r["group_id"], []).append(r)
-        # the relation types each group has: as the target of any, and as the source of a non-dispute
-        types_of: dict[str, set[str]] = {}
-        disputed_by: dict[str, set[str]] = {}
-        for r in lk.store.relations_touching(lk.touched_groups):
-            types_of.setdefault(r["b"], set()).add(r["type"])
-            if r["type"] != "dispute":
-                types_of.setdefault(r["a"], set()).add(r["type"])
-            else:
-                disputed_by.setdefault(r["b"], set()).add(r["a"])
-        against_rows = lk.store.group_member_rows({a for gs in disputed_by.values() for a in gs} - set(by_group))
-        member_of = {gid: [_member(m) for m in ms] for gid, ms in by_group.items()}
-        for r in against_rows:
-            member_of.setdefault(r["group_id"], []).append(_member(r))
-        sources = _sources(lk, {r["article_id"] for r in rows})
-        for gid, members in by_group.items():
-            outlets = sorted({m["publisher"] for m in members if m["publisher"]})
-            own = member_of[gid]
-            against = [m for a in sorted(disputed_by.get(gid, ())) for m in member_of.get(a, [])]
-            who = principals.principal_lists(own, against)
-            who["coalitions"] = principals.coalitions(own)  # type: ignore[assignment]
-            who["label"] = principals.lead_text([json.loads(m["keys"]).get("content", "") for m in members])  # type: ignore[assignment]
-            # an origin that only repeats another stands for that other one (an analyst's correction)
-            seen = {fold(d): d for o in principals.origins_of(own) if (d := corrections.depends_origin(o, deps))}
-            types = types_of.get(gid, set())
-            dates = [json.loads(m["keys"]).get("published") for m in members]
-            first = min((d for d in dates if d), default=None)
-            w = lk.store.group_why(gid)
-            # an article without a known outlet is its own publisher: counted, never named
-            fixed = corrections.group_entries(gid, [m["claim_id"] for m in members], principals.origins_of(own),
-                                              record, fixes) if fixes is not None else []
-            if fixed:
-                w["corrected"] = fixed
-            else:
-                w.pop("corrected", None)
-            w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
-                           "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
-            lk.store.set_group_derived(cur, gid, outlets=outlets, origins=sorted(seen.values()),
-                                       status=list(relations.group_status(len(seen), types)), first_seen=first,
-                                       why=w, principals=dict(who))
+        touched = sorted(lk.touched_groups)
+        for lo in range(0, len(touched), GROUPS_PER_READ):
+            _group_fields(lk, cur, touched[lo : lo + GROUPS_PER_READ])
         lk.dates_resolved += refdates.resolve_references(lk, cur, lk.touched_stories)
         for sid in lk.touched_stories:
             _story_events(lk, cur, sid)
             _story_title(lk, cur, sid)
         lk.store.clear_pending(cur)  # this run, and any stopped one before it, is complete
+
+
+GROUPS_PER_READ = 2_000  # touched groups whose members the end pass holds at once: its memory stays flat
+
+
+def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
+    """Outlets, origins, status, counts, principals and corrections of some touched groups, from
+    their members and those of the groups disputing them (each group's fields depend on no other
+    group's)."""
+    fixes = lk.corrections
+    record = lk.store.link_state(corrections.STATE_KEY) or {}
+    deps = fixes.depends() if fixes is not None else {}
+    rows = lk.store.group_member_rows(gids)
+    by_group: dict[str, list[Any]] = {}
+    for r in rows:
+        by_group.setdefault(r["group_id"], []).append(r)
+    # the relation types each group has: as the target of any, and as the source of a non-dispute
+    types_of: dict[str, set[str]] = {}
+    disputed_by: dict[str, set[str]] = {}
+    for r in lk.store.relations_touching(gids):
+        types_of.setdefault(r["b"], set()).add(r["type"])
+        if r["type"] != "dispute":
+            types_of.setdefault(r["a"], set()).add(r["type"])
+        else:
+            disputed_by.setdefault(r["b"], set()).add(r["a"])
+    against_rows = lk.store.group_member_rows({a for gs in disputed_by.values() for a in gs} - set(by_group))
+    member_of = {gid: [_member(m) for m in ms] for gid, ms in by_group.items()}
+    for r in against_rows:
+        member_of.setdefault(r["group_id"], []).append(_member(r))
+    sources = _sources(lk, {r["article_id"] for r in rows})
+    for gid, members in by_group.items():
+        outlets = sorted({m["publisher"] for m in members if m["publisher"]})
+        own = member_of[gid]
+        against = [m for a in sorted(disputed_by.get(gid, ())) for m in member_of.get(a, [])]
+        who = principals.principal_lists(own, against)
+        who["coalitions"] = principals.coalitions(own)  # type: ignore[assignment]
+        who["label"] = principals.lead_text([json.loads(m["keys"]).get("content", "") for m in members])  # type: ignore[assignment]
+        # an origin that only repeats another stands for that other one (an analyst's correction)
+        seen = {fold(d): d for o in principals.origins_of(own) if (d := corrections.depends_origin(o, deps))}
+        types = types_of.get(gid, set())
+        dates = [json.loads(m["keys"]).get("published") for m in members]
+        first = min((d for d in dates if d), default=None)
+        w = lk.store.group_why(gid)
+        fixed = corrections.group_entries(gid, [m["claim_id"] for m in members], principals.origins_of(own),
+                                          record, fixes) if fixes is not None else []
+        if fixed:
+            w["corrected"] = fixed
+        else:
+            w.pop("corrected", None)
+        # an article without a known outlet is its own publisher: counted, never named
+        w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
+                       "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
+        lk.store.set_group_derived(cur, gid, outlets=outlets, origins=sorted(seen.values()),
+                                   status=list(relations.group_status(len(seen), types)), first_seen=first,
+                                   why=w, principals=dict(who))
 
 
 def _member(row: Any) -> principals.Member:
@@ -112,8 +125,10 @@ def _reresolve(lk: ArticleLinker, cur: Any) -> None:
     A person's country or a capital may be stated only in an article linked after the one
     quoting them; resolving again here makes the result independent of arrival order.
     """
-    ctxs: dict[str, origins.Context] = {}
     for sid in sorted(lk.touched_stories):
+        # an article's claims are in its own story's groups only: its context is needed for this
+        # story alone, so the contexts (text and mentions of each article) are held one story at a time
+        ctxs: dict[str, origins.Context] = {}
         fresh: dict[str, dict[str, tuple[str, Any]]] = {}  # article -> claim -> (origin, row)
         for r in lk.store.group_member_rows(lk.store.story_group_ids(sid)):
             ref = json.loads(r["keys"]).get("origin_ref")

@@ -35,11 +35,16 @@ log = logging.getLogger(__name__)
 
 AHEAD_MIN = 64  # articles from which a run prepares in worker processes (start-up costs ~3 s)
 CHUNK = 24  # articles per task sent to a worker
-# Preparing costs about twice the linking itself (MiniLM runs ~130 texts/s on one core), so on two
-# cores two workers share the machine with the linker better than one, which would leave the
-# linker waiting; on more cores, one core stays the linker's.
-WORKERS = max(2, min(4, (os.cpu_count() or 2) - 1))
-WINDOW = 3 * WORKERS  # tasks in flight: enough to keep the workers busy, bounded memory
+# Preparing costs about twice the linking itself (MiniLM runs ~130 texts/s on one core). Each
+# process that prepares holds its own onnxruntime session and spaCy pipeline (about 400 MB), so
+# on two cores one worker prepares three chunks in four and the linker the fourth, in its own
+# process, between articles: per chunk the linker then spends L + P/4 = 1.5 L and the worker
+# 3P/4 = 1.5 L (L linking, P = 2 L preparing), the same throughput as two workers beside the
+# linker on two cores, with one process fewer holding the models. With more cores, workers
+# take every chunk and one core stays the linker's.
+WORKERS = max(1, min(4, (os.cpu_count() or 2) - 1))
+LINKER_SHARE = 4 if WORKERS == 1 else 0  # the linker prepares every LINKER_SHARE-th chunk itself (0: none)
+WINDOW = 3 * WORKERS + (1 if LINKER_SHARE else 0)  # tasks in flight: the workers stay busy, memory bounded
 
 
 @dataclass
@@ -156,11 +161,36 @@ def _init(path: str) -> None:
 
 
 def _work(ids: list[str]) -> list[Prepared | None]:
-    store, emb = _worker["store"], _worker["emb"]
+    return _prepare_ids(_worker["store"], _worker["emb"], ids)
+
+
+def _prepare_ids(store: Any, emb: Embedder, ids: list[str]) -> list[Prepared | None]:
     items = [(a, list(store.claims(a.id)), list(store.mentions(a.id))) for aid in ids
              if (a := store.article(aid)) is not None]
     done = {p.article_id: p for p in prepare_many(items, emb)}
     return [done.get(aid) for aid in ids]
+
+
+class _Here:
+    """The linker's own share of the chunks, prepared in its process (a read-only connection of
+    its own, the process-wide embedder) when the chunk's turn comes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.store: Any = None
+
+    def __call__(self, ids: list[str]) -> list[Prepared | None]:
+        from crosscheck.link.embed import embedder
+        from crosscheck.store.sqlite import SQLiteStore
+
+        if self.store is None:
+            self.store = SQLiteStore(self.path, read_only=True)
+        return _prepare_ids(self.store, embedder(), ids)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
 
 class BootstrappingError(CrosscheckError):
@@ -197,34 +227,39 @@ def ahead(path: str | None, ids: Sequence[str], *, at_least: int | None = None,
     chunks = [list(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
     pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init, initargs=(path,))
-    pending: deque[tuple[list[str], Future[list[Prepared | None]] | None]] = deque()
+    here = _Here(path)
+    pending: deque[tuple[list[str], Future[list[Prepared | None]] | _Here | None]] = deque()
     broken = False
     try:
-        for chunk in chunks:
-            fut = None
-            if not broken:
+        for i, chunk in enumerate(chunks):
+            task: Future[list[Prepared | None]] | _Here | None = None
+            if LINKER_SHARE and i % LINKER_SHARE == LINKER_SHARE - 1:
+                task = here
+            elif not broken:
                 try:
-                    fut = pool.submit(_work, chunk)
+                    task = pool.submit(_work, chunk)
                 except Exception as exc:  # a worker that cannot start (no __main__ guard, no fork): go inline
                     log.warning("link: no preparing worker (%s); preparing inline", exc)
                     broken = True
-            pending.append((chunk, fut))
+            pending.append((chunk, task))
             if len(pending) >= WINDOW:
                 yield from _drain(pending.popleft())
         while pending:
             yield from _drain(pending.popleft())
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        here.close()
 
 
-def _drain(task: tuple[list[str], Future[list[Prepared | None]] | None]) -> Iterator[tuple[str, Prepared | None]]:
+def _drain(task: tuple[list[str], Future[list[Prepared | None]] | _Here | None],
+           ) -> Iterator[tuple[str, Prepared | None]]:
     chunk, fut = task
     if fut is None:
         yield from ((aid, None) for aid in chunk)
         return
     try:
-        got = fut.result()
-    except Exception as exc:  # the worker failing must not stop linking: prepare inline
-        log.warning("link: the preparing worker failed on %d articles (%s); preparing them inline", len(chunk), exc)
+        got = fut(chunk) if isinstance(fut, _Here) else fut.result()
+    except Exception as exc:  # preparing ahead failing must not stop linking: prepare inline
+        log.warning("link: preparing ahead failed on %d articles (%s); preparing them inline", len(chunk), exc)
         got = [None] * len(chunk)
     yield from zip(chunk, got, strict=True)

@@ -190,7 +190,7 @@ def _clean(content: str) -> str:
     t = " ".join(content.split()).strip(_QUOTES + " ")
     t = t.removeprefix("that ").removeprefix("That ")
     while t and (t[-1] in ",;:" or t.rsplit(" ", 1)[-1].lower() in ("and", "or", "but", "that", "which")):
-        # a content that is only the dangling word ("and") leaves nothing: it must not loop for ever
+        # a trailing conjunction goes; a content that is nothing else is empty (it looped forever)
         t = t[:-1].rstrip() if t[-1] in ",;:" else (t.rsplit(" ", 1)[0].rstrip() if " " in t else "")
     t = t.strip(_QUOTES + " ")
     return t[:1].upper() + t[1:] if t else t

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -206,14 +207,19 @@ def _same_acts(lk: ArticleLinker, c: Claim) -> list[tuple[Claim, TimeExpr]]:
 class Parses:
     """Parses of the undated articles of one run, made only when an article needs one."""
 
+    KEEP = 64  # parses held at once (the most recently used): a parse is the same made again
+
     def __init__(self) -> None:
-        self._docs: dict[str, Doc] = {}
+        self._docs: OrderedDict[str, Doc] = OrderedDict()
 
     def __call__(self, article: Article) -> Doc:
         if article.id not in self._docs:
             from crosscheck.annotate.nlp import parse
 
             self._docs[article.id] = parse(_nlp(), article.text)
+            while len(self._docs) > self.KEEP:
+                self._docs.popitem(last=False)
+        self._docs.move_to_end(article.id)
         return self._docs[article.id]
 
 
@@ -278,13 +284,18 @@ def resolve_references(lk: ArticleLinker, cur: Any, story_ids: set[str]) -> int:
     refs: dict[str, Any] = dict(lk.store.link_state("references", {}) or {})
     before = json.dumps(refs, sort_keys=True)
     done = 0
-    undated = [a for sid in sorted(story_ids) for aid in lk.store.story_article_ids(sid)
+    # ids only: the articles are read again when their turn comes, so that the end pass does not
+    # hold every undated article of the run at once
+    undated = [aid for sid in sorted(story_ids) for aid in lk.store.story_article_ids(sid)
                if (a := lk.store.article(aid)) is not None and not a.published]
     parses = Parses()
     dated: set[str] = set()
     for _ in range(2):  # an article dated here may date another (a copy of it)
-        for article in undated:
-            if article.id in dated:
+        for aid in undated:
+            if aid in dated:
+                continue
+            article = lk.store.article(aid)
+            if article is None:
                 continue
             times = list(lk.store.times(article.id))
             ev = _gather(lk, article, times, refs, parses)

@@ -196,7 +196,12 @@ def test_search_finds_claims_and_articles(client: TestClient, ids: dict[str, str
     assert any(c["id"] == ids["claim"] for c in data["claims"])
     assert data["articles"]
     hit = next(c for c in data["claims"] if c["id"] == ids["claim"])
-    assert any(r["hit"] for r in hit["snippet"])
+    # a speaker's name matched: the snippet is what they said (issue 14: it was the name again)
+    text = "".join(r["text"] for r in hit["snippet"])
+    assert text.startswith("The strike on the dam") and "Kirby" not in text
+    by_content = client.get("/search.json?q=strike").json()
+    hit = next(c for c in by_content["claims"] if c["id"] == ids["claim"])
+    assert any(r["hit"] and r["text"].lower() == "strike" for r in hit["snippet"])
     for q in ('"unbalanced', "NEAR(dam", "dam*", "a AND OR", ")(", "Ünïcödé"):
         assert client.get("/search", params={"q": q}).status_code == 200, q
     assert client.get("/search.json").json()["claims"] == []

@@ -37,7 +37,8 @@ def _tsquery(words: list[str]) -> str:
 def search_rows(conn: Any, words: list[str], *, limit: int, offset: int, window: int) -> dict[str, Any]:
     """Matching claims and articles (one page each) and whether each kind was windowed.
 
-    A claim's snippet is cut from its content, or from its speaker when only the speaker matches.
+    A claim's snippet is always cut from its content (what was said), hits marked when the
+    content holds them: a search for a speaker lists what they said, not their name again.
     """
     if getattr(conn, "dialect", "sqlite") == "postgresql":
         return _pg(conn, words, limit=limit, offset=offset, window=window)
@@ -53,7 +54,7 @@ def search_rows(conn: Any, words: list[str], *, limit: int, offset: int, window:
         f"""SELECT c.id, c.article_id, c.speaker, c.speaker_text, c.polarity, c.cue, a.outlet, a.original_source AS outlet_credit,
                    a.source AS outlet_source, a.published,
                    a.title AS article_title,
-                   snippet(claims_fts, -1, '{OPEN}', '{CLOSE}', '…', 24) AS snip
+                   snippet(claims_fts, 0, '{OPEN}', '{CLOSE}', '…', 24) AS snip
             FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid JOIN articles a ON a.id = c.article_id
             WHERE claims_fts MATCH ? AND claims_fts.rowid >= ? AND a.superseded_by IS NULL
             ORDER BY rank LIMIT ? OFFSET ?""",
@@ -88,14 +89,11 @@ def _pg(conn: Any, words: list[str], *, limit: int, offset: int, window: int) ->
         f"""SELECT c.id, c.article_id, c.speaker, c.speaker_text, c.polarity, c.cue, a.outlet, a.original_source AS outlet_credit,
                    a.source AS outlet_source, a.published,
                    a.title AS article_title,
-                   CASE WHEN to_tsvector('simple', c.content) @@ to_tsquery('simple', ?)
-                        THEN ts_headline('simple', c.content, to_tsquery('simple', ?), '{_HEADLINE}')
-                        ELSE ts_headline('simple', coalesce(c.speaker, '') || ' ' || coalesce(c.speaker_text, ''),
-                                         to_tsquery('simple', ?), '{_HEADLINE}') END AS snip
+                   ts_headline('simple', c.content, to_tsquery('simple', ?), '{_HEADLINE}') AS snip
             FROM claims c JOIN articles a ON a.id = c.article_id
             WHERE {c_tsv} @@ to_tsquery('simple', ?) AND c.rowid >= ? AND a.superseded_by IS NULL
             ORDER BY ts_rank({c_tsv}, to_tsquery('simple', ?)) DESC, c.rowid LIMIT ? OFFSET ?""",
-        (q, q, q, q, cfloor or 0, q, limit, offset)).fetchall()
+        (q, q, cfloor or 0, q, limit, offset)).fetchall()
     articles = conn.execute(
         f"""SELECT a.id, a.title, a.outlet, a.original_source AS outlet_credit, a.source AS outlet_source, a.published,
                    ts_headline('simple', a.text, to_tsquery('simple', ?), '{_HEADLINE}') AS snip

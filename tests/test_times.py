@@ -271,3 +271,19 @@ def test_relative_units_the_pattern_takes_all_resolve(nlp) -> None:  # type: ign
     values = {t.text: t.value for t in found}
     assert values.get("following week") == "2025-W11"
     assert "the full month" in values
+
+
+def test_dates_outside_the_calendar_are_null_with_a_reason(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Found on Reuters-21578: "the third half" asked for month 13 (ValueError) and a count of
+    weeks, days or years past the years 1-9999 overflowed ``datetime.date``; each stopped the
+    article's annotation with an internal error. Each is now a time without a value and the reason."""
+    text = ("Profits fell in the third half, the company said. The mine will last 5,000,000 weeks "
+            "from now. Its rocks formed 20,000 years ago. Sales rose in the second half. "
+            "It happened 3,000,000 days ago.")
+    _, times = _times(nlp, text, published="1987-03-02")
+    by_text = {t.text: t for t in times}
+    assert by_text["the second half"].value == "1986-H2"
+    assert by_text["the third half"].value is None and "no third half" in (by_text["the third half"].reason or "")
+    for odd in ("5,000,000 weeks from now", "20,000 years ago", "3,000,000 days ago"):
+        assert by_text[odd].value is None, odd
+        assert "outside the calendar" in (by_text[odd].reason or ""), odd

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 # how many years either side of the article's years a weekday-fixed date may land
 WEEKDAY_YEAR_WINDOW = 6
@@ -30,19 +30,28 @@ def quarter(d: date) -> str:
     return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
+class OutOfCalendar(ValueError):
+    """A date moved outside the years 1-9999 that ``datetime.date`` holds ("10,000 years ago")."""
+
+
 def add_months(d: date, n: int) -> date:
     """``d`` moved by ``n`` months, the day clipped to the month's length."""
     m = d.month - 1 + n
     y, m = d.year + m // 12, m % 12 + 1
+    if not MINYEAR <= y <= MAXYEAR:
+        raise OutOfCalendar(f"year {y}")
     return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
 
 
 def shift(d: date, unit: str, n: int) -> date:
     """``d`` moved by ``n`` units (D, W, M, Q, Y, 10Y, 100Y, WE)."""
-    if unit in {"D"}:
-        return d + timedelta(days=n)
-    if unit in {"W", "WE", "2W"}:
-        return d + timedelta(weeks=n * (2 if unit == "2W" else 1))
+    try:
+        if unit in {"D"}:
+            return d + timedelta(days=n)
+        if unit in {"W", "WE", "2W"}:
+            return d + timedelta(weeks=n * (2 if unit == "2W" else 1))
+    except OverflowError as e:
+        raise OutOfCalendar(f"{n} {unit} from {d}") from e
     if unit == "M":
         return add_months(d, n)
     if unit == "Q":

@@ -205,7 +205,10 @@ class Resolver(RelativeRules):
         """One ``Resolved`` per match, in order."""
         out = []
         for m in matches:
-            r = getattr(self, "_r_" + m.kind)(m, m.groups)
+            try:
+                r = getattr(self, "_r_" + m.kind)(m, m.groups)
+            except cal.OutOfCalendar as e:
+                r = Resolved(None, resolution="relative", reason=f"outside the calendar (years 1-9999): {e}")
             self.history.append((m, r))
             out.append(r)
         return out
@@ -336,6 +339,8 @@ class Resolver(RelativeRules):
         poss = (g.get("poss") or g.get("relyear") or "").lower().split()
         if n is None or n < 0 or (qo in {"last"} and not year):
             return self._rel_quarter(m, qo, half)
+        if n > (2 if half else 4):
+            return Resolved(None, reason=f"no {qo} {'half' if half else 'quarter'} in a year")
         label = f"H{n}" if half else f"Q{n}"
         if year:
             return Resolved(f"{year}-{label}")

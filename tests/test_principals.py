@@ -85,6 +85,34 @@ def test_a_bare_document_speaks_for_the_issuer_named_before() -> None:
     assert origins.document_antecedents([(first, "United States"), (later, "statement")]) == {"a:c2": "United States"}
 
 
+def test_a_document_named_with_its_issuer_in_one_article_speaks_for_it_in_another() -> None:
+    """A story's article names "the preliminary assessment by Ruritanian Coast Guard investigators"
+    (invented); another article of the story says only "according to a preliminary assessment":
+    it is the Coast Guard's assessment, not an origin of its own. A bare "the report" names no
+    particular document, and a phrase two issuers were named for stays unresolved."""
+    from crosscheck.model import Article
+
+    facts = origins.Facts()
+    one = Article(id="a1", source="s", text=("Ruritania's move follows the preliminary assessment by Ruritanian Coast "
+                                             "Guard investigators, who said the hull was breached. A statement from "
+                                             "Borduria said nothing."))
+    ctx = origins.context(one, [], facts, "s1")
+    origins.learn(one, ctx)
+    assert facts.documents["s1"] == {"preliminary assessment": origins.resolve(
+        origins.Ref(body="Ruritanian Coast Guard investigators", display="Ruritanian Coast Guard investigators"), ctx)}
+    two = Article(id="a2", source="s", text="The hull was breached, according to a preliminary assessment.")
+    ctx2 = origins.context(two, [], facts, "s1")
+    got = origins.resolve(origins.Ref(body="preliminary assessment", display="preliminary assessment"), ctx2)
+    assert got == facts.documents["s1"]["preliminary assessment"] and not origins.bare_document(got)
+    assert origins.resolve(origins.Ref(body="report", display="report"), ctx2) == "report"
+    other_story = origins.context(two, [], facts, "s2")
+    assert origins.resolve(origins.Ref(body="preliminary assessment", display="preliminary assessment"),
+                           other_story) == "preliminary assessment"
+    three = Article(id="a3", source="s", text="It echoed the preliminary assessment by Borduria's navy.")
+    origins.learn(three, origins.context(three, [], facts, "s1"))
+    assert origins.document_issuer("the preliminary assessment", ctx2) is None  # two issuers: neither
+
+
 def test_weekday_spread_prefers_one_week() -> None:
     """Of two reference days that both fit, the one that keeps an article's weekdays together wins."""
     from crosscheck.link import refdates

@@ -169,6 +169,9 @@ class Facts:
     bodies: dict[str, dict[str, str]] = field(default_factory=dict)
     places: dict[str, str] = field(default_factory=dict)  # folded place name -> as written
     orgs: dict[str, list[str]] = field(default_factory=dict)  # story id -> organisation names
+    # story id -> {document phrase -> its issuer's origin}: "the interim report by Assembly of
+    # Nations inspectors" tells whose "the interim report" is in another article of the story
+    documents: dict[str, dict[str, str]] = field(default_factory=dict)
     _index: _FactIndex | None = field(default=None, repr=False, compare=False)
 
     def index(self) -> _FactIndex:
@@ -181,7 +184,7 @@ class Facts:
     def to_json(self) -> dict[str, Any]:
         """A JSON-able copy."""
         return {"capitals": self.capitals, "persons": self.persons, "bodies": self.bodies, "places": self.places,
-                "orgs": self.orgs}
+                "orgs": self.orgs, "documents": self.documents}
 
     @classmethod
     def from_json(cls, value: dict[str, Any] | None) -> Facts:
@@ -189,7 +192,8 @@ class Facts:
         v = value or {}
         return cls(dict(v.get("capitals", {})), dict(v.get("persons", {})),
                    {k: dict(d) for k, d in v.get("bodies", {}).items()}, dict(v.get("places", {})),
-                   {k: list(d) for k, d in v.get("orgs", {}).items()})
+                   {k: list(d) for k, d in v.get("orgs", {}).items()},
+                   {k: dict(d) for k, d in v.get("documents", {}).items()})
 
 
 @dataclass
@@ -296,12 +300,58 @@ def learn(article: Article, ctx: Context) -> None:
             story[head] = country if story.get(head, country) == country else _AMBIGUOUS
         known = f.orgs.setdefault(ctx.story, [])
         known += sorted(o for o in set(ctx.orgs) - set(known) if len(known) < _MAX_ORGS)
+    if ctx.story:
+        _learn_documents(article, ctx)
     for i, pat in enumerate(_capital_patterns()):
         for hit in pat.finditer(article.text):
             cap, owner = (hit.group(1), hit.group(2)) if i == 0 else (hit.group(2), hit.group(1))
             owner_country, _ = ctx.country_in(owner)
             if owner_country and fold(cap) and fold(cap) != fold(owner_country):
                 f.capitals.setdefault(fold(cap), owner_country)
+
+
+@lru_cache(maxsize=1)
+def _issued_pattern() -> re.Pattern[str]:
+    """"the interim report by Assembly of Nations inspectors", "a statement from the Kremlin":
+    a document phrase (up to two lower-case qualifiers and a document noun) and its issuer (a
+    capitalised name, its connecting words, and at most one lower-case plural noun)."""
+    nouns = "|".join(sorted((re.escape(n) for n in _document_nouns()), key=len, reverse=True))
+    start = r"(?<![\w’'-])"
+    doc = r"(?:the|an?|its|their)\s+((?:[a-z][\w-]*\s+){0,2}(?:" + nouns + r"))"
+    cap = r"[A-Z][\w’'.-]*"
+    issuer = r"((?:the\s+)?" + cap + r"(?:\s+(?:of|for|on|and|the)\s+" + cap + r"|\s+" + cap + r")*(?:\s+[a-z]+s)?)"
+    return re.compile(start + doc + r"\s+(?:by|from)\s+" + issuer + r"(?![\w’'-])")
+
+
+def document_key(phrase: str) -> str | None:
+    """The key a document phrase is remembered by: its words without articles and common
+    modifiers, when a qualifier is left beside the noun ("interim report"); a bare noun
+    ("the report", "a statement") could be any document of the story, so it has none."""
+    words = [w for w in plain(phrase).split() if w not in _DOC_MODIFIERS]
+    if len(words) < 2 or " ".join(words) in _document_nouns() or words[-1] not in _document_nouns():
+        return None
+    return " ".join(words)
+
+
+def _learn_documents(article: Article, ctx: Context) -> None:
+    known = ctx.facts.documents.setdefault(ctx.story or "", {})
+    for hit in _issued_pattern().finditer(article.text):
+        key = document_key(hit.group(1))
+        if key is None:
+            continue
+        issuer = resolve(Ref(body=hit.group(2), display=re.sub(r"^the\s+", "", hit.group(2))), ctx)
+        if bare_document(issuer) or issuer == _AMBIGUOUS:
+            continue
+        known[key] = issuer if known.get(key, issuer) == issuer else _AMBIGUOUS
+
+
+def document_issuer(phrase: str, ctx: Context) -> str | None:
+    """Whose document a bare document origin is, when an article of the story named its issuer."""
+    key = document_key(phrase)
+    if key is None or not ctx.story:
+        return None
+    got = ctx.facts.documents.get(ctx.story, {}).get(key)
+    return None if got in (None, _AMBIGUOUS) else got
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,7 +580,10 @@ def resolve(ref: Ref | dict[str, Any], ctx: Context) -> str:
         p = principal(r.body, ctx)
         if p:
             return p
-        return climb(_org(r.body, ctx) or r.display)
+        fallback = climb(_org(r.body, ctx) or r.display)
+        if bare_document(fallback):
+            return document_issuer(r.body, ctx) or fallback
+        return fallback
     return r.display
 
 

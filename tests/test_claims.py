@@ -346,3 +346,29 @@ def test_titles_of_address_are_dropped_and_keep_the_name(nlp) -> None:  # type: 
     doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 7, 9, label="PERSON")]
     # "Mr" is no part of a name; "King" after it is a surname, not the role word
     assert [p.name for p in SpeakerResolver(doc, lexicon()).people] == ["King", "Blair"]
+
+
+def test_a_speaker_phrase_names_its_head_not_a_possessor_or_a_prepositional_object(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Found on the generalisation set (BBC, FNC-1): the person of a possessor or of a
+    prepositional phrase inside a speaker phrase was taken for the speaker. Invented text."""
+    text = ("Senator Mira Holt said the vote would be close. Senator Holt's spokeswoman Dana Ruiz said the "
+            "count was still open. Eduardo Ferro left the capital on Monday. Ferro's nephew, Lucas Ferro Vidal, "
+            "said his uncle was in good health. One source close to Ferro said the trip had been planned for weeks.")
+    cs = claims_of(nlp, text)
+    assert one(cs, "count was still open").speaker == "Dana Ruiz"
+    nephew = one(cs, "in good health").speaker or ""
+    assert nephew != "Eduardo Ferro" and "Lucas Ferro Vidal" in nephew
+    assert "Ferro" not in (one(cs, "planned for weeks").speaker or "").split()[:1]
+    assert one(cs, "planned for weeks").speaker != "Eduardo Ferro"
+
+
+def test_a_bare_or_described_plural_speaker_is_a_new_group(nlp) -> None:  # type: ignore[no-untyped-def]
+    """"Analysts said" or "industry analysts said" after "Senate sources said" introduces other
+    people; "the officials" points back. Invented text."""
+    text = ("Senate sources said the bill would pass. Industry analysts said prices would rise. "
+            "Analysts said the deal was priced in. Two officials said talks had stalled. "
+            "The officials said a deal was unlikely.")
+    cs = claims_of(nlp, text)
+    assert one(cs, "prices would rise").speaker == "Industry analysts"
+    assert one(cs, "priced in").speaker == "Analysts"
+    assert one(cs, "a deal was unlikely").speaker == one(cs, "talks had stalled").speaker

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 _DETS = {"the", "a", "an", "this", "that", "these", "those", "both", "all", "its", "his", "her", "their"}
+_DEFINITE = {"the", "these", "those", "both"}
 _PLURAL_NUM = {"two", "three", "four", "several", "both", "many"}
 
 
@@ -59,6 +60,33 @@ def _is_plural(tok: Token) -> bool:
     if tok.tag_ not in ("NNS", "NNPS"):
         return False
     return not (tok.text[:1].isupper() and not tok.lower_.endswith("s"))
+
+
+def _heads(ent: Span, head: Token) -> bool:
+    """True when a PERSON entity is the phrase's head or stands in apposition to it."""
+    if ent.start <= head.i < ent.end:
+        return True
+    return ent.root.dep_ == "appos" and ent.root.head.i == head.i
+
+
+def _aside(tok: Token, head: Token) -> bool:
+    """True when ``tok`` hangs off the phrase's head as a possessor or inside a prepositional
+    phrase ("close to", "of"): it names someone the speaker is described by, not the speaker."""
+    while tok.i not in (head.i, tok.head.i):
+        # "a report in Iraq's newspaper, al Sabaah": what a document is *in* is where it speaks
+        if tok.dep_ == "poss" or (tok.dep_ == "pobj" and tok.head.lower_ != "in"):
+            return True
+        tok = tok.head
+    return False
+
+
+def _other_name(tok: Token, full: str) -> bool:
+    """True when the proper noun before ``tok`` makes it part of another name: the "Gold" of
+    "Highland Gold" is not the surname of "Barrick Gold"."""
+    prev = tok.nbor(-1) if tok.i > 0 else None
+    if prev is None or prev.pos_ != "PROPN" or prev.sent.start != tok.sent.start:
+        return False
+    return prev.text.lower() not in {w.lower() for w in full.split()[:-1]}
 
 
 def _country(lex: Lexicon, text: str) -> str | None:
@@ -294,16 +322,25 @@ class SpeakerResolver:
         return Resolved(text, kind="group" if plural else "org", plural=plural)
 
     def _person_in(self, span: Span) -> str | None:
+        """The person a speaker phrase names as its head. A person named only as a possessor or
+        inside a prepositional phrase is someone else ("Senator Leahy's spokeswoman Tracy
+        Schmaler", "Castro's nephew, Alejandro Castro Espin", "a source close to Hunter")."""
+        head = span.root
+        named = []
         for ent in self._ents_in(span):
             if ent.label_ == "PERSON":
-                for p in self.people:
-                    if p.at == ent.start_char:
-                        return p.name
-        head = span.root
+                person = next((p.name for p in self.people if p.at == ent.start_char), None)
+                if person is not None:
+                    named.append((ent, person))
+        heads = [person for ent, person in named if _heads(ent, head)]
+        if heads:
+            return heads[0]
+        if named and not all(_aside(ent.root, head) for ent, _ in named):
+            return named[0][1]
         cands = [t for t in span if t.pos_ == "PROPN" and (head.i in (t.i, t.head.i) or t.dep_ == "appos")]
         for t in reversed(cands):
             full = self.by_surname.get(t.text.lower())
-            if full:
+            if full and not _other_name(t, full) and not _aside(t, head):
                 return full
         return None
 
@@ -331,6 +368,11 @@ class SpeakerResolver:
         if plural:
             # "two diplomats familiar with the matter": a described, unnamed group stays as written
             if any(t.i > head.i and t.dep_ in ("amod", "acl", "relcl", "prep") for t in head.children):
+                return None
+            # "industry analysts", "Sudanese officials", "Analysts said": a bare or described plural
+            # introduces a group; only "the officials", "these analysts" point back at one
+            if span[0].lower_ not in _DEFINITE or any(
+                    t.i < head.i and t.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod") for t in head.children):
                 return None
             return self._recent(at, plural=True, kinds=("group",), roles=members)
         aff = None

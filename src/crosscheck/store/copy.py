@@ -2,9 +2,9 @@
 
 Every stored table is copied row by row in insertion order (``rowid``), so the target's exports
 equal the source's: same ids, values, offsets and order. Tables the backends derive for
-themselves are not copied but rebuilt by the target: SQLite's FTS5 indexes and its trigger-kept
-summaries (story_stats, story_outlets, claim_facets) fill as the rows arrive; PostgreSQL's are
-indexes and views. The copy is one transaction: a copy that fails leaves the target empty.
+themselves are not copied but rebuilt by the target: the trigger-kept summaries (story_stats,
+story_outlets, claim_facets) and search indexes (SQLite's FTS5 tables, PostgreSQL's stored
+vectors from migration 0012) fill as the rows arrive. The copy is one transaction: a copy that fails leaves the target empty.
 """
 
 from __future__ import annotations
@@ -72,4 +72,8 @@ def copy_ledger(src: SQLiteStore, dst: SQLiteStore) -> dict[str, int]:
                 cur.executemany(sql, batch)
                 n += len(batch)
             counts[table] = n
+    if getattr(dst.conn, "dialect", "sqlite") == "postgresql":
+        # the planner's statistics for what just arrived: the first pages read from a fresh copy
+        # otherwise plan blind until autovacuum comes by
+        dst.conn.execute("ANALYZE")
     return counts

@@ -343,3 +343,19 @@ def test_a_ledger_from_before_0012_migrates_forward(tmp_path: Path, pg: Ledgers,
     with open_store(lite) as s:
         analyze_and_link([_demo()], s)
     assert _export(lite, tmp_path, "lite") == export
+
+
+def test_block_runs_cover_each_block_once() -> None:
+    """The walk's runs of block lexemes (small ' b<n>', large ' B<n>' of four) tile the blocks
+    they claim, from the newest down, never below the first."""
+    from crosscheck.store.search import _MAX_LEXEMES, _SPAN, _run
+
+    for hi in range(40):
+        for n in (1, 2, 3, 5, 8, 13, 40, 200):
+            for first in sorted({0, min(3, hi), hi}):
+                lexemes, lo = _run(hi, n, first)
+                blocks = [b for lx in lexemes for b in (
+                    range(int(lx[3:-1]) * _SPAN, (int(lx[3:-1]) + 1) * _SPAN) if lx[2] == "B" else [int(lx[3:-1])])]
+                assert sorted(blocks) == list(range(lo, hi + 1)), (hi, n, first, lexemes)
+                assert first <= lo <= hi and len(lexemes) <= _MAX_LEXEMES
+                assert hi - lo + 1 <= max(n, 1) and (hi - lo + 1 == min(n, hi - first + 1) or len(lexemes) == _MAX_LEXEMES)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from crosscheck.store.pgschema import ARTICLE_TSV, BLOCK_BITS, CLAIM_TSV, SEARCHED, tsv_of
+from crosscheck.store.pgschema import ARTICLE_TSV, BLOCK_BITS, CLAIM_TSV, SEARCHED, SPAN_BITS, tsv_of
 
 OPEN, CLOSE = "\x02", "\x03"
 
@@ -72,7 +72,8 @@ def search_rows(conn: Any, words: list[str], *, limit: int, offset: int, window:
                                                                  "articles": afloor is not None}}
 
 
-_MAX_BLOCKS = 8  # the longest run of blocks asked for in one step (a GIN scan costs its rows)
+_MAX_LEXEMES = 8  # block lexemes asked for in one step (a GIN scan costs each one)
+_SPAN = 1 << SPAN_BITS  # small blocks in a large one
 _HEADLINE = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=24, MinWords=8, ShortWord=0"
 
 
@@ -85,17 +86,34 @@ def _pg(conn: Any, words: list[str], *, limit: int, offset: int, window: int) ->
         return _pg_rows(conn, words, limit=limit, offset=offset, window=window)
 
 
+def _run(hi: int, n: int, first: int) -> tuple[list[str], int]:
+    """The block lexemes of a run of about ``n`` small blocks down from block ``hi`` (never
+    below ``first``): a large block wherever the run holds all of one, at most ``_MAX_LEXEMES``
+    lexemes; and the run's lowest block."""
+    bottom = max(first, hi - n + 1)
+    lexemes: list[str] = []
+    k = hi
+    while k >= bottom and len(lexemes) < _MAX_LEXEMES:
+        if (k + 1) % _SPAN == 0 and k - _SPAN + 1 >= bottom:
+            lexemes.append(f"' B{k // _SPAN}'")
+            k -= _SPAN
+        else:
+            lexemes.append(f"' b{k}'")
+            k -= 1
+    return lexemes, k + 1
+
+
 def _newest_matches(conn: Any, table: str, q: str, window: int) -> list[tuple[int, float]]:
     """(rowid, ts_rank) of the ``window`` newest matches in ``table`` (claims_tsv or
     articles_tsv): the matches SQLite's floor bounds, found as FTS5 walks a doclist, newest first,
     and ranked where they are read.
 
     A GIN index yields its matches in no order (reading them all means a heap page for each),
-    so each step asks it for the matches in a run of rowid blocks (the block lexeme of
-    migration 0012's index, SEARCH_BLOCK) going back from the newest, as many blocks as the
-    matches per block so far say the rest needs, at most ``_MAX_BLOCKS`` (a GIN scan costs the
-    rows of the blocks it is asked about). A word so rare that more than three such runs would
-    be needed has few matches in all: the rest is then one question to the whole index.
+    so each step asks it for the matches in a run of rowid blocks going back from the newest
+    (the block lexemes of migration 0012's index, SEARCH_BLOCK), as many blocks as the matches
+    per block so far say the rest needs, in at most ``_MAX_LEXEMES`` lexemes (a GIN scan costs
+    each). A word so rare that more than three of the longest runs would be needed has few
+    matches in all: the rest is then one question to the whole index.
     """
     low, top = conn.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
     if top is None:
@@ -111,12 +129,11 @@ def _newest_matches(conn: Any, table: str, q: str, window: int) -> list[tuple[in
     found: list[tuple[int, float]] = []
     n = 1
     while hi >= first_block and len(found) < window:
-        if n > 3 * _MAX_BLOCKS:  # far back: the rest in one question, newest first
+        if n > 3 * _MAX_LEXEMES * _SPAN:  # far back: the rest in one question, newest first
             return found + ranked("to_tsquery('simple', ?) AND rowid < ?", (q, (hi + 1) << BLOCK_BITS),
                                   window - len(found))
-        lo = max(first_block, hi - min(n, _MAX_BLOCKS) + 1)
-        blocks = " | ".join(f"' b{k}'" for k in range(lo, hi + 1))
-        got = ranked("(to_tsquery('simple', ?) && ?::tsquery)", (q, blocks), window - len(found))
+        lexemes, lo = _run(hi, n, first_block)
+        got = ranked("(to_tsquery('simple', ?) && ?::tsquery)", (q, " | ".join(lexemes)), window - len(found))
         found += got
         runs, hi = hi - lo + 1, lo - 1
         # as many blocks as the matches per block so far say the rest needs, a quarter more

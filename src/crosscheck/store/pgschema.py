@@ -9,6 +9,7 @@ reason:
 - BLOB is BYTEA, REAL is DOUBLE PRECISION, INTEGER is BIGINT;
 - full-text search (0003) is a GIN index over a ``tsvector`` expression where SQLite has FTS5
   tables kept by triggers (the 'simple' configuration: no stemming, as FTS5's unicode61);
+  from 0012, over stored vectors and rowid-block lexemes (see SEARCH_BLOCK);
 - the web UI's summary tables (0004 story_stats/story_outlets, 0005 claim_facets) were views
   here until 0012, which makes them tables kept by plpgsql triggers, as SQLite's are (the views
   cost up to a second a page on 100,000 articles); 0012 also stores each claim's and article's

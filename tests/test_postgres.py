@@ -218,3 +218,144 @@ def test_the_web_ui_reconnects_after_losing_the_server(pg: Ledgers) -> None:
         title = client.get("/.json").json()["stories"][0]["title"]
         word = max(title.split(), key=len)
         assert client.get(f"/.json?q={word.lower()}").json()["stories"]
+
+
+def _vectors_are_current(s: Any) -> None:
+    from crosscheck.store.pgschema import ARTICLE_TSV, CLAIM_TSV
+
+    for table, source, expr in (("claims_tsv", "claims", CLAIM_TSV), ("articles_tsv", "articles", ARTICLE_TSV)):
+        stored = s.conn.execute(f"SELECT rowid, tsv::text FROM {table} ORDER BY rowid").fetchall()
+        fresh = s.conn.execute(f"SELECT rowid, ({expr})::text FROM {source} ORDER BY rowid").fetchall()
+        assert [tuple(r) for r in stored] == [tuple(r) for r in fresh], table
+
+
+def test_stored_search_vectors_follow_every_write(tmp_path: Path, pg: Ledgers) -> None:
+    import webledger
+
+    db = pg.new("tsv")
+    webledger.build(db, tmp_path)
+    with open_store(db) as s:
+        _vectors_are_current(s)
+        with s.transaction() as cur:
+            cur.execute("UPDATE claims SET speaker = 'Someone Else', content = 'a changed quote' WHERE id = ?",
+                        (f"{webledger.ARTICLE_ID}:c1",))
+            cur.execute("UPDATE articles SET title = 'A new title' WHERE id = ?", (webledger.ARTICLE_ID,))
+            cur.execute("DELETE FROM claims WHERE speaker = 'Filler Speaker'")
+            cur.execute("DELETE FROM articles WHERE id = 'abulk0000000000001'")  # its claims go with it
+        _vectors_are_current(s)
+        assert s.conn.execute("SELECT count(*) FROM claims_tsv").fetchone()[0] > 0
+
+
+def _many_articles(db: str, n: int) -> None:
+    """``n`` one-paragraph articles of two claims each, written in one transaction: enough rows
+    for several of the search index's rowid blocks (4,096 rows each), words of every density."""
+    rows_a, rows_c = [], []
+    for i in range(n):
+        aid = f"amany{i:06d}"
+        said = []
+        for j in (0, 1):
+            k = 2 * i + j
+            words = ["every"] * (k % 3 + 1) + (["tenth"] if k % 10 == 0 else []) + (["rare"] if k % 997 == 0 else [])
+            words += ["oldonly"] if k < 400 else []
+            words += ["newonly"] if k >= 2 * n - 300 else []
+            said.append(" ".join([*words, f"n{k}"]))
+        text = "\n\n".join(said)
+        rows_a.append((aid, f"many/{i}", f"sha{i}", text, f"Title {i} every", "2025-01-01T00:00:00Z",
+                       "anewer" if i % 7 == 0 else None))
+        start = 0
+        for j, content in enumerate(said):
+            rows_c.append((f"{aid}:c{j}", aid, start, start + len(content), content, "say", "direct", 1, "asserts",
+                           f"Speaker {i % 13}", 0))
+            start += len(content) + 2
+    with open_store(db) as s, s.transaction() as cur:
+        cur.executemany("INSERT INTO articles (id, source, raw_sha, text, title, ingested_at, superseded_by) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)", rows_a)
+        cur.executemany("INSERT INTO claims (id, article_id, start, end, content, cue, kind, direct, polarity, "
+                        "speaker, hedged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows_c)
+
+
+def test_stored_search_finds_what_the_search_before_0012_found(pg: Ledgers) -> None:
+    """The newest-first walk over rowid blocks returns the same hits, in the same order, as
+    ranking every match's vector parsed from its text: common, rare, prefix and two-word
+    queries, windows that cut and that do not, pages past superseded articles' hits."""
+    from crosscheck.store import search
+
+    db = pg.new("walk")
+    _many_articles(db, 9000)  # 18,000 claims: rowid blocks 0-4 of claims, 0-2 of articles
+    with open_store(db, read_only=True) as s:
+        _vectors_are_current(s)
+        for words in (["every"], ["tenth"], ["rare"], ["oldonly"], ["newonly"], ["ten"], ["every", "tenth"],
+                      ["n1799"], ["absent"]):
+            for window in (50, 700, 2000):
+                for offset in (0, 51, 400):
+                    got = search._pg_stored(s.conn, words, limit=51, offset=offset, window=window)
+                    want = search._pg_rows(s.conn, words, limit=51, offset=offset, window=window)
+                    where = f"{words} window {window} offset {offset}"
+                    assert got["windowed"] == want["windowed"], where
+                    for kind in ("claims", "articles"):
+                        assert [tuple(r) for r in got[kind]] == [tuple(r) for r in want[kind]], (kind, where)
+        assert search._pg_stored(s.conn, ["every"], limit=51, offset=0, window=2000)["windowed"]["claims"]
+
+
+def _summaries(s: Any) -> dict[str, list[tuple[Any, ...]]]:
+    return {t: [tuple(r) for r in s.conn.execute(f"SELECT * FROM {t} ORDER BY {order}")]
+            for t, order in (("story_stats", "1"), ("story_outlets", "1, 2"), ("claim_facets", "1, 2, 3, 4, 5, 6"))}
+
+
+def test_a_ledger_from_before_0012_migrates_forward(tmp_path: Path, pg: Ledgers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PostgreSQL ledger written at migration 0011 (views, no stored vectors): 0012 fills its
+    tables with what the views showed, and the export, the pages and the search stay the same."""
+    from fastapi.testclient import TestClient
+
+    import crosscheck.store.postgres as pgstore
+    from crosscheck.web import create_app
+
+    db = pg.new("fwd")
+    full = pgstore.PG_MIGRATIONS
+    monkeypatch.setattr(pgstore, "PG_MIGRATIONS", [m for m in full if m[0] < "0012"])
+    with open_store(db) as s:
+        analyze_and_link([_demo()], s)
+        assert s.applied_migrations()[-1] == "0011_time_resolutions"
+        before = _summaries(s)
+        busiest = [s.conn.execute(f"SELECT {col} FROM {table} WHERE {col} IS NOT NULL GROUP BY {col} "
+                                  f"ORDER BY count(*) DESC, {col} LIMIT 1").fetchone()[0]
+                   for table, col in (("claims", "speaker"), ("entity_mentions", "entity"))]
+    from urllib.parse import quote
+
+    urls = ["/.json", f"/speaker/{quote(busiest[0], safe='')}.json", f"/entity/{quote(busiest[1], safe='')}.json"]
+    urls += [f"/search.json?q={q}" for q in ("said", "the", "port", "minister")]
+    with TestClient(create_app(db)) as c:
+        pages = {u: c.get(u).json() for u in urls}
+        urls += [f"/story/{st['id']}.json" for st in pages["/.json"]["stories"][:3]]
+        pages.update({u: c.get(u).json() for u in urls[len(pages):]})
+    assert pages[urls[1]]["said"] and pages[urls[2]]["about"] and pages["/search.json?q=the"]["claims"]
+    export = _export(db, tmp_path, "before")
+    monkeypatch.setattr(pgstore, "PG_MIGRATIONS", full)
+    with open_store(db) as s:  # a writer opening it migrates it
+        assert s.applied_migrations()[-1] == "0012_pg_summaries"
+        assert _summaries(s) == before and before["claim_facets"] and before["story_outlets"]
+        _vectors_are_current(s)
+    assert _export(db, tmp_path, "after") == export
+    with TestClient(create_app(db)) as c:
+        for u in urls:
+            assert c.get(u).json() == pages[u], u
+    lite = str(tmp_path / "l.db")
+    with open_store(lite) as s:
+        analyze_and_link([_demo()], s)
+    assert _export(lite, tmp_path, "lite") == export
+
+
+def test_block_runs_cover_each_block_once() -> None:
+    """The walk's runs of block lexemes (small ' b<n>', large ' B<n>' of four) tile the blocks
+    they claim, from the newest down, never below the first."""
+    from crosscheck.store.search import _MAX_LEXEMES, _SPAN, _run
+
+    for hi in range(40):
+        for n in (1, 2, 3, 5, 8, 13, 40, 200):
+            for first in sorted({0, min(3, hi), hi}):
+                lexemes, lo = _run(hi, n, first)
+                blocks = [b for lx in lexemes for b in (
+                    range(int(lx[3:-1]) * _SPAN, (int(lx[3:-1]) + 1) * _SPAN) if lx[2] == "B" else [int(lx[3:-1])])]
+                assert sorted(blocks) == list(range(lo, hi + 1)), (hi, n, first, lexemes)
+                assert first <= lo <= hi and len(lexemes) <= _MAX_LEXEMES
+                assert hi - lo + 1 <= max(n, 1) and (hi - lo + 1 == min(n, hi - first + 1) or len(lexemes) == _MAX_LEXEMES)

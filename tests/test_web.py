@@ -349,12 +349,13 @@ def test_claim_links_land_on_the_highlighted_span(client: TestClient, ids: dict[
     assert f'href="/article/{ids["article"]}#c-{claim}"' in group
 
 
-def test_story_stats_follow_every_write(tmp_path: Path) -> None:
-    """The counts the story list reads (migration 0004) match a recount after inserts, updates, deletes."""
+def test_story_stats_follow_every_write(tmp_path: Path, ledgers: Ledgers) -> None:
+    """The counts the story list reads (migration 0004; PostgreSQL's since 0012) match a recount
+    after inserts, updates, deletes."""
     from crosscheck.store import open_store
 
-    path = tmp_path / "s.db"
-    webledger.build(path)
+    path = ledgers.new("s")
+    webledger.build(path, tmp_path)
     recount = """SELECT s.id, (SELECT count(*) FROM story_articles sa WHERE sa.story_id = s.id),
         (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id),
         (SELECT count(*) FROM claim_groups g WHERE g.story_id = s.id AND g.status LIKE '%"disputed"%'),
@@ -411,12 +412,13 @@ FACETS = """SELECT 'speaker', coalesce(c.speaker, c.speaker_text), coalesce(a.pu
     ORDER BY 1, 2, 3, 4, 5, 6"""
 
 
-def test_claim_facets_follow_every_write(tmp_path: Path) -> None:
-    """The index the speaker and entity pages read (migration 0005) matches a recount after writes."""
+def test_claim_facets_follow_every_write(tmp_path: Path, ledgers: Ledgers) -> None:
+    """The index the speaker and entity pages read (migration 0005; PostgreSQL's since 0012)
+    matches a recount after writes."""
     from crosscheck.store import open_store
 
-    path = tmp_path / "f.db"
-    webledger.build(path)
+    path = ledgers.new("f")
+    webledger.build(path, tmp_path)
     with open_store(path) as store:
         def check() -> None:
             assert ([tuple(r) for r in store.conn.execute("SELECT * FROM claim_facets ORDER BY 1, 2, 3, 4, 5, 6")]

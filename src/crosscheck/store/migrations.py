@@ -525,3 +525,15 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0012_pg_summaries",
+        """
+            -- PostgreSQL's: its web summaries (0004, 0005) become tables kept by triggers, as
+            -- they are here, and its search stores tsvectors (store/pgschema.py). Nothing to do
+            -- in SQLite, whose FTS5 tables already hold the index; the name keeps both in step.
+            SELECT 1
+        """,
+    )
+)

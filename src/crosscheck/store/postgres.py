@@ -19,6 +19,7 @@ collation only the order of equal-keyed rows in the web UI may differ.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -245,9 +246,8 @@ class PostgresStore(SQLiteStore):
             for name, sql in PG_MIGRATIONS:
                 if name in done:
                     continue
-                for statement in (s.strip() for s in sql.split(";")):
-                    if statement:
-                        cur.raw.execute(statement)
+                for statement in statements(sql):
+                    cur.raw.execute(statement)
                 cur.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
                 applied.append(name)
         return applied
@@ -289,6 +289,25 @@ class PostgresStore(SQLiteStore):
 
     def __enter__(self) -> PostgresStore:
         return self
+
+
+_TOKEN = re.compile(r"--[^\n]*|'(?:[^']|'')*'|(\$\w*\$)|;")
+
+
+def statements(sql: str) -> list[str]:
+    """A migration's text cut at each ``;`` that ends a statement: not one inside a quoted
+    literal, a ``--`` comment or a ``$$``-quoted function body (plpgsql has ``;`` of its own)."""
+    out, start, pos = [], 0, 0
+    while (m := _TOKEN.search(sql, pos)) is not None:
+        pos = m.end()
+        if m.group(1):  # a dollar quote runs to the same tag
+            close = sql.find(m.group(1), pos)
+            pos = len(sql) if close < 0 else close + len(m.group(1))
+        elif m.group(0) == ";":
+            out.append(sql[start : m.start()])
+            start = pos
+    out.append(sql[start:])
+    return [s.strip() for s in out if s.strip()]
 
 
 def redact(url: str) -> str:

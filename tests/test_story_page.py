@@ -200,3 +200,35 @@ def test_search_hits_name_an_outlet_less_article_by_its_source(client: TestClien
     hits = client.get("/search.json", params={"q": name.split()[-1]}).json()["claims"]
     shown = [h for h in hits if h["article_id"] in bare]
     assert shown and all(h["outlet"] == outlet_of(articles[h["article_id"]]) for h in shown)
+
+
+def test_member_sentences_start_and_end_on_sentence_boundaries(client: TestClient, story: dict[str, Any],
+                                                               seeds: Path) -> None:
+    """Issue 14: a member sentence started mid-word ("ributed to the suffering ...") where a claim
+    ran past its stored sentence and the context was cut 160 characters before it. On every group
+    page of the seeds, each member's context is whole sentences of the clean text, offsets kept."""
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        texts = {a.id: a.text for a in store.articles()}
+    ends = re.compile(r"[.!?…][\"'”’)\]]*$")
+    seen = 0
+    for g in story["groups"]:
+        for m in client.get(f"/group/{g['id']}.json").json()["members"]:
+            text, runs = texts[m["article_id"]], m["context"]
+            lo = runs[0]["start"]
+            hi = runs[-1]["start"] + len(runs[-1]["text"])
+            assert "".join(r["text"] for r in runs) == text[lo:hi]  # offsets kept
+            assert not (lo and text[lo - 1].isalnum() and text[lo].isalnum()), (m["id"], text[max(0, lo - 30):lo + 30])
+            before = text[:lo].rstrip()
+            # a sentence of the clean text, or the parser's own sentence after a closing quote
+            # ('"... pressure," | Zelensky said.')
+            assert not before or before.endswith("\n") or text[lo - 1] == "\n" or ends.search(before) \
+                or before[-1] in "\"”’", (m["id"], text[max(0, lo - 30):lo + 30])
+            after = text[hi:]
+            assert not after or not (after[0].isalnum() and text[hi - 1].isalnum()), (m["id"], text[hi - 30:hi + 10])
+            assert ends.search(text[lo:hi].rstrip()) or after.lstrip(" ").startswith("\n") \
+                or text[lo:hi].rstrip(" ").endswith("\n") or not after.strip(), \
+                (m["id"], text[hi - 40:hi + 10])
+            seen += 1
+    assert seen >= 40

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from crosscheck.link.dedupe import outlet_label
 from crosscheck.store import storyreads as reads
 from crosscheck.web.db import PER_PAGE, loads, page_slice, paged, with_outlet
 from crosscheck.web.spans import sentence_runs
@@ -129,7 +130,7 @@ def _sources(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One member per outlet (the first), so each outlet named links to its own span."""
     seen: dict[str, dict[str, Any]] = {}
     for m in members:
-        outlet = m["outlet"] or "unknown outlet"
+        outlet = outlet_label(m["outlet"])
         seen.setdefault(outlet, {"outlet": outlet, "claim_id": m["id"], "article_id": m["article_id"]})
     return sorted(seen.values(), key=lambda s: str(s["outlet"]))
 

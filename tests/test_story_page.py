@@ -270,3 +270,30 @@ def test_an_untitled_outlet_less_article_has_one_name_everywhere(client: TestCli
     assert article_name({"title": "  A  title "}) == "A title"
     assert article_name({"id": "x1", "title": None, "outlet": None}) == "article x1"
     assert article_name({"id": "x1:c1", "article_id": "x1", "article_title": None, "outlet": "Le Monde"}) == "Le Monde"
+
+
+def test_the_story_list_names_outlet_less_articles_as_every_other_view(ledgers: Any) -> None:
+    """Issue 14, on both backends: the story list left out the seeds' articles without an outlet
+    (two named by their file, one crediting Le Parisien). The list, the story page, the
+    briefing's count and the export's groups now name the same outlets."""
+    from crosscheck.export import iter_kind
+    from crosscheck.pipeline import analyze_and_link
+    from crosscheck.report import build_context
+    from crosscheck.store import open_store
+
+    db = ledgers.new("seeds")
+    with open_store(db) as store:
+        analyze_and_link([str(need_shared("corpus", "seeds"))], store)
+        articles = {a.id: a for a in store.articles()}
+        ctx = build_context(store)
+        grouped = {o for g in iter_kind(store, "claim_groups") for o in g["outlets"]}
+    expected = sorted({outlet_of(a) for a in articles.values()})
+    assert any(not a.outlet for a in articles.values()) and None not in expected
+    with TestClient(create_app(db)) as c:
+        listed = c.get("/.json").json()["stories"][0]
+        page = c.get(f"/story/{listed['id']}.json").json()
+        html = c.get("/").text
+    assert listed["outlets"] == expected == ctx["outlets"]
+    assert sorted({a["outlet"] for a in page["articles"]}) == expected
+    assert set(page["matrix"]["outlets"]) <= set(expected) and grouped <= set(expected)
+    assert all(name in html for name in expected[:6])

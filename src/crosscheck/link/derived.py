@@ -112,7 +112,7 @@ def _lead(lk: ArticleLinker, members: list[Any],
 
     The lead is a self-contained member when the group has one (:func:`principals.lead_text`);
     when every member is anaphoric, the one chosen shows its referent in brackets: a pronoun its
-    claim's resolved speaker, a pointer the claim its dispute relation names as its target (in
+    claim's resolved speaker when that is a name (capitalised), a pointer the claim its dispute relation names as its target (in
     the article before it first), else the nearest claim of its article ending before it that is
     neither anaphoric nor around it. Nothing known: the lead as written.
     """
@@ -127,7 +127,8 @@ def _lead(lk: ArticleLinker, members: list[Any],
         return label, None
     if kind == "speaker":
         name = (own["speaker"] or members[i]["origin"] or "").strip()
-        if not name or principals.anaphor(name) is not None:
+        # a name, not a speaker phrase the parser left ("70", "comments", "rang Lucy"): shown as it stands
+        if not name[:1].isupper() or principals.anaphor(name) is not None:
             return label, None
         return principals.with_referent(label, kind, name), {"kind": kind, "text": name, "claim_id": cid}
 

@@ -31,6 +31,21 @@ def test_claim_stance_reads_the_field_then_polarity_and_hedging() -> None:
     assert central.claim_stance(claim("c", "A", stance="bogus", polarity="deny")) == "denies"
 
 
+def test_an_assertion_relayed_at_a_distance_is_reported() -> None:
+    # "according to officials", "the newspaper reported", "police claimed": relayed, not endorsed
+    for cue in ("according to", "as reported by", "report", "claim", "allege", "appear"):
+        assert central.claim_stance(claim("c", "A", cue=cue)) == "reports", cue
+        assert central.claim_stance(claim("c", "A", cue=cue, stance="asserts")) == "reports", cue
+    for cue in ("say", "tell", "confirm", "announce"):
+        assert central.claim_stance(claim("c", "A", cue=cue)) == "asserts", cue
+    # a denial keeps its stance whatever its cue
+    assert central.claim_stance(claim("c", "A", cue="report", polarity="deny")) == "denies"
+    # the article's stance: one plainly stated claim among relayed ones asserts
+    claims = [claim("a1", "A", cue="according to"), claim("a2", "A", cue="say"), claim("b1", "B", cue="report")]
+    led = central.index([group("G1", ["a1", "a2", "b1"])], claims, [])
+    assert {s["article_id"]: s["stance"] for s in central.article_stances(led, "G1")} == {"A": "asserts", "B": "reports"}
+
+
 def _ledger() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     claims = [
         claim("a1", "A"),                                   # plain: asserts

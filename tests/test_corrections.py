@@ -222,3 +222,39 @@ def test_corrected_groups_say_so_in_the_ui_and_the_briefing(raw: Path, tmp_path:
     _cli("report", "--db", str(db), "-o", str(html))
     assert "corrected: #1 move claim by Ana \\<x\\>" in md.read_text("utf-8")
     assert 'class="badge corrected"' in html.read_text("utf-8") and "<b>moved" not in html.read_text("utf-8")
+
+
+def test_corrections_round_trip_on_each_backend(ledgers: Any, tmp_path: Path) -> None:
+    """Issue 14: corrections were refused on a PostgreSQL ledger (they lived in a file beside a
+    SQLite one). With --corrections FILE, on both backends: correct, relink, and a rerun from
+    scratch into a new ledger with the same file gives the same corrected export; `correct list`
+    reads it; without the option a PostgreSQL ledger says how to name one."""
+    seeds = str(need_shared("corpus", "seeds"))
+    fixfile = tmp_path / "analyst.corrections.toml"
+
+    def export(db: str, name: str) -> dict[str, Any]:
+        out = tmp_path / f"{name}.json"
+        _cli("export", "--db", db, "-o", str(out))
+        return json.loads(out.read_text("utf-8"))  # type: ignore[no-any-return]
+
+    a = ledgers.new("a")
+    _cli("analyze", seeds, "--db", a, "--no-progress", "--corrections", str(fixfile))
+    plain = export(a, "plain")
+    fixes = _fixes(plain)
+    if ledgers.backend == "postgresql":
+        res = runner.invoke(app, ["correct", *fixes[0], "--why", "w", "--db", a])
+        assert res.exit_code == 2 and "--corrections FILE" in res.output
+    for args in fixes:
+        _cli("correct", *args, "--why", f"test: {args[0]}", "--who", "tester", "--db", a,
+             "--corrections", str(fixfile), "--no-link")
+    assert len(cx.load(fixfile).entries) == len(fixes)
+    assert "merge principals" in _cli("correct", "list", "--db", a, "--corrections", str(fixfile)).replace("_", " ")
+    out = _cli("link", "--db", a, "--corrections", str(fixfile))
+    assert f"Corrections: {len(fixes)} in force" in out
+    corrected = export(a, "corrected")
+    assert corrected != plain
+    assert {e["op"] for g in corrected["claim_groups"] for e in g["corrected"]} == {
+        "merge_principals", "move_claim", "set_stance", "origin_depends"}
+    b = ledgers.new("b")
+    _cli("analyze", seeds, "--db", b, "--no-progress", "--corrections", str(fixfile))
+    assert export(b, "rerun") == corrected

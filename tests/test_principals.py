@@ -181,3 +181,103 @@ def test_lead_text_ends_on_a_content_that_is_only_a_conjunction() -> None:
     worker.join(5)
     assert got == [""], "lead_text did not return"
     assert principals.lead_text(["the talks will go on and", "that"]) == "The talks will go on"
+
+
+def test_an_anaphoric_lead_is_told_by_its_first_word() -> None:
+    """Issue 14: a lead opening on a personal pronoun stands for its speaker; one opening on a
+    demonstrative used as a pronoun, a short pointer or a described "it" for what was said
+    before; an expletive "it" and a demonstrative determiner before a full clause stand alone."""
+    a = principals.anaphor
+    assert a("He said it was a mistake") == "speaker"
+    assert a("Her team had been refused access to the airbase") == "speaker"
+    assert a("They denied it") == "speaker"
+    assert a("It had supplied drones to the rebels") == "speaker"
+    assert a("This was confirmed by the ministry") == "antecedent"
+    assert a("That would mean a breach of the treaty") == "antecedent"
+    assert a("this claim") == "antecedent"
+    assert a("the US accusations") == "antecedent"
+    assert a("it") == "antecedent"
+    assert a("It was unnecessary and came at a very bad time") == "antecedent"
+    assert a("It was too early to point fingers") is None
+    assert a("It is deeply disconcerting that the council is ignored") is None
+    assert a("This transfer of weapons underscores the need for more aid") is None
+    assert a("The ministry confirmed the strike") is None
+    assert a("Heavy rain flooded the valley") is None  # "he" only as a whole word
+
+
+def test_an_anaphoric_lead_shows_its_referent_in_brackets() -> None:
+    w = principals.with_referent
+    assert w("Her team had been refused access", "speaker", "Nadia Feld") == "[Nadia Feld's] team had been refused access"
+    assert w("It had supplied drones", "speaker", "Varkan Aeroworks") == "[Varkan Aeroworks] had supplied drones"
+    assert w("This claim", "antecedent", "Russia used the missiles") == "This claim [Russia used the missiles]"
+    assert w("This was confirmed by the ministry", "antecedent", "the dam was hit") == \
+        "This [the dam was hit] was confirmed by the ministry"
+    long = "word " * 60
+    cut = principals.referent_text(long)
+    assert cut.endswith("…") and len(cut) <= 121 and not cut[:-1].endswith(" ")
+
+
+def test_lead_text_prefers_a_self_contained_member_to_a_pronoun_led_one() -> None:
+    contents = ["her government was certain the drones had taken off from the airbase",
+                "the drones were launched from a military airfield inside the country"]
+    i, lead = principals.lead_choice(contents)
+    assert (i, lead) == (1, "The drones were launched from a military airfield inside the country")
+    assert principals.lead_choice(["", "they denied it"]) == (1, "They denied it")
+
+
+_ANAPHORIC = """Mayor defends count
+
+Maria Lopez, the mayor of Springfield, spoke to reporters on Monday about the recount.
+
+Lopez said her office had found no evidence of fraud in the ballots counted last week.
+
+Critics of the mayor have accused the city of hiding ballots from observers. The city denied this claim on Tuesday.
+"""
+
+
+def test_a_group_led_by_a_pronoun_or_a_pointer_shows_what_it_stands_for(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14, on both backends: a group whose only member opens on "her" is led by its
+    speaker's name in brackets; a denial of "this claim" by the claim it disputes. The export
+    names the referent's claim (label_refers_to), and the briefing shows the same lead."""
+    import io
+    import json
+
+    from crosscheck.export import write_json
+    from crosscheck.pipeline import analyze_and_link
+    from crosscheck.report import render
+
+    path = tmp_path / "recount.txt"  # invented text
+    path.write_text(_ANAPHORIC, encoding="utf-8")
+    analyze_and_link([str(path)], store)
+    out = io.StringIO()
+    write_json(store, out)
+    data = json.loads(out.getvalue())
+    claims = {c["id"]: c for c in data["claims"]}
+    labels = {g["label"]: g for g in data["claim_groups"]}
+    her = labels["[Maria Lopez's] office had found no evidence of fraud in the ballots counted last week"]
+    assert her["label_refers_to"]["kind"] == "speaker"
+    assert claims[her["label_refers_to"]["claim_id"]]["content"].startswith("her office")
+    this = next(g for g in data["claim_groups"] if g["label"].startswith("This claim ["))
+    target = claims[this["label_refers_to"]["claim_id"]]
+    assert this["label_refers_to"]["kind"] == "antecedent" and "hiding ballots" in target["content"]
+    assert this["label"] == f"This claim [{this['label_refers_to']['text']}]"
+    md = render(store, "md")
+    assert "Maria Lopez's\\] office had found no evidence" in md
+    assert "This claim" not in md.replace("This claim \\[", "")
+
+
+def test_no_seed_or_demo_lead_is_a_bare_anaphor(seeds_export, demo_export) -> None:  # type: ignore[no-untyped-def]
+    """Every group lead of the seeds and the demo either stands on its own or shows what it
+    stands for: an anaphoric lead as written carries its referent (a claim of the ledger)."""
+    import re
+
+    for data in (seeds_export, demo_export):
+        claims = {c["id"] for c in data["claims"]}
+        for g in data["claim_groups"]:
+            bare = re.sub(r" ?\[[^\]]*\]", "", g["label"])
+            bare = re.sub(r"^ *'s\b ?", "", bare)
+            if g["label"].startswith("[") or principals.anaphor(bare) is not None:
+                ref = g.get("label_refers_to")
+                assert ref and ref["claim_id"] in claims and f"[{ref['text']}" in g["label"], g["label"]
+            else:
+                assert "label_refers_to" not in g, g["label"]

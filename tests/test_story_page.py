@@ -200,3 +200,100 @@ def test_search_hits_name_an_outlet_less_article_by_its_source(client: TestClien
     hits = client.get("/search.json", params={"q": name.split()[-1]}).json()["claims"]
     shown = [h for h in hits if h["article_id"] in bare]
     assert shown and all(h["outlet"] == outlet_of(articles[h["article_id"]]) for h in shown)
+
+
+def test_member_sentences_start_and_end_on_sentence_boundaries(client: TestClient, story: dict[str, Any],
+                                                               seeds: Path) -> None:
+    """Issue 14: a member sentence started mid-word ("ributed to the suffering ...") where a claim
+    ran past its stored sentence and the context was cut 160 characters before it. On every group
+    page of the seeds, each member's context is whole sentences of the clean text, offsets kept."""
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        texts = {a.id: a.text for a in store.articles()}
+    ends = re.compile(r"[.!?…][\"'”’)\]]*$")
+    seen = 0
+    for g in story["groups"]:
+        for m in client.get(f"/group/{g['id']}.json").json()["members"]:
+            text, runs = texts[m["article_id"]], m["context"]
+            lo = runs[0]["start"]
+            hi = runs[-1]["start"] + len(runs[-1]["text"])
+            assert "".join(r["text"] for r in runs) == text[lo:hi]  # offsets kept
+            assert not (lo and text[lo - 1].isalnum() and text[lo].isalnum()), (m["id"], text[max(0, lo - 30):lo + 30])
+            before = text[:lo].rstrip()
+            # a sentence of the clean text, or the parser's own sentence after a closing quote
+            # ('"... pressure," | Zelensky said.')
+            assert not before or before.endswith("\n") or text[lo - 1] == "\n" or ends.search(before) \
+                or before[-1] in "\"”’", (m["id"], text[max(0, lo - 30):lo + 30])
+            after = text[hi:]
+            assert not after or not (after[0].isalnum() and text[hi - 1].isalnum()), (m["id"], text[hi - 30:hi + 10])
+            assert ends.search(text[lo:hi].rstrip()) or after.lstrip(" ").startswith("\n") \
+                or text[lo:hi].rstrip(" ").endswith("\n") or not after.strip(), \
+                (m["id"], text[hi - 40:hi + 10])
+            seen += 1
+    assert seen >= 40
+
+
+def test_an_untitled_outlet_less_article_has_one_name_everywhere(client: TestClient, story: dict[str, Any],
+                                                                  seeds: Path, tmp_path: Path) -> None:
+    """Issue 14: seeds article 003 (no title, no outlet, no URL) was named by its id in the
+    briefing's denials, by its full path in the briefing's article list, by its id on the story
+    page and by its path in the graph export. One function (link/dedupe.py article_name) names it
+    everywhere: by the file it was read from."""
+    import html as html_lib
+
+    from crosscheck.link.dedupe import article_name
+    from crosscheck.report import render
+    from crosscheck.store import open_store
+
+    with open_store(seeds) as store:
+        bare = [a for a in store.articles() if not a.title and not a.outlet and not a.original_source]
+        md, page_html = render(store, "md"), render(store, "html")
+        from crosscheck.export_formats import write_graphml
+
+        with (tmp_path / "g.graphml").open("w", encoding="utf-8") as fh:
+            write_graphml(store, fh)
+    assert bare, "a seed with neither title nor outlet"
+    graph = (tmp_path / "g.graphml").read_text(encoding="utf-8")
+    for a in bare:
+        name = article_name(a)
+        assert name == outlet_of(a) and name.endswith(".txt") and "/" not in name
+        md_name = name.replace("_", "\\_")
+        assert f"### {md_name}" in md and f"({md_name}, chars" in md
+        assert a.id not in md.replace(f"id `{a.id}`", "").replace(f"#a-{a.id}", "")
+        assert a.source not in md.replace(f"Source: `{a.source}`", "")
+        assert f"<h3>{name}</h3>" in page_html
+        shown = html_lib.unescape(client.get(f"/story/{story['story']['id']}").text)
+        assert f">{name}</a>" in shown and f">{a.id}</a>" not in shown
+        assert f"<h1>{name}</h1>" in html_lib.unescape(client.get(f"/article/{a.id}").text)
+        assert f"n_label\">{a.source}<" not in graph and f"n_label\">{name}<" in graph
+    assert article_name({"title": "  A  title "}) == "A title"
+    assert article_name({"id": "x1", "title": None, "outlet": None}) == "article x1"
+    assert article_name({"id": "x1:c1", "article_id": "x1", "article_title": None, "outlet": "Le Monde"}) == "Le Monde"
+
+
+def test_the_story_list_names_outlet_less_articles_as_every_other_view(ledgers: Any) -> None:
+    """Issue 14, on both backends: the story list left out the seeds' articles without an outlet
+    (two named by their file, one crediting Le Parisien). The list, the story page, the
+    briefing's count and the export's groups now name the same outlets."""
+    from crosscheck.export import iter_kind
+    from crosscheck.pipeline import analyze_and_link
+    from crosscheck.report import build_context
+    from crosscheck.store import open_store
+
+    db = ledgers.new("seeds")
+    with open_store(db) as store:
+        analyze_and_link([str(need_shared("corpus", "seeds"))], store)
+        articles = {a.id: a for a in store.articles()}
+        ctx = build_context(store)
+        grouped = {o for g in iter_kind(store, "claim_groups") for o in g["outlets"]}
+    expected = sorted({outlet_of(a) for a in articles.values()})
+    assert any(not a.outlet for a in articles.values()) and None not in expected
+    with TestClient(create_app(db)) as c:
+        listed = c.get("/.json").json()["stories"][0]
+        page = c.get(f"/story/{listed['id']}.json").json()
+        html = c.get("/").text
+    assert listed["outlets"] == expected == ctx["outlets"]
+    assert sorted({a["outlet"] for a in page["articles"]}) == expected
+    assert set(page["matrix"]["outlets"]) <= set(expected) and grouped <= set(expected)
+    assert all(name in html for name in expected[:6])

@@ -477,3 +477,24 @@ def test_group_page_shows_principals_and_stances_escaped(client: TestClient, ids
     assert "contested by" in html and "declines to deny" in html
     assert webledger.IMG not in html and webledger.SCRIPT not in html
     assert html.count("Contester &lt;img") >= 1
+
+
+def test_a_claim_s_context_is_cut_at_sentences_never_inside_a_word() -> None:
+    """Issue 14: a claim running past its stored sentence, or with none stored, is shown in the
+    sentences around it, never from a character offset inside a word (invented text)."""
+    from crosscheck.web.spans import context_bounds, sentence_runs
+
+    text = ("First sentence here. " + "The ministry said the strike contributed to the suffering of the people, "
+            + "and more words follow " * 12 + "until it ends. Next one.\nA new line.")
+    start = text.index("contributed")
+    end = text.index("until it ends") + len("until it ends")
+    lo, hi = context_bounds(text, start, end, text.index("The ministry"), start + 30)
+    assert text[lo:hi] == text[text.index("The ministry"):text.index(" Next one")]
+    lo, hi = context_bounds(text, start, start + 11, None, None)
+    assert text[lo:].startswith("The ministry") and text[:hi].endswith("until it ends.")
+    # no boundary within the pad: cut at the nearest space, a whole word either side
+    lo, hi = context_bounds(text, start, start + 11, None, None, pad=40)
+    assert text[lo - 1] == " " and text[lo].isalpha() and text[hi] == " " and text[hi - 1].isalpha()
+    runs = sentence_runs(text, {"id": "x", "start": start, "end": end, "polarity": "assert",
+                                "sentence_start": None, "sentence_end": None})
+    assert runs[0]["start"] == text.index("The ministry") and "".join(r["text"] for r in runs).endswith("it ends.")

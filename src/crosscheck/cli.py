@@ -28,6 +28,21 @@ DbOption = Annotated[str, typer.Option(
     "--db", metavar="FILE|URL", help="The ledger: a SQLite file, or a PostgreSQL database as postgresql://user@host/db.")]
 
 
+CorrectionsOption = Annotated[str | None, typer.Option(
+    "--corrections", metavar="FILE", help="The analyst's corrections file (default: LEDGER.corrections.toml beside a "
+    "SQLite ledger; a PostgreSQL ledger has none unless given).")]
+
+
+def _corrections_file(db: str, given: str | None) -> Path | None:
+    """The corrections file a command reads and writes: ``--corrections``, else the one beside a
+    SQLite ledger, else None (a PostgreSQL ledger without ``--corrections``)."""
+    from crosscheck.link import corrections
+
+    if given:
+        return Path(given)
+    return None if _is_url(db) else corrections.path_for(Path(db))
+
+
 def _is_url(db: str) -> bool:
     return db.startswith(("postgresql://", "postgres://"))
 
@@ -111,6 +126,7 @@ def analyze(
     engine: Annotated[str, typer.Option(help="local (this machine) | spark (writes Parquet to --out).")] = "local",
     master: Annotated[str, typer.Option(help="With --engine spark: local[N] or spark://HOST:PORT.")] = "local[2]",
     out: Annotated[Path | None, typer.Option(help="With --engine spark: folder for the Parquet tables.")] = None,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Ingest, clean, annotate and store articles; bad inputs are reported and skipped.
 
@@ -151,6 +167,7 @@ def analyze(
     engine_ = LocalEngine(workers=workers)
     clock = {"annotating": 0.0}  # when the model was loaded (the first result, with worker processes)
     with open_store(db) as store, bar:
+        store.corrections_path = _corrections_file(db, corrections_file)
         task = bar.add_task("loading model", total=total, rate="")
         if workers == 1:  # in this process: load it now, so the bar says what the first seconds are
             from crosscheck.annotate.nlp import load
@@ -210,6 +227,7 @@ def watch(
     delay: Annotated[float, typer.Option(help="Seconds between two requests to the same host.")] = 1.0,
     max_redirects: Annotated[int, typer.Option(help="Redirects followed per request.")] = 5,
     link: Annotated[bool, typer.Option("--link/--no-link", help="Link after each poll that stored something.")] = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Poll feeds, fetch new entries' pages, analyze and link them; Ctrl-C stops cleanly.
 
@@ -244,6 +262,7 @@ def watch(
     engine = LocalEngine()
     try:
         with open_store(db) as store:
+            store.corrections_path = _corrections_file(db, corrections_file)
 
             def run_round(poller: Poller) -> None:
                 started = time.perf_counter()
@@ -306,6 +325,7 @@ def load(
     parquet_dir: Annotated[Path, typer.Argument(help="Folder written by analyze --engine spark.")],
     db: DbOption = "crosscheck.db",
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Store a Spark run's Parquet tables in the ledger (then link), as the local engine would have."""
     from crosscheck.engines.spark import load as load_tables
@@ -313,6 +333,7 @@ def load(
     from crosscheck.store import open_store
 
     with open_store(db) as store:
+        store.corrections_path = _corrections_file(db, corrections_file)
         try:
             summary = load_tables(parquet_dir, store)
         except FileNotFoundError as exc:
@@ -360,13 +381,14 @@ def _usage(message: str) -> typer.Exit:
 
 
 @app.command(cls=HelpCommand)
-def link(db: DbOption = "crosscheck.db") -> None:
+def link(db: DbOption = "crosscheck.db", corrections_file: CorrectionsOption = None) -> None:
     """Run the cross-source layer alone: duplicates, stories, claim groups, relations, timeline."""
     from crosscheck.pipeline import link as link_store
     from crosscheck.store import open_store
 
     _require_db(db)
     with open_store(db) as store:
+        store.corrections_path = _corrections_file(db, corrections_file)
         typer.echo(link_store(store))
 
 
@@ -378,7 +400,8 @@ WhoOption = Annotated[str | None, typer.Option("--who", help="Who corrects (defa
 RelinkOption = Annotated[bool, typer.Option("--link/--no-link", help="Relink now, so the ledger shows it.")]
 
 
-def _correct(db: str, op: str, fields: dict[str, object], who: str | None, why: str, relink: bool) -> None:
+def _correct(db: str, given: str | None, op: str, fields: dict[str, object], who: str | None, why: str,
+             relink: bool) -> None:
     """Check a correction against the ledger, append it to the file, relink."""
     from datetime import UTC, datetime
 
@@ -387,16 +410,17 @@ def _correct(db: str, op: str, fields: dict[str, object], who: str | None, why: 
     from crosscheck.store import open_store
 
     _require_db(db)
-    if _is_url(db):
-        raise _usage("corrections live in a file beside a SQLite ledger; a PostgreSQL ledger has none yet")
+    path = _corrections_file(db, given)
+    if path is None:
+        raise _usage("a PostgreSQL ledger keeps no file beside it: name the corrections file with --corrections FILE")
     with open_store(db) as store:
+        store.corrections_path = path
         for key in ("claim",):
             if key in fields and not store.has_claim(str(fields[key])):
                 raise _usage(f"no claim {fields[key]!r} in {db}")
         to = fields.get("to_group")
         if to and store.group_record(str(to)) is None:
             raise _usage(f"no claim group {to!r} in {db}")
-        path = corrections.path_for(Path(db))
         entry = corrections.add(path, op, fields, who=who or os.environ.get("USER") or "unknown",
                                 when=datetime.now(UTC).isoformat(timespec="seconds"), why=why)
         typer.echo(f"correction {entry.id} ({op}) added to {path}")
@@ -409,9 +433,10 @@ def correct_merge_principals(
     names: Annotated[list[str], typer.Argument(help="The principals (origins) that are one.", metavar="NAME...")],
     into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Merge principals: each NAME is read as --into, inside joint origins too."""
-    _correct(db, "merge_principals", {"names": names, "into": into}, who, why, relink)
+    _correct(db, corrections_file, "merge_principals", {"names": names, "into": into}, who, why, relink)
 
 
 @correct_app.command("rename-principal", cls=HelpCommand)
@@ -419,9 +444,10 @@ def correct_rename_principal(
     name: Annotated[str, typer.Argument(help="The principal as the ledger names it.", metavar="NAME")],
     to: Annotated[str, typer.Option("--to", help="Its right name.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Rename a principal (origin)."""
-    _correct(db, "rename_principal", {"name": name, "to": to}, who, why, relink)
+    _correct(db, corrections_file, "rename_principal", {"name": name, "to": to}, who, why, relink)
 
 
 @correct_app.command("merge-speakers", cls=HelpCommand)
@@ -429,9 +455,10 @@ def correct_merge_speakers(
     names: Annotated[list[str], typer.Argument(help="The speakers that are one person or body.", metavar="NAME...")],
     into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Merge speakers: each NAME is read as --into."""
-    _correct(db, "merge_speakers", {"names": names, "into": into}, who, why, relink)
+    _correct(db, corrections_file, "merge_speakers", {"names": names, "into": into}, who, why, relink)
 
 
 @correct_app.command("rename-speaker", cls=HelpCommand)
@@ -439,9 +466,10 @@ def correct_rename_speaker(
     name: Annotated[str, typer.Argument(help="The speaker as the ledger names them.", metavar="NAME")],
     to: Annotated[str, typer.Option("--to", help="Their right name.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Rename a speaker."""
-    _correct(db, "rename_speaker", {"name": name, "to": to}, who, why, relink)
+    _correct(db, corrections_file, "rename_speaker", {"name": name, "to": to}, who, why, relink)
 
 
 @correct_app.command("move-claim", cls=HelpCommand)
@@ -451,9 +479,10 @@ def correct_move_claim(
     to_group: Annotated[str | None, typer.Option("--to-group", help="The claim group it belongs to "
                                                  "(default: out of its group, alone).", metavar="GROUP")] = None,
     who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Move a claim out of its group (alone) or into another group."""
-    _correct(db, "move_claim", {"claim": claim, **({"to_group": to_group} if to_group else {})}, who, why, relink)
+    _correct(db, corrections_file, "move_claim", {"claim": claim, **({"to_group": to_group} if to_group else {})}, who, why, relink)
 
 
 @correct_app.command("set-polarity", cls=HelpCommand)
@@ -461,11 +490,12 @@ def correct_set_polarity(
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     polarity: Annotated[str, typer.Argument(help="assert | deny", metavar="POLARITY")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Set whether a claim asserts or denies its content."""
     if polarity not in ("assert", "deny"):
         raise _usage(f"unknown polarity {polarity!r}: use assert or deny")
-    _correct(db, "set_polarity", {"claim": claim, "polarity": polarity}, who, why, relink)
+    _correct(db, corrections_file, "set_polarity", {"claim": claim, "polarity": polarity}, who, why, relink)
 
 
 @correct_app.command("set-stance", cls=HelpCommand)
@@ -473,11 +503,12 @@ def correct_set_stance(
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     stance: Annotated[str, typer.Argument(help="asserts | denies | contests | non_denial", metavar="STANCE")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Set a claim's stance toward its content."""
     if stance not in ("asserts", "denies", "contests", "non_denial"):
         raise _usage(f"unknown stance {stance!r}: use asserts, denies, contests or non_denial")
-    _correct(db, "set_stance", {"claim": claim, "stance": stance}, who, why, relink)
+    _correct(db, corrections_file, "set_stance", {"claim": claim, "stance": stance}, who, why, relink)
 
 
 @correct_app.command("origin-depends", cls=HelpCommand)
@@ -485,17 +516,21 @@ def correct_origin_depends(
     origin: Annotated[str, typer.Argument(help="The origin that only repeats another.", metavar="ORIGIN")],
     on: Annotated[str, typer.Option("--on", help="The origin it repeats.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
+    corrections_file: CorrectionsOption = None,
 ) -> None:
     """Mark an origin as dependent on another: it no longer counts as an independent origin."""
-    _correct(db, "origin_depends", {"origin": origin, "on": on}, who, why, relink)
+    _correct(db, corrections_file, "origin_depends", {"origin": origin, "on": on}, who, why, relink)
 
 
 @correct_app.command("list", cls=HelpCommand)
-def correct_list(db: DbOption = "crosscheck.db") -> None:
+def correct_list(db: DbOption = "crosscheck.db", corrections_file: CorrectionsOption = None) -> None:
     """Show the ledger's corrections file, one entry a line."""
     from crosscheck.link import corrections
 
-    path = corrections.path_for(Path(db))
+    path = _corrections_file(db, corrections_file)
+    if path is None:
+        typer.echo("no corrections (a PostgreSQL ledger: name its file with --corrections FILE)")
+        return
     fixes = corrections.load(path)
     if not fixes.entries:
         typer.echo(f"no corrections ({path})")

@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from crosscheck.export import all_kinds, iter_kind
+from crosscheck.link.dedupe import article_name
 from crosscheck.model import Article, Claim, Quantity, TimeExpr
 from crosscheck.store.base import Store
 
@@ -246,7 +247,7 @@ def write_graphml(store: Store, out: IO[str]) -> dict[str, int]:
     g = _GraphWriter(out)
     g.head()
     for a in iter_kind(store, "articles"):
-        g.node(a["id"], kind="article", label=a.get("title") or a["source"], title=a.get("title"),
+        g.node(a["id"], kind="article", label=article_name(a), title=a.get("title"),
                outlet=a.get("outlet"), published=a.get("published"), source=a.get("source"))
     claims: dict[str, tuple[str | None, str]] = {}  # claim id -> (speaker, polarity), for the groups
     for c in iter_kind(store, "claims"):

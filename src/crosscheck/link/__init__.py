@@ -116,11 +116,16 @@ def _corrections(store: SQLiteStore, summary: LinkSummary) -> tuple[corrections.
     A file that cannot be read is one line in the summary's notes, and the ledger stays as
     the last good file left it (None: nothing undone, nothing applied).
     """
+    given = getattr(store, "corrections_path", None)
     path = getattr(store, "path", None)
-    if path is None or str(path) == ":memory:" or "://" in str(path):  # a server ledger: no file beside it yet
+    if given is not None:
+        file = Path(given)
+    elif path is None or str(path) == ":memory:" or "://" in str(path):  # a server ledger: none unless named
         return None, False
+    else:
+        file = corrections.path_for(Path(path))
     try:
-        fixes = corrections.load(corrections.path_for(Path(path)))
+        fixes = corrections.load(file)
     except corrections.CorrectionsError as exc:
         summary.notes.append(str(exc) + "; the ledger keeps the corrections applied before")
         return None, False

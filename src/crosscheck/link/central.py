@@ -12,12 +12,15 @@ An article's stance toward a group is one of:
 - ``contests`` / ``non_denial``: it carries such a claim (a claim's own ``stance`` says so) and
   nothing that asserts or denies;
 - ``reports``: it relays the claim without endorsing it: hedged or attributed at a distance
-  ("reportedly", "allegedly", "claimed"), or it carries both the claim and a denial of it (it
+  ("reportedly", "allegedly", "according to", "X claimed", "X reported": the ``relay_cues`` and
+  ``according`` phrases of data/cues.json), or it carries both the claim and a denial of it (it
   gives both sides).
 
 A claim's own stance is its ``stance`` field when present (asserts, denies, contests,
 non_denial), else its ``polarity`` (deny -> denies) and ``hedged`` (a hedged assertion is
-reported, not asserted).
+reported, not asserted); an assertion whose cue relays at a distance is reported too. On the
+FNC-1 stories tuning part, reading relay cues so raised the ledger's stance accuracy from 0.523
+to 0.569 (macro-F1 0.345 to 0.368); dev, read only after the choice, 0.567 to 0.588.
 
 A story's central claims (at most :data:`MAX_CENTRAL`) are its assertion groups ranked by how
 widely they are carried: the articles that take a stance toward the group, plus its distinct
@@ -40,7 +43,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+from crosscheck.packagedata import data_json
 
 __all__ = [
     "ARTICLE_STANCES",
@@ -66,13 +72,21 @@ _DANGLING = re.compile(r"(?:,|;|:|\b(?:and|or|but|that|which|while|as|of|to|the|
 _WORD = re.compile(r"\w+")
 
 
+@cache
+def relay_cues() -> frozenset[str]:
+    """Cue lemmas by which a writer relays at a distance (data/cues.json ``relay_cues`` and ``according``)."""
+    cues = data_json("cues.json")
+    return frozenset([*cues["relay_cues"]["lemmas"], *cues["according"]])
+
+
 def claim_stance(claim: Record) -> str:
     """The stance one claim carries: its ``stance`` field, else polarity and hedging.
 
-    A hedged assertion ("reportedly", "may have") is relayed, not asserted: ``reports``.
+    A hedged assertion ("reportedly", "may have") is relayed, not asserted: ``reports``; so is
+    one whose cue relays at a distance ("according to", "X reported", "X claimed").
     """
     given = claim.get("stance")
-    hedged = bool(claim.get("hedged"))
+    hedged = bool(claim.get("hedged")) or str(claim.get("cue") or "").lower() in relay_cues()
     if given in CLAIM_STANCES:
         return "reports" if given == "asserts" and hedged else str(given)
     if claim.get("polarity") == "deny":
@@ -94,7 +108,7 @@ class Ledger:
 
 # only what stances and labels read is kept: a large ledger's records hold much more
 _GROUP_KEYS = ("id", "claim_ids", "story_id", "polarity", "outlets", "independent_origins", "first_seen", "label")
-_CLAIM_KEYS = ("id", "article_id", "content", "polarity", "hedged", "stance")
+_CLAIM_KEYS = ("id", "article_id", "content", "polarity", "hedged", "stance", "cue")
 
 
 def index(groups: Iterable[Record], claims: Iterable[Record], relations: Iterable[Record]) -> Ledger:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -121,6 +122,39 @@ def outlet_name(outlet: str | None, original_source: str | None, source: str | N
         return host.removeprefix("www.")
     name = PurePath(source.split("#", 1)[0]).name if source not in ("", "-", "<stdin>") else ""
     return name or None
+
+
+UNKNOWN_OUTLET = "unknown outlet"  # only an article read from stdin with no outlet has no name
+
+
+def outlet_label(outlet: str | None) -> str:
+    """An outlet as every page, briefing and export label shows it: its name as :func:`outlet_of`
+    gives it, else "unknown outlet"."""
+    return outlet.strip() if outlet and outlet.strip() else UNKNOWN_OUTLET
+
+
+def article_name(article: Any) -> str:
+    """An article as every page, briefing and export label names it: its title, else its outlet
+    as shown (an unknown publisher named by its source: the file it was read from or its URL's
+    host), else "article ID". ``article`` is an :class:`Article` or a mapping with ``title`` and
+    the shown ``outlet`` (a row read through the web's ``with_outlet``) or the raw fields."""
+    def get(key: str) -> Any:
+        return article.get(key) if isinstance(article, Mapping) else getattr(article, key, None)
+
+    title = get("title") or get("article_title")
+    if isinstance(title, str) and title.strip():
+        return " ".join(title.split())
+    if isinstance(article, Article):
+        outlet = outlet_of(article)
+    elif get("source") is not None or get("outlet_source") is not None:
+        outlet = outlet_name(get("outlet"), get("original_source") or get("outlet_credit"),
+                             get("source") or get("outlet_source"))
+    else:
+        outlet = get("outlet")
+    if isinstance(outlet, str) and outlet.strip():
+        return outlet.strip()
+    of_claim = isinstance(article, Mapping) and "article_title" in article  # a claim row names its article
+    return f"article {(get('article_id') if of_claim else get('id')) or '?'}"
 
 
 def _credits(copy: Article, original: Article) -> bool:

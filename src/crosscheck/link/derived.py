@@ -62,12 +62,16 @@ def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
     # the relation types each group has: as the target of any, and as the source of a non-dispute
     types_of: dict[str, set[str]] = {}
     disputed_by: dict[str, set[str]] = {}
+    targets: dict[str, list[tuple[str, str]]] = {}  # disputing claim -> the (relation, claim) it disputes
     for r in lk.store.relations_touching(gids):
         types_of.setdefault(r["b"], set()).add(r["type"])
         if r["type"] != "dispute":
             types_of.setdefault(r["a"], set()).add(r["type"])
         else:
             disputed_by.setdefault(r["b"], set()).add(r["a"])
+            ev = json.loads(r["evidence"] or "{}")
+            if ev.get("a_claim") and ev.get("b_claim"):
+                targets.setdefault(str(ev["a_claim"]), []).append((r["id"], str(ev["b_claim"])))
     against_rows = lk.store.group_member_rows({a for gs in disputed_by.values() for a in gs} - set(by_group))
     member_of = {gid: [_member(m) for m in ms] for gid, ms in by_group.items()}
     for r in against_rows:
@@ -79,7 +83,9 @@ def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
         against = [m for a in sorted(disputed_by.get(gid, ())) for m in member_of.get(a, [])]
         who = principals.principal_lists(own, against)
         who["coalitions"] = principals.coalitions(own)  # type: ignore[assignment]
-        who["label"] = principals.lead_text([json.loads(m["keys"]).get("content", "") for m in members])  # type: ignore[assignment]
+        who["label"], refers = _lead(lk, members, targets)  # type: ignore[assignment]
+        if refers is not None:
+            who["label_refers_to"] = refers  # type: ignore[assignment]
         # an origin that only repeats another stands for that other one (an analyst's correction)
         seen = {fold(d): d for o in principals.origins_of(own) if (d := corrections.depends_origin(o, deps))}
         types = types_of.get(gid, set())
@@ -98,6 +104,46 @@ def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
         lk.store.set_group_derived(cur, gid, outlets=outlets, origins=sorted(seen.values()),
                                    status=list(relations.group_status(len(seen), types)), first_seen=first,
                                    why=w, principals=dict(who))
+
+
+def _lead(lk: ArticleLinker, members: list[Any],
+          targets: dict[str, list[tuple[str, str]]]) -> tuple[str, dict[str, str] | None]:
+    """A group's lead text, and what it stands for when it opens on a pronoun or a pointer.
+
+    The lead is a self-contained member when the group has one (:func:`principals.lead_text`);
+    when every member is anaphoric, the one chosen shows its referent in brackets: a pronoun its
+    claim's resolved speaker when that is a name (capitalised), a pointer the claim its dispute relation names as its target (in
+    the article before it first), else the nearest claim of its article ending before it that is
+    neither anaphoric nor around it. Nothing known: the lead as written.
+    """
+    i, label = principals.lead_choice([json.loads(m["keys"]).get("content", "") for m in members])
+    kind = principals.anaphor(label) if label else None
+    if kind is None:
+        return label, None
+    cid = str(members[i]["claim_id"])
+    disputed = sorted(dict.fromkeys(b for _, b in targets.get(cid, [])))
+    own, cands = lk.store.lead_claims(cid, disputed)
+    if own is None:
+        return label, None
+    if kind == "speaker":
+        name = (own["speaker"] or members[i]["origin"] or "").strip()
+        # a name, not a speaker phrase the parser left ("70", "comments", "rang Lucy"): shown as it stands
+        if not name[:1].isupper() or principals.anaphor(name) is not None:
+            return label, None
+        return principals.with_referent(label, kind, name), {"kind": kind, "text": name, "claim_id": cid}
+
+    def rank(c: Any) -> tuple[int, int]:
+        before = c["article_id"] == own["article_id"] and c["end"] <= own["start"]
+        return (0 if c["id"] in disputed and before else 1 if c["id"] in disputed else 2,
+                own["start"] - c["end"] if before else 0)
+
+    for c in sorted(cands, key=rank):
+        around = c["article_id"] == own["article_id"] and c["start"] <= own["start"] and own["end"] <= c["end"]
+        text = principals.referent_text(str(c["content"] or ""))
+        if c["id"] == cid or around or not text or principals.anaphor(text) is not None or len(text.split()) < 3:
+            continue
+        return principals.with_referent(label, kind, text), {"kind": kind, "text": text, "claim_id": str(c["id"])}
+    return label, None
 
 
 def _member(row: Any) -> principals.Member:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from crosscheck import memory
 from crosscheck.errors import CrosscheckError
 from crosscheck.link import groups, proposition, relations
 from crosscheck.link.embed import Embedder
@@ -164,11 +165,18 @@ def _work(ids: list[str]) -> list[Prepared | None]:
     return _prepare_ids(_worker["store"], _worker["emb"], ids)
 
 
+def _trimmed(got: list[Prepared | None]) -> list[Prepared | None]:
+    """A chunk's result, after handing back what preparing it freed (parses, tokenizations)."""
+    memory.trim()
+    return got
+
+
 def _prepare_ids(store: Any, emb: Embedder, ids: list[str]) -> list[Prepared | None]:
     items = [(a, list(store.claims(a.id)), list(store.mentions(a.id))) for aid in ids
              if (a := store.article(aid)) is not None]
     done = {p.article_id: p for p in prepare_many(items, emb)}
-    return [done.get(aid) for aid in ids]
+    del items
+    return _trimmed([done.get(aid) for aid in ids])
 
 
 class _Here:

@@ -202,18 +202,25 @@ _FRAGMENT = re.compile(r"^(?:(?:to|for|on|of|with|against)\s|(?:\S+\s){1,4}of\s+
 
 def _pointer(t: str) -> bool:
     low = t.lower()
-    return len(t.split()) < 4 or any(low == p or low.startswith(p + " ") for p in _POINTERS)
+    return len(t.split()) < 4 or any(low == p or low.startswith(p + " ") for p in _POINTERS) or anaphor(t) is not None
 
 
 def lead_text(contents: Sequence[str]) -> str:
     """A group's label: the member content that best stands for the rest, as a whole clause.
 
-    Pointers ("this claim", "the US accusations") and fragments say nothing on their own; among
-    the others, the one sharing the most words with the other members wins (ties: the shorter).
+    Pointers ("this claim", "the US accusations"), leads opening on a pronoun ("He said it was
+    ...", see :func:`anaphor`) and fragments say nothing on their own; among the others, the one
+    sharing the most words with the other members wins (ties: the shorter).
     """
-    cands = [c for c in dict.fromkeys(_clean(x) for x in contents) if c]
+    return lead_choice(contents)[1]
+
+
+def lead_choice(contents: Sequence[str]) -> tuple[int, str]:
+    """:func:`lead_text` and the index in ``contents`` of the member it is cut from (-1: none)."""
+    cleaned = [_clean(x) for x in contents]
+    cands = [c for c in dict.fromkeys(cleaned) if c]
     if not cands:
-        return ""
+        return -1, ""
     full = [c for c in cands if not _pointer(c) and not _FRAGMENT.match(c)] or \
         [c for c in cands if not _pointer(c)] or cands
     words = [{w.lower().strip(",.;:") for w in c.split()} for c in full]
@@ -222,4 +229,86 @@ def lead_text(contents: Sequence[str]) -> str:
         share = sum(len(words[i] & words[j]) / max(1, len(words[i] | words[j])) for j in range(len(full)) if j != i)
         return (-share, abs(len(full[i]) - 120), full[i])
 
-    return full[min(range(len(full)), key=central)]
+    best = full[min(range(len(full)), key=central)]
+    return cleaned.index(best), best
+
+
+# Anaphoric leads: a lead that opens on a word standing for something said before it.
+# Personal pronouns (the class is closed): in reported speech the one opening the reported
+# clause is, most often, its speaker ("Feld said her team had been refused ...", "X denied that
+# it had supplied ..."); possessives become "[X's]".
+_PERSONAL = {"he": "", "she": "", "they": "", "it": "", "his": "'s", "her": "'s", "its": "'s", "their": "'s"}
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "such"})
+# what follows a demonstrative used as a pronoun ("This was confirmed", "That would mean"):
+# the auxiliaries, copulas and modals of English (a closed class)
+_AUX = frozenset({"is", "was", "are", "were", "be", "been", "being", "'s", "has", "had", "have", "having", "do",
+                  "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must"})
+# "It is too early to ...", "It was clear that ...": an expletive it stands for nothing
+_EXPLETIVE = re.compile(r"^it\s+(?:is|was|'s|’s|would be|will be|has been|had been|may be|might be|seems|seemed"
+                        r"|appears|appeared|remains|remained)\b.*?\b(?:that|to|whether|if|for|when|how|why)\b",
+                        re.IGNORECASE)
+# "It was unnecessary", "It is built on sand": an "it" that is described stands for what was said before
+_COPULA_IT = re.compile(r"^it\s+(?:is|was|'s|’s|would be|will be|has been|had been|seems|seemed|appears|appeared"
+                        r"|remains|remained)\b", re.IGNORECASE)
+Anaphor = Literal["speaker", "antecedent"]
+
+
+@functools.cache
+def _claim_nouns() -> frozenset[str]:
+    return frozenset(_cues()["claim_nouns"])
+
+
+def anaphor(lead: str) -> Anaphor | None:
+    """What an anaphoric lead's first word stands for, or None when the lead stands on its own.
+
+    ``speaker``: it opens on a personal pronoun (he, she, they, it doing something, his, her,
+    its, their), read as the claim's speaker. ``antecedent``: it opens on a demonstrative used as
+    a pronoun ("This was confirmed by ..."), is a short pointer ("this claim", "the US
+    accusations", "such reports"), or on an "it" that is described ("It was unnecessary"): it
+    stands for what was said before. An expletive "it" ("It is too early to ...") is neither.
+    """
+    words = lead.split()
+    if not words:
+        return None
+    first = words[0].lower().strip(_QUOTES + ",;:")
+    rest = words[1].lower().strip(_QUOTES + ",;:.") if len(words) > 1 else ""
+    if first == "it":
+        if _EXPLETIVE.match(lead):
+            return None
+        return "antecedent" if not rest or _COPULA_IT.match(lead) else "speaker"
+    if first in _PERSONAL:
+        return "speaker"
+    short = len(words) < 4
+    if first in _DEMONSTRATIVES and (not rest or rest in _AUX or short):
+        return "antecedent"
+    if short and first in _DEMONSTRATIVES | {"the"} and any(w.lower().strip(".,;:") in _claim_nouns() for w in words):
+        return "antecedent"
+    return None
+
+
+_REFERENT_CHARS = 120
+
+
+def referent_text(text: str) -> str:
+    """A referent as shown inside a lead: its words as written, cut at a word past 120 characters."""
+    t = " ".join(text.split()).strip(_QUOTES + " ").rstrip(" .,;:")
+    if len(t) <= _REFERENT_CHARS:
+        return t
+    return t[:_REFERENT_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def with_referent(lead: str, kind: Anaphor, referent: str) -> str:
+    """The lead with what its first word stands for shown in square brackets, as an editor marks
+    an insertion: a pronoun is replaced by its speaker ("[Nadia Feld's] team had been refused
+    ..."), a pointer keeps its words and is followed by what it points at ("This claim [Russia is
+    using North Korean missiles]", "This [the strike] was confirmed by ...")."""
+    words = lead.split(" ")
+    ref = referent.strip()
+    if not ref or not words:
+        return lead
+    first = words[0].lower().strip(_QUOTES + ",;:")
+    if kind == "speaker" and first in _PERSONAL:
+        return " ".join([f"[{ref}{_PERSONAL[first]}]", *words[1:]])
+    if len(words) < 4:
+        return f"{lead} [{ref}]"
+    return " ".join([words[0], f"[{ref}]", *words[1:]])

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from crosscheck import __version__
-from crosscheck.link.dedupe import outlet_of
+from crosscheck.link.dedupe import article_name, outlet_label, outlet_of
 from crosscheck.model import Article, Claim
 from crosscheck.store.base import Store
 
@@ -86,7 +86,7 @@ def _story(s: dict[str, Any], articles: dict[str, Article], by_article: dict[str
 
     def outlet(article_id: str) -> str:
         a = articles.get(article_id)
-        return (outlet_of(a) or "unknown outlet") if a else "unknown outlet"
+        return outlet_label(outlet_of(a) if a else None)
 
     groups, matrix_rows = [], []
     for g in s.get("groups", []):
@@ -202,6 +202,7 @@ def render(store: Store, fmt: str) -> str:
         return html_env.get_template("briefing.html").render(css=css, css_hash=css_hash, **html_context(store))
     env = _env()
     env.filters["md"] = md_escape
+    env.globals.update(article_name=article_name, outlet_label=outlet_label)
     return env.get_template("briefing.md").render(**build_context(store))
 
 

@@ -84,6 +84,8 @@ class LinkStoreMixin:
                     "coalitions": who.get("coalitions", []),
                     # the analyst's corrections that changed this group (link/corrections.py): who, when, why, what
                     "corrected": why.get("corrected", []),
+                    # an anaphoric label's referent (link/derived.py _lead), shown in its brackets
+                    **({"label_refers_to": who["label_refers_to"]} if who.get("label_refers_to") else {}),
                 }
         elif kind == "relations":
             for row in self.conn.execute("SELECT * FROM relations ORDER BY rowid"):
@@ -323,6 +325,24 @@ class LinkStoreMixin:
         """(start, end, sentence_start, sentence_end) of a claim, or None."""
         return self.conn.execute("SELECT start, end, sentence_start, sentence_end FROM claims WHERE id = ?",
                                  (claim_id,)).fetchone()
+
+    def lead_claims(self, claim_id: str, other_ids: Iterable[str], *, before: int = 4) -> tuple[Any, list[Any]]:
+        """What an anaphoric lead's claim may stand for: the claim (id, article, start, end, speaker,
+        speaker_text, content) or None, and the candidates it may point back to: the claims of
+        ``other_ids`` (a dispute's targets) first, then up to ``before`` of its article's claims
+        ending before it starts, nearest first."""
+        cols = "id, article_id, start, end, speaker, speaker_text, content"
+        own = self.conn.execute(f"SELECT {cols} FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        if own is None:
+            return None, []
+        out: list[Any] = []
+        for cid in other_ids:
+            row = self.conn.execute(f"SELECT {cols} FROM claims WHERE id = ?", (cid,)).fetchone()
+            if row is not None:
+                out.append(row)
+        out += self.conn.execute(f"SELECT {cols} FROM claims WHERE article_id = ? AND end <= ? "
+                                 "ORDER BY start DESC, id LIMIT ?", (own["article_id"], own["start"], before)).fetchall()
+        return own, out
 
     def times_within(self, article_id: str, lo: int, hi: int) -> list[Any]:
         """(id, value) of the article's time expressions inside [lo, hi], in insertion order."""

@@ -83,6 +83,10 @@ def _decode(cls: type[T], row: sqlite3.Row) -> T:
 class SQLiteStore(LinkStoreMixin):
     """A ledger in one SQLite file (``:memory:`` for tests)."""
 
+    # the analyst's corrections file linking applies (link/corrections.py): set by the caller
+    # (crosscheck --corrections FILE); None: the file beside a SQLite ledger, none for a server's
+    corrections_path: Path | None = None
+
     def __init__(self, path: str | Path = "crosscheck.db", *, read_only: bool = False) -> None:
         self.path = str(path)
         self.read_only = read_only

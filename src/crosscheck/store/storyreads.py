@@ -61,6 +61,18 @@ def stories_counted(conn: Any, like: str | None, limit: int, offset: int) -> lis
             FROM stories s {where} ORDER BY n_articles DESC, s.id LIMIT ? OFFSET ?""", [*args, limit, offset]))
 
 
+def unnamed_outlets(conn: Any, story_ids: list[str], limit: int) -> list[Any]:
+    """(story_id, outlet_credit, outlet_source) of some stories' articles without an outlet (the
+    summaries list only named outlets), distinct, at most ``limit`` rows."""
+    if not story_ids:
+        return []
+    return list(conn.execute(
+        f"""SELECT DISTINCT sa.story_id, a.original_source AS outlet_credit, a.source AS outlet_source
+            FROM story_articles sa JOIN articles a ON a.id = sa.article_id
+            WHERE sa.story_id IN ({_marks(len(story_ids))}) AND a.outlet IS NULL
+            ORDER BY sa.story_id, outlet_credit, outlet_source LIMIT ?""", [*story_ids, limit]))
+
+
 def story_span(conn: Any, story_id: str) -> Any:
     """(first, last, outlets as JSON text) of one story's articles."""
     return conn.execute(

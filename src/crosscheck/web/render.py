@@ -20,6 +20,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader
 from markupsafe import Markup
 
 from crosscheck import __version__
+from crosscheck.link.dedupe import article_name, outlet_label
 
 STATIC = Path(__file__).parent / "static"
 Href = Callable[..., str | None]
@@ -264,7 +265,9 @@ def environment(href: Href = web_href) -> Environment:
     env.filters["number"] = _number
     env.globals.update(version=__version__, href=href, page_url=page_url, timeline_chart=timeline_chart,
                        timeline_items=timeline_items,
-                       date_histogram=date_histogram, static=href is web_href)
+                       date_histogram=date_histogram, static=href is web_href,
+                       # one name for an article and an outlet everywhere (link/dedupe.py)
+                       article_name=article_name, outlet_label=outlet_label)
     return env
 
 

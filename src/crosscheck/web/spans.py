@@ -7,6 +7,7 @@ article text and every run is rendered as escaped text inside one element.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -52,16 +53,53 @@ def runs(text: str, spans: list[Span], *, offset: int = 0) -> list[dict[str, Any
     return out
 
 
+# a sentence ends on . ! ? or … (closing quotes and brackets after it) before a space
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)")
+
+
 def context_bounds(text: str, start: int, end: int, sent_start: int | None, sent_end: int | None,
-                   *, pad: int = 160) -> tuple[int, int]:
-    """The sentence around a span when known, else the span widened to the nearest line breaks."""
-    if sent_start is not None and sent_end is not None and sent_start <= start and end <= sent_end:
-        return sent_start, sent_end
-    lo = text.rfind("\n", 0, start)
-    hi = text.find("\n", end)
-    lo = max(lo + 1, start - pad)
-    hi = min(hi if hi != -1 else len(text), end + pad)
+                   *, pad: int = 320) -> tuple[int, int]:
+    """Whole sentences around a span: its stored sentence when that holds it, else (a claim
+    running past its sentence, or no sentence known) the span widened to the sentence boundaries
+    of the clean text around it, never past a line break, and never cut inside a word: past
+    ``pad`` characters of either side without a boundary, the cut falls on the nearest space."""
+    lo = sent_start if sent_start is not None and sent_start <= start else _back(text, start, pad)
+    hi = sent_end if sent_end is not None and end <= sent_end else _forward(text, end, pad)
     return lo, hi
+
+
+def _back(text: str, start: int, pad: int) -> int:
+    """Where the sentence holding offset ``start`` begins (at most ``pad`` back, at a word)."""
+    floor = max(0, start - pad)
+    line = text.rfind("\n", 0, start)
+    if line >= floor:
+        return line + 1
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, floor, start)]
+    if ends:
+        lo = ends[-1]
+    elif floor == 0:
+        return 0
+    else:  # no boundary near: the first word wholly inside the pad
+        space = text.find(" ", floor, start)
+        lo = space if space != -1 else start
+    while lo < start and text[lo].isspace():
+        lo += 1
+    return lo
+
+
+def _forward(text: str, end: int, pad: int) -> int:
+    """Where the sentence holding offset ``end`` ends (at most ``pad`` on, at a word)."""
+    ceiling = min(len(text), end + pad)
+    line = text.find("\n", end, ceiling)
+    m = _SENTENCE_END.search(text, end, ceiling) if end < ceiling else None
+    if m is not None and (line == -1 or m.end() <= line):
+        return m.end()
+    if line != -1:
+        return line
+    if ceiling == len(text):
+        return len(text)
+    space = text.rfind(" ", end, ceiling)  # no boundary near: the last word wholly inside the pad
+    return space if space != -1 else end
 
 
 def claim_spans(c: dict[str, Any], *, link: bool = False) -> list[Span]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from crosscheck.link.dedupe import outlet_label, outlet_name
 from crosscheck.store import storyreads as reads
 from crosscheck.web.db import PER_PAGE, loads, page_slice, paged, with_outlet
 from crosscheck.web.spans import sentence_runs
@@ -31,6 +32,9 @@ def _like(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+_UNNAMED_ROWS = 2_000  # outlet-less articles a story list page names at most (bounds a page)
+
+
 def story_list(conn: Any, *, q: str = "", page: int = 1, stats: bool = True) -> dict[str, Any]:
     """Stories with article count, outlets, date range and number of disputed groups, largest first.
 
@@ -51,6 +55,14 @@ def story_list(conn: Any, *, q: str = "", page: int = 1, stats: bool = True) -> 
         for r in rows[:PER_PAGE]:
             m = reads.story_span(conn, r["id"])
             meta[r["id"]] = (m["first"], m["last"], sorted(loads(m["outlets"], [])))
+    # an article without an outlet is named by its source (or the outlet it credits), as the story
+    # page, the briefing and the link layer's counts name it: the summaries hold named outlets only
+    unnamed: dict[str, set[str]] = defaultdict(set)
+    for u in reads.unnamed_outlets(conn, [r["id"] for r in rows[:PER_PAGE]], _UNNAMED_ROWS):
+        unnamed[u["story_id"]].add(outlet_label(outlet_name(None, u["outlet_credit"], u["outlet_source"])))
+    for sid, names in unnamed.items():
+        first, last, outs = meta[sid]
+        meta[sid] = (first, last, sorted(set(outs) | names))
     stories = []
     for r in rows[:PER_PAGE]:
         first, last, outs = meta[r["id"]]
@@ -129,7 +141,7 @@ def _sources(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One member per outlet (the first), so each outlet named links to its own span."""
     seen: dict[str, dict[str, Any]] = {}
     for m in members:
-        outlet = m["outlet"] or "unknown outlet"
+        outlet = outlet_label(m["outlet"])
         seen.setdefault(outlet, {"outlet": outlet, "claim_id": m["id"], "article_id": m["article_id"]})
     return sorted(seen.values(), key=lambda s: str(s["outlet"]))
 

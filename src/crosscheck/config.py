@@ -248,7 +248,8 @@ def load(path: str | Path) -> dict[str, Any]:
 
 def with_values(base: Settings, values: dict[str, Any], *, where: str = "settings") -> Settings:
     """``base`` with the dotted ``values`` changed (checked as a file's are)."""
-    return _build(Settings, {**base.flat(), **_checked(values, where)})
+    built: Settings = _build(Settings, {**base.flat(), **_checked(values, where)})
+    return built
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -256,7 +257,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     ``CROSSCHECK_CONFIG`` names, if any) laid over it."""
     chosen = path or os.environ.get(ENV)
     changes = load(chosen) if chosen else {}
-    return _build(Settings, {**defaults(), **changes})
+    built: Settings = _build(Settings, {**defaults(), **changes})
+    return built
 
 
 DEFAULTS = Settings()  # the code's defaults: what a stage runs with when it is handed no settings

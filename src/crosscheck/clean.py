@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from crosscheck.errors import InputRejected
 from crosscheck.config import DEFAULTS, ArticleSettings, Settings
+from crosscheck.errors import InputRejected
 from crosscheck.language import detect, english_score
 from crosscheck.model import Article, PublishedSource, RawDoc, RemovedLine
 from crosscheck.packagedata import data_json

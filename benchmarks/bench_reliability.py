@@ -24,22 +24,28 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 SHARED = Path(os.environ.get("CROSSCHECK_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 BBC = SHARED / "data" / "bbc-news-fulltext"
 
 
-def _lift_limits() -> None:
-    """Lift the article limits where this version has them (older ones had none)."""
+def _lift_limits() -> dict[str, Any]:
+    """Lift the article limits where this version has them (older ones had none): the keyword
+    arguments that hand the lifted settings to a stage (none where a version set module constants)."""
     from crosscheck import config
 
     wanted = {"article.max_word_chars": 10_000_000, "article.max_words": 10_000_000,
               "article.max_paragraphs": 10_000_000,
               "article.max_paragraph_chars": 900_000, "annotate.time_budget_seconds": 0.0}
-    config.apply({k: v for k, v in wanted.items() if k in config.TARGETS})
+    if hasattr(config, "Settings"):  # one Settings object, passed to each stage
+        known = config.DEFAULTS.flat()
+        return {"settings": config.with_values(config.DEFAULTS, {k: v for k, v in wanted.items() if k in known})}
+    config.apply({k: v for k, v in wanted.items() if k in config.TARGETS})  # type: ignore[attr-defined]
+    return {}
 
 
-def long_token(sizes: list[int]) -> list[tuple[int, float, float]]:
+def long_token(sizes: list[int], lifted: dict[str, Any]) -> list[tuple[int, float, float]]:
     from crosscheck.engines.local import LocalEngine
     from crosscheck.pipeline import analyze, link
     from crosscheck.store import open_store
@@ -58,10 +64,10 @@ def long_token(sizes: list[int]) -> list[tuple[int, float, float]]:
                 f"The minister said on Monday that the plan was sound. The code {token} was quoted in the report. "
                 "Opposition leaders denied that the figures added up.\n", encoding="utf-8")
             with open_store(Path(tmp) / "l.db") as store:
-                summary = analyze([str(d)], store, engine=LocalEngine())
+                summary = analyze([str(d)], store, engine=LocalEngine(), **lifted)
                 assert summary.stored == len(base) + 1, summary.rejected
                 start, cpu = time.perf_counter(), time.process_time()
-                link(store)
+                link(store, **lifted)
                 wall, cpu = time.perf_counter() - start, time.process_time() - cpu
         if run == 0:
             continue  # the warm-up run loads the models: not reported
@@ -70,7 +76,7 @@ def long_token(sizes: list[int]) -> list[tuple[int, float, float]]:
     return out
 
 
-def large_article(kbs: list[int]) -> list[tuple[int, float, float, float]]:
+def large_article(kbs: list[int], lifted: dict[str, Any]) -> list[tuple[int, float, float, float]]:
     from crosscheck.annotate import annotate_doc
     from crosscheck.annotate.nlp import load, parse
     from crosscheck.clean import clean
@@ -89,11 +95,11 @@ def large_article(kbs: list[int]) -> list[tuple[int, float, float, float]]:
             size += len(ln.encode()) + 2
         raw = "A very long report on the budget\n\n" + "\n\n".join(chosen) + "\n"
         start = time.perf_counter()
-        article = clean(RawDoc(source=f"{kb}kb.txt", raw=raw, fmt="text"))
+        article = clean(RawDoc(source=f"{kb}kb.txt", raw=raw, fmt="text"), **lifted)
         c0 = time.process_time()
         doc = parse(nlp, article.text)
         c1 = time.process_time()
-        annotate_doc(article, doc)
+        annotate_doc(article, doc, **lifted)
         c2 = time.process_time()
         out.append((kb, time.perf_counter() - start, c1 - c0, c2 - c1))
         print(f"article {kb:>5} KB: {out[-1][1]:.1f} s wall; CPU parse {c1 - c0:.1f} s, annotate {c2 - c1:.1f} s",
@@ -144,11 +150,11 @@ def main() -> None:
     args = parser.parse_args()
     if not BBC.is_dir():
         raise SystemExit(f"needs {BBC} (set CROSSCHECK_SHARED)")
-    _lift_limits()
+    lifted = _lift_limits()
     if args.token:
-        long_token([int(x) for x in args.token.split(",")])
+        long_token([int(x) for x in args.token.split(",")], lifted)
     if args.kb:
-        large_article([int(x) for x in args.kb.split(",")])
+        large_article([int(x) for x in args.kb.split(",")], lifted)
     if args.among:
         among(args.among)
 

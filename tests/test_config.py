@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,28 +12,22 @@ from crosscheck import config
 from crosscheck.errors import CrosscheckError
 
 
-@pytest.fixture
-def restore() -> Iterator[None]:
-    before = config.effective()
-    yield
-    config.apply(before)
+def test_the_shipped_defaults_are_what_the_code_runs_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(config.ENV, raising=False)
+    assert config.defaults() == config.DEFAULTS.flat()
+    assert list(config.defaults()) == list(config.DEFAULTS.flat())  # in the file's order
+    assert config.load_settings() == config.DEFAULTS
 
 
-def test_the_shipped_defaults_are_what_the_code_runs_with() -> None:
-    assert config.defaults() == config.effective()
-    assert set(config.defaults()) == set(config.TARGETS)
-
-
-def test_a_user_file_changes_only_what_it_names(tmp_path: Path, restore: None) -> None:
+def test_a_user_file_changes_only_what_it_names(tmp_path: Path) -> None:
     f = tmp_path / "my.toml"
     f.write_text("[link.groups]\njoin = 0.7\n\n[language]\nmin_share = 0.2\n", encoding="utf-8")
-    changed = config.from_environment(f)
-    assert changed == {"link.groups.join": 0.7, "language.min_share": 0.2}
-    from crosscheck.link import groups
-
-    assert groups.JOIN == 0.7
-    now = config.effective()
-    assert {k for k in now if now[k] != config.defaults()[k]} == set(changed)
+    assert config.load(f) == {"link.groups.join": 0.7, "language.min_share": 0.2}
+    got = config.load_settings(f)
+    assert got.link.groups.join == 0.7 and got.language.min_share == 0.2
+    now, shipped = got.flat(), config.DEFAULTS.flat()
+    assert {k for k in now if now[k] != shipped[k]} == {"link.groups.join", "language.min_share"}
+    assert config.DEFAULTS.link.groups.join == shipped["link.groups.join"] != 0.7  # the defaults are untouched
 
 
 @pytest.mark.parametrize(("text", "says"), [

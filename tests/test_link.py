@@ -470,7 +470,9 @@ def test_a_vector_does_not_depend_on_the_batch_it_was_embedded_in() -> None:
 
 def test_group_blocking_keys_are_counted_inside_their_story(tmp_path: Path) -> None:
     """A key common in one story (over the cap there) still blocks in another story where it is rare."""
-    from crosscheck.link.groups import KEY_CAP
+    from crosscheck.config import DEFAULTS
+
+    KEY_CAP = DEFAULTS.link.groups.key_cap
 
     with SQLiteStore(tmp_path / "l.db") as s:
         with s.transaction() as cur:

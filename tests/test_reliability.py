@@ -257,13 +257,13 @@ def test_an_internal_error_is_exit_3_and_one_line(tmp_path: Path) -> None:
     script = (
         "import sys\nimport crosscheck.pipeline as p\nimport crosscheck.cli as c\n"
         "real = p.clean\n"
-        "def clean(doc):\n"
+        "def clean(doc, *settings):\n"
         "    if doc.source.endswith('a1.txt'):\n"
         "        raise KeyError('injected')\n"
-        "    return real(doc)\n"
+        "    return real(doc, *settings)\n"
         "p.clean = clean\n"
         "if sys.argv[1] == 'whole':\n"
-        "    p.link = lambda store: 1 / 0\n"
+        "    p.link = lambda store, *settings: 1 / 0\n"
         "sys.argv = ['crosscheck', 'analyze', 'a0.txt', 'a1.txt', 'a2.txt', '--db', 'l.db', '--no-progress']\n"
         "c.main()\n"
     )

@@ -83,18 +83,19 @@ def test_rules_keep_their_claims_and_no_clause_is_claimed_twice(nlp) -> None:  #
                 assert not (a.start < b.end and b.start < a.end), (a.content, b.content)
 
 
-def test_config_switch_turns_the_tagger_off(nlp, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_config_switch_turns_the_tagger_off(nlp, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from crosscheck import config
-    from crosscheck.annotate import claims
+    from crosscheck.annotate import annotate
 
     text = "Councillor Dana Whitfield scoffed at the idea that the new tram line would pay for itself within a decade."
+    article = Article(id="t", source="test", text=text)
     conf = tmp_path / "c.toml"
     conf.write_text("[annotate]\nattribution_tagger = false\n", encoding="utf-8")
-    monkeypatch.setattr(claims, "TAGGER", True)
-    assert any("tram line" in c.content for c in claims_of(nlp, text, None))
-    config.apply(config.load(conf))
-    assert claims.TAGGER is False
-    assert claims_of(nlp, text, None) == claims_of(nlp, text, "rules")
+    off = config.load_settings(conf)
+    assert off.annotate.attribution_tagger is False and config.DEFAULTS.annotate.attribution_tagger is True
+    assert any("tram line" in c.content for c in annotate(article, nlp)[1].claims)
+    assert list(annotate(article, nlp, off)[1].claims) == claims_of(nlp, text, "rules")
+    assert any("tram line" in c.content for c in annotate(article, nlp)[1].claims)  # the defaults are untouched
     conf.write_text("[annotate]\nattribution_tagger = 1\n", encoding="utf-8")
     with pytest.raises(config.ConfigError):
         config.load(conf)

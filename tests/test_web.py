@@ -456,17 +456,18 @@ def test_speaker_and_entity_pages_without_the_facets_migration(tmp_path: Path, c
                 assert [c["id"] for c in a.get(key, [])] == [c["id"] for c in b.get(key, [])], p
 
 
-def test_common_words_are_ranked_among_the_newest_matches(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    import crosscheck.web.search as search_module
+def test_common_words_are_ranked_among_the_newest_matches(client: TestClient, ledger: tuple[str, dict[str, str]]) -> None:
+    from crosscheck.config import DEFAULTS
 
     everything = client.get("/search.json?q=Filler").json()
     assert len(everything["claims"]) == 50 and everything["windowed"] == {"claims": False, "articles": False}
-    monkeypatch.setattr(search_module, "RANK_WINDOW", 10)
-    data = client.get("/search.json?q=Filler").json()
-    assert data["windowed"]["claims"] and len(data["claims"]) == 10 and not data["has_next"]
-    newest = {f"{webledger.ARTICLE_ID}:f{i}" for i in range(webledger.N_FILLER - 10, webledger.N_FILLER)}
-    assert {c["id"] for c in data["claims"]} == newest
-    assert "most recently added" in client.get("/search?q=Filler").text
+    with TestClient(create_app(ledger[0], DEFAULTS.changed(web__search_rank_window=10))) as small:
+        data = small.get("/search.json?q=Filler").json()
+        assert data["windowed"]["claims"] and len(data["claims"]) == 10 and not data["has_next"]
+        newest = {f"{webledger.ARTICLE_ID}:f{i}" for i in range(webledger.N_FILLER - 10, webledger.N_FILLER)}
+        assert {c["id"] for c in data["claims"]} == newest
+        assert "most recently added" in small.get("/search?q=Filler").text
+    assert client.get("/search.json?q=Filler").json() == everything  # the other app keeps its own window
 
 
 def test_group_page_shows_principals_and_stances_escaped(client: TestClient, ids: dict[str, str]) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from crosscheck.config import DEFAULTS, ArticleSettings, Settings
 from crosscheck.errors import InputRejected
 from crosscheck.language import detect, english_score
 from crosscheck.model import Article, PublishedSource, RawDoc, RemovedLine
@@ -273,34 +274,30 @@ def _title_like(line: str) -> bool:
     return 3 <= words(line) <= 30 and not line.endswith(".") and ". " not in line
 
 
-MAX_PARAGRAPHS = 5_000  # paragraphs of one article's clean text
-MAX_WORDS = 100_000  # words (runs of non-space) of one article's clean text
-MAX_WORD_CHARS = 1_000  # characters of one word: longer is a blob (base64, a run of symbols), not prose
-MAX_PARAGRAPH_CHARS = 100_000  # characters of one paragraph (each is parsed whole; the parser stops at 1,000,000)
-
-
-def over_limits(paragraphs: list[str]) -> str | None:
-    """Why an article's clean paragraphs are beyond what annotation takes on, or None."""
-    if len(paragraphs) > MAX_PARAGRAPHS:
-        return f"too long: {len(paragraphs):,} paragraphs (limit {MAX_PARAGRAPHS:,}, article.max_paragraphs)"
+def over_limits(paragraphs: list[str], limits: ArticleSettings = DEFAULTS.article) -> str | None:
+    """Why an article's clean paragraphs are beyond what annotation takes on (``limits``: the
+    run's [article] settings), or None."""
+    if len(paragraphs) > limits.max_paragraphs:
+        return f"too long: {len(paragraphs):,} paragraphs (limit {limits.max_paragraphs:,}, article.max_paragraphs)"
     n = 0
     for para in paragraphs:
-        if len(para) > MAX_PARAGRAPH_CHARS:
-            return (f"a paragraph of {len(para):,} characters (limit {MAX_PARAGRAPH_CHARS:,}, "
+        if len(para) > limits.max_paragraph_chars:
+            return (f"a paragraph of {len(para):,} characters (limit {limits.max_paragraph_chars:,}, "
                     "article.max_paragraph_chars)")
         found = para.split()
         n += len(found)
-        if n > MAX_WORDS:
-            return f"too long: over {MAX_WORDS:,} words (limit, article.max_words)"
+        if n > limits.max_words:
+            return f"too long: over {limits.max_words:,} words (limit, article.max_words)"
         longest = max(found, key=len, default="")
-        if len(longest) > MAX_WORD_CHARS:
-            return (f"a {len(longest):,}-character word with no space (limit {MAX_WORD_CHARS:,}, "
+        if len(longest) > limits.max_word_chars:
+            return (f"a {len(longest):,}-character word with no space (limit {limits.max_word_chars:,}, "
                     "article.max_word_chars): not prose")
     return None
 
 
-def clean(doc: RawDoc) -> Article:
-    """Turn a raw document into a clean Article, or raise InputRejected with the reason."""
+def clean(doc: RawDoc, settings: Settings = DEFAULTS) -> Article:
+    """Turn a raw document into a clean Article, or raise InputRejected with the reason
+    (``settings``: the run's; its [article] limits and [language] check apply)."""
     meta = _Meta(title=doc.title, author=doc.author, outlet=doc.outlet)
     if doc.published:
         meta.published, meta.published_source = _iso_date(doc.published), "metadata"
@@ -330,10 +327,10 @@ def clean(doc: RawDoc) -> Article:
     text = "\n\n".join(kept)
     if not text.strip():
         raise InputRejected(doc.source, "empty: no article text left after removing boilerplate")
-    problem = over_limits(kept)
+    problem = over_limits(kept, settings.article)
     if problem:
         raise InputRejected(doc.source, problem)
-    language = detect(text)
+    language = detect(text, settings.language)
     if language not in ("en", None):
         seen = "mostly non-Latin script" if language == "non-latin" else f"reads as '{language}'"
         raise InputRejected(doc.source, f"not English ({seen}; English function-word share {english_score(text):.2f})")

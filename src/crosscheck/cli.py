@@ -16,6 +16,7 @@ import typer
 
 from crosscheck import __version__
 from crosscheck.cli_help import HelpCommand, HelpGroup
+from crosscheck.config import DEFAULTS, Settings
 
 app = typer.Typer(
     cls=HelpGroup,
@@ -65,8 +66,16 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _settings(ctx: typer.Context) -> Settings:
+    """The run's settings, loaded once by the callback from --config or CROSSCHECK_CONFIG and
+    kept on the root context (the defaults when a command is invoked without the callback)."""
+    got = ctx.find_root().obj
+    return got if isinstance(got, Settings) else DEFAULTS
+
+
 @app.callback()
 def _main(
+    ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details to stderr.")] = False,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Settings file (TOML) changing the defaults that `crosscheck config` lists; "
@@ -77,11 +86,11 @@ def _main(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    from crosscheck import config as settings
+    from crosscheck.config import load_settings
     from crosscheck.errors import CrosscheckError
 
     try:
-        settings.from_environment(config)
+        ctx.obj = load_settings(config)
     except CrosscheckError as exc:
         _err(str(exc))
         raise typer.Exit(2) from exc
@@ -93,13 +102,13 @@ def _toml_value(value: object) -> str:
 
 
 @app.command("config", cls=HelpCommand)
-def show_config() -> None:
+def show_config(ctx: typer.Context) -> None:
     """Print the settings in effect (defaults, changed by --config or CROSSCHECK_CONFIG), as TOML."""
-    from crosscheck import config as settings
+    from crosscheck import config
 
-    shipped = settings.defaults()
+    shipped = config.defaults()
     section = None
-    for name, value in settings.effective().items():
+    for name, value in _settings(ctx).flat().items():
         head, key = name.rsplit(".", 1)
         if head != section:
             typer.echo(f"{'' if section is None else chr(10)}[{head}]")
@@ -116,6 +125,7 @@ def version() -> None:
 
 @app.command(cls=HelpCommand)
 def analyze(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH...", help="Files or directories (.txt, .html, .htm, .jsonl, .ndjson, .warc, .warc.gz, a .paths list of WARCs), "
              "or - for stdin.")],
@@ -134,7 +144,7 @@ def analyze(
     2 when none could be read (or the ledger cannot be used), 3 on an internal error (a bug).
     """
     if engine != "local":
-        _analyze_spark(paths, engine, master, out)
+        _analyze_spark(paths, engine, master, out, _settings(ctx))
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -190,12 +200,12 @@ def analyze(
             bar.update(task, completed=done, rate=f"{done / max(now - clock['annotating'], 1e-9):.1f} articles/s"
                        if now > clock["annotating"] else "")
 
-        summary = run(paths, store, engine=engine_, on_event=on_event)
+        summary = run(paths, store, engine=engine_, on_event=on_event, settings=_settings(ctx))
         analyzed = time.perf_counter()
         linked = ""
         if link:
             bar.update(task, description="link", rate="linking...")
-            linked = " " + link_store(store)
+            linked = " " + link_store(store, _settings(ctx))
         counts = store.counts()
     ended = time.perf_counter()
     loaded = (clock["annotating"] or analyzed) - started
@@ -219,6 +229,7 @@ def analyze(
 
 @app.command(cls=HelpCommand)
 def watch(
+    ctx: typer.Context,
     feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feeds: URLs or files.")],
     db: DbOption = "crosscheck.db",
     every: Annotated[str, typer.Option(help="Poll interval: 30s, 15m, 1h.")] = "15m",
@@ -260,6 +271,7 @@ def watch(
     previous = signal.signal(signal.SIGINT, on_sigint)
     settings = FetchSettings(timeout=timeout, max_redirects=max_redirects, delay=delay)
     engine = LocalEngine()
+    run_settings = _settings(ctx)
     try:
         with open_store(db) as store:
             store.corrections_path = _corrections_file(db, corrections_file)
@@ -271,8 +283,8 @@ def watch(
                     if kind == "rejected":
                         _err(f"skipped {data['source']}: {data['reason']}")
 
-                summary = analyze_feeds(poller, feeds, store, engine=engine, on_event=on_event)
-                linked = " " + link_store(store) if link and summary.stored else ""
+                summary = analyze_feeds(poller, feeds, store, engine=engine, on_event=on_event, settings=run_settings)
+                linked = " " + link_store(store, run_settings) if link and summary.stored else ""
                 st = poller.stats
                 typer.echo(
                     f"{time.strftime('%H:%M:%S')} polled {st.feeds} feeds ({st.unchanged} unchanged): "
@@ -292,7 +304,7 @@ def watch(
         typer.echo(f"stopped after {rounds} poll(s)")
 
 
-def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None) -> None:
+def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None, settings: Settings) -> None:
     """``analyze --engine spark``: the per-article stages on Spark, into Parquet (engines/spark.py)."""
     if engine != "spark":
         _err(f"unknown engine {engine!r}: use local or spark")
@@ -309,7 +321,7 @@ def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None)
 
     started = time.perf_counter()
     try:
-        counts = run_spark(paths, out, master=master)
+        counts = run_spark(paths, out, master=master, settings=settings)
     except FileExistsError as exc:
         _err(str(exc))
         raise typer.Exit(2) from None
@@ -322,6 +334,7 @@ def _analyze_spark(paths: list[str], engine: str, master: str, out: Path | None)
 
 @app.command(cls=HelpCommand)
 def load(
+    ctx: typer.Context,
     parquet_dir: Annotated[Path, typer.Argument(help="Folder written by analyze --engine spark.")],
     db: DbOption = "crosscheck.db",
     link: Annotated[bool, typer.Option("--link/--no-link", help="Run the cross-source layer at the end.")] = True,
@@ -339,7 +352,7 @@ def load(
         except FileNotFoundError as exc:
             _err(str(exc))
             raise typer.Exit(2) from None
-        linked = " " + link_store(store) if link else ""
+        linked = " " + link_store(store, _settings(ctx)) if link else ""
         counts = store.counts()
     typer.echo(f"{summary.stored} stored, {summary.present} already present, {summary.new_versions} new versions, "
                f"{len(summary.rejected)} rejected. Ledger {_named(db)}: {counts['articles']} articles, "
@@ -381,7 +394,7 @@ def _usage(message: str) -> typer.Exit:
 
 
 @app.command(cls=HelpCommand)
-def link(db: DbOption = "crosscheck.db", corrections_file: CorrectionsOption = None) -> None:
+def link(ctx: typer.Context, db: DbOption = "crosscheck.db", corrections_file: CorrectionsOption = None) -> None:
     """Run the cross-source layer alone: duplicates, stories, claim groups, relations, timeline."""
     from crosscheck.pipeline import link as link_store
     from crosscheck.store import open_store
@@ -389,7 +402,7 @@ def link(db: DbOption = "crosscheck.db", corrections_file: CorrectionsOption = N
     _require_db(db)
     with open_store(db) as store:
         store.corrections_path = _corrections_file(db, corrections_file)
-        typer.echo(link_store(store))
+        typer.echo(link_store(store, _settings(ctx)))
 
 
 correct_app = typer.Typer(cls=HelpGroup, no_args_is_help=True, help="Add a correction to the ledger's corrections file "
@@ -400,8 +413,8 @@ WhoOption = Annotated[str | None, typer.Option("--who", help="Who corrects (defa
 RelinkOption = Annotated[bool, typer.Option("--link/--no-link", help="Relink now, so the ledger shows it.")]
 
 
-def _correct(db: str, given: str | None, op: str, fields: dict[str, object], who: str | None, why: str,
-             relink: bool) -> None:
+def _correct(ctx: typer.Context, db: str, given: str | None, op: str, fields: dict[str, object], who: str | None,
+             why: str, relink: bool) -> None:
     """Check a correction against the ledger, append it to the file, relink."""
     from datetime import UTC, datetime
 
@@ -425,55 +438,60 @@ def _correct(db: str, given: str | None, op: str, fields: dict[str, object], who
                                 when=datetime.now(UTC).isoformat(timespec="seconds"), why=why)
         typer.echo(f"correction {entry.id} ({op}) added to {path}")
         if relink:
-            typer.echo(link_store(store))
+            typer.echo(link_store(store, _settings(ctx)))
 
 
 @correct_app.command("merge-principals", cls=HelpCommand)
 def correct_merge_principals(
+    ctx: typer.Context,
     names: Annotated[list[str], typer.Argument(help="The principals (origins) that are one.", metavar="NAME...")],
     into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
     corrections_file: CorrectionsOption = None,
 ) -> None:
     """Merge principals: each NAME is read as --into, inside joint origins too."""
-    _correct(db, corrections_file, "merge_principals", {"names": names, "into": into}, who, why, relink)
+    _correct(ctx, db, corrections_file, "merge_principals", {"names": names, "into": into}, who, why, relink)
 
 
 @correct_app.command("rename-principal", cls=HelpCommand)
 def correct_rename_principal(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The principal as the ledger names it.", metavar="NAME")],
     to: Annotated[str, typer.Option("--to", help="Its right name.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
     corrections_file: CorrectionsOption = None,
 ) -> None:
     """Rename a principal (origin)."""
-    _correct(db, corrections_file, "rename_principal", {"name": name, "to": to}, who, why, relink)
+    _correct(ctx, db, corrections_file, "rename_principal", {"name": name, "to": to}, who, why, relink)
 
 
 @correct_app.command("merge-speakers", cls=HelpCommand)
 def correct_merge_speakers(
+    ctx: typer.Context,
     names: Annotated[list[str], typer.Argument(help="The speakers that are one person or body.", metavar="NAME...")],
     into: Annotated[str, typer.Option("--into", help="The name they are shown under.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
     corrections_file: CorrectionsOption = None,
 ) -> None:
     """Merge speakers: each NAME is read as --into."""
-    _correct(db, corrections_file, "merge_speakers", {"names": names, "into": into}, who, why, relink)
+    _correct(ctx, db, corrections_file, "merge_speakers", {"names": names, "into": into}, who, why, relink)
 
 
 @correct_app.command("rename-speaker", cls=HelpCommand)
 def correct_rename_speaker(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The speaker as the ledger names them.", metavar="NAME")],
     to: Annotated[str, typer.Option("--to", help="Their right name.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
     corrections_file: CorrectionsOption = None,
 ) -> None:
     """Rename a speaker."""
-    _correct(db, corrections_file, "rename_speaker", {"name": name, "to": to}, who, why, relink)
+    _correct(ctx, db, corrections_file, "rename_speaker", {"name": name, "to": to}, who, why, relink)
 
 
 @correct_app.command("move-claim", cls=HelpCommand)
 def correct_move_claim(
+    ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     why: WhyOption,
     to_group: Annotated[str | None, typer.Option("--to-group", help="The claim group it belongs to "
@@ -482,11 +500,12 @@ def correct_move_claim(
     corrections_file: CorrectionsOption = None,
 ) -> None:
     """Move a claim out of its group (alone) or into another group."""
-    _correct(db, corrections_file, "move_claim", {"claim": claim, **({"to_group": to_group} if to_group else {})}, who, why, relink)
+    _correct(ctx, db, corrections_file, "move_claim", {"claim": claim, **({"to_group": to_group} if to_group else {})}, who, why, relink)
 
 
 @correct_app.command("set-polarity", cls=HelpCommand)
 def correct_set_polarity(
+    ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     polarity: Annotated[str, typer.Argument(help="assert | deny", metavar="POLARITY")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
@@ -495,11 +514,12 @@ def correct_set_polarity(
     """Set whether a claim asserts or denies its content."""
     if polarity not in ("assert", "deny"):
         raise _usage(f"unknown polarity {polarity!r}: use assert or deny")
-    _correct(db, corrections_file, "set_polarity", {"claim": claim, "polarity": polarity}, who, why, relink)
+    _correct(ctx, db, corrections_file, "set_polarity", {"claim": claim, "polarity": polarity}, who, why, relink)
 
 
 @correct_app.command("set-stance", cls=HelpCommand)
 def correct_set_stance(
+    ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="The claim id.", metavar="CLAIM")],
     stance: Annotated[str, typer.Argument(help="asserts | denies | contests | non_denial", metavar="STANCE")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
@@ -508,18 +528,19 @@ def correct_set_stance(
     """Set a claim's stance toward its content."""
     if stance not in ("asserts", "denies", "contests", "non_denial"):
         raise _usage(f"unknown stance {stance!r}: use asserts, denies, contests or non_denial")
-    _correct(db, corrections_file, "set_stance", {"claim": claim, "stance": stance}, who, why, relink)
+    _correct(ctx, db, corrections_file, "set_stance", {"claim": claim, "stance": stance}, who, why, relink)
 
 
 @correct_app.command("origin-depends", cls=HelpCommand)
 def correct_origin_depends(
+    ctx: typer.Context,
     origin: Annotated[str, typer.Argument(help="The origin that only repeats another.", metavar="ORIGIN")],
     on: Annotated[str, typer.Option("--on", help="The origin it repeats.")],
     why: WhyOption, who: WhoOption = None, db: DbOption = "crosscheck.db", relink: RelinkOption = True,
     corrections_file: CorrectionsOption = None,
 ) -> None:
     """Mark an origin as dependent on another: it no longer counts as an independent origin."""
-    _correct(db, corrections_file, "origin_depends", {"origin": origin, "on": on}, who, why, relink)
+    _correct(ctx, db, corrections_file, "origin_depends", {"origin": origin, "on": on}, who, why, relink)
 
 
 @correct_app.command("list", cls=HelpCommand)
@@ -647,6 +668,7 @@ def report(
 
 @app.command(cls=HelpCommand)
 def demo(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="Folder for the demo ledger and briefings.")] = Path("out/demo"),
     db: Annotated[str | None, typer.Option(
         "--db", metavar="FILE|URL", help="The ledger (default: OUT/crosscheck.db); a postgresql:// URL "
@@ -664,7 +686,7 @@ def demo(
     out.mkdir(parents=True, exist_ok=True)
     ledger = db or str(out / "crosscheck.db")
     with open_store(ledger) as store:
-        summary, linked = analyze_and_link([str(corpus)], store, engine=LocalEngine())
+        summary, linked = analyze_and_link([str(corpus)], store, engine=LocalEngine(), settings=_settings(ctx))
         write_report(store, out / "briefing.md")
         write_report(store, out / "briefing.html")
         counts = store.counts()
@@ -678,6 +700,7 @@ def demo(
 
 @app.command(cls=HelpCommand)
 def serve(
+    ctx: typer.Context,
     db: DbOption = "crosscheck.db",
     host: Annotated[str, typer.Option(help="Interface to bind; anything but loopback exposes the ledger.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -689,7 +712,7 @@ def serve(
     from crosscheck.web import create_app
 
     try:
-        web_app = create_app(db)
+        web_app = create_app(db, _settings(ctx))
     except StoreError as exc:
         _err(str(exc))
         raise typer.Exit(2) from exc

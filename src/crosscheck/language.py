@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from crosscheck.config import DEFAULTS, LanguageSettings
+
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
     for lang, words in {
@@ -35,8 +37,8 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Latin letters: A-Z, a-z and U+00C0-U+024F less the two non-letters there (multiplication and division signs)
 _LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
-MIN_WORDS = 20
-MIN_SHARE = 0.12  # a language's function-word share above which the text is written in it
+# how short a text may be and how few function words it may have to go unchecked: the run's
+# [language] settings (min_words, min_share), handed to detect()
 
 
 def shares(text: str) -> dict[str, float]:
@@ -52,16 +54,16 @@ def english_score(text: str) -> float:
     return shares(text)["en"]
 
 
-def detect(text: str) -> str | None:
+def detect(text: str, settings: LanguageSettings = DEFAULTS.language) -> str | None:
     """"en", another language code, "non-latin", or None when too short or too terse to tell."""
     letters = sum(map(str.isalpha, text))
     if letters and len(_LATIN_LETTERS.findall(text)) < 0.5 * letters:
         return "non-latin"
-    if len(_WORD.findall(text)) < MIN_WORDS:
+    if len(_WORD.findall(text)) < settings.min_words:
         return None
     found = shares(text)
     best = max(found, key=lambda lang: found[lang])
-    if found[best] < MIN_SHARE:
+    if found[best] < settings.min_share:
         return None
     # English wins ties and near-ties: many function words are shared ("a", "in", "die" ...)
     if best != "en" and found[best] > 1.5 * found["en"]:
@@ -69,6 +71,6 @@ def detect(text: str) -> str | None:
     return "en"
 
 
-def is_english(text: str) -> bool:
+def is_english(text: str, settings: LanguageSettings = DEFAULTS.language) -> bool:
     """True unless the text is clearly in another language; short or terse texts get the benefit of the doubt."""
-    return detect(text) in ("en", None)
+    return detect(text, settings) in ("en", None)

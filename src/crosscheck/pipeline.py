@@ -3,7 +3,8 @@
 ``analyze`` is the library call behind ``crosscheck analyze``. It streams: inputs are read,
 cleaned and annotated in bounded chunks, so memory stays flat as the input grows. Each
 article is written in its own transaction, so an interrupted run loses at most the articles
-in flight, and a rerun skips what is already stored.
+in flight, and a rerun skips what is already stored. The run's ``Settings`` (config.py) come
+as an argument and go to every stage: reading, cleaning, the annotate engine, the linker.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from crosscheck.clean import clean, raw_sha
+from crosscheck.config import DEFAULTS, Settings
 from crosscheck.engines.local import LocalEngine, batched
 from crosscheck.errors import InputRejected, StoreError
 from crosscheck.ingest.files import JSONL_SUFFIXES, Rejected, _open_regular, input_files, read_inputs, shown
@@ -25,8 +27,6 @@ from crosscheck.store.base import Store, write_errors
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
-
-CHUNK = 256  # articles cleaned ahead of the annotator: bounds memory on huge inputs
 
 
 @dataclass(slots=True)
@@ -103,9 +103,11 @@ def analyze(
     engine: LocalEngine | None = None,
     on_event: Event | None = None,
     stdin: BinaryIO | None = None,
+    settings: Settings = DEFAULTS,
 ) -> RunSummary:
     """Ingest, clean, annotate and store every input; report each bad one through ``on_event``."""
-    return analyze_items(read_inputs(list(paths), stdin), store, engine=engine, on_event=on_event)
+    return analyze_items(read_inputs(list(paths), stdin, limits=settings.ingest), store, engine=engine,
+                         on_event=on_event, settings=settings)
 
 
 def analyze_items(
@@ -114,8 +116,10 @@ def analyze_items(
     *,
     engine: LocalEngine | None = None,
     on_event: Event | None = None,
+    settings: Settings = DEFAULTS,
 ) -> RunSummary:
-    """``analyze`` over documents read elsewhere (feeds, archives): clean, annotate, store each."""
+    """``analyze`` over documents read elsewhere (feeds, archives): clean, annotate, store each
+    with ``settings`` (analyze.chunk articles are cleaned ahead of the annotator)."""
     engine = engine or LocalEngine()
     summary = RunSummary()
     emit = on_event or (lambda kind, data: None)
@@ -152,8 +156,8 @@ def analyze_items(
     in_flight: Iterator[tuple[Article, Annotations | None, str | None]] | None = None
     try:
         engine.start()  # workers load the model while the first chunk is read and cleaned
-        for chunk in batched(_cleaned(iter(items), store, summary, reject, emit), CHUNK):
-            queued = engine.map(chunk)
+        for chunk in batched(_cleaned(iter(items), store, summary, reject, emit, settings), settings.analyze.chunk):
+            queued = engine.map(chunk, settings)
             if in_flight is not None:
                 save(in_flight)
             in_flight = queued
@@ -172,6 +176,7 @@ def _cleaned(
     summary: RunSummary,
     reject: Callable[[str, str], None],
     emit: Event,
+    settings: Settings,
 ) -> Iterator[Article]:
     pending: dict[str, str] = {}  # source -> id of a version cleaned in this run, not yet stored
     for item in items:
@@ -194,7 +199,7 @@ def _cleaned(
             emit("present", {"source": item.source, "id": old})
             continue
         try:
-            article = clean(item)
+            article = clean(item, settings)
         except InputRejected as exc:
             reject(exc.source, exc.reason)
             continue
@@ -212,14 +217,14 @@ def _cleaned(
         yield article
 
 
-def link(store: Store) -> str:
+def link(store: Store, settings: Settings = DEFAULTS) -> str:
     """Run the cross-source layer over what is new in the store; returns a one-line summary."""
     from crosscheck.link import link_store
     from crosscheck.store.sqlite import SQLiteStore
 
     if not isinstance(store, SQLiteStore):  # PostgresStore is one too
         raise TypeError(f"linking needs a ledger with the link tables, not {type(store).__name__}")
-    return link_store(store).describe()
+    return link_store(store, settings=settings).describe()
 
 
 def analyze_and_link(
@@ -229,7 +234,8 @@ def analyze_and_link(
     engine: LocalEngine | None = None,
     on_event: Event | None = None,
     stdin: BinaryIO | None = None,
+    settings: Settings = DEFAULTS,
 ) -> tuple[RunSummary, str]:
     """The main job: ``analyze`` then ``link``; returns the run summary and the link summary."""
-    summary = analyze(paths, store, engine=engine, on_event=on_event, stdin=stdin)
-    return summary, link(store)
+    summary = analyze(paths, store, engine=engine, on_event=on_event, stdin=stdin, settings=settings)
+    return summary, link(store, settings)

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["extract_claims"]
 
 _MAX_CONTENT = 450
-TAGGER = True  # config annotate.attribution_tagger: the trained tagger adds to the rules
 
 
 def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention], *,
@@ -40,10 +39,10 @@ def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention], *,
     """Find every attributed claim in ``doc`` (whose text is ``article.text``), in text order.
 
     ``system``: "merged" (the rules, plus what the trained tagger finds that they do not),
-    "rules" (the rules alone) or "model" (the tagger alone; for evaluation); by default "merged"
-    unless the config turns the tagger off."""
+    "rules" (the rules alone) or "model" (the tagger alone; for evaluation); None is "merged"
+    (``annotate_doc`` picks "rules" when the run's annotate.attribution_tagger is false)."""
     if system is None:
-        system = "merged" if TAGGER else "rules"
+        system = "merged"
     del mentions  # speakers are resolved from the parse; mentions share its entities
     lex = lexicon()
     quotes = find_quotes(article.text)

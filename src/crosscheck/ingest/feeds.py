@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from crosscheck.ingest.files import MAX_TEXT_BYTES, Rejected, decode
+from crosscheck.config import DEFAULTS
+from crosscheck.ingest.files import Rejected, decode
 from crosscheck.model import RawDoc
 
 if TYPE_CHECKING:
+    from crosscheck.config import Settings
     from crosscheck.store.sqlite import SQLiteStore
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ class FetchSettings:
     timeout: float = 20.0
     max_redirects: int = 5
     delay: float = 1.0  # seconds between two requests to the same host
-    max_bytes: int = MAX_TEXT_BYTES
+    max_bytes: int = DEFAULTS.ingest.max_text_bytes  # the CLI passes the run's ingest.max_text_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +312,7 @@ def analyze_feeds(
     *,
     engine: Any = None,
     on_event: Callable[[str, dict[str, object]], None] | None = None,
+    settings: Settings = DEFAULTS,
 ) -> Any:
     """One poll of ``feeds`` analyzed into ``store`` (``pipeline.analyze_items``); returns its RunSummary.
 
@@ -322,7 +325,7 @@ def analyze_feeds(
         if on_event is not None:
             on_event(kind, data)
 
-    return analyze_items(poller.poll(feeds), store, engine=engine, on_event=settle)
+    return analyze_items(poller.poll(feeds), store, engine=engine, on_event=settle, settings=settings)
 
 
 def _why(answer: Answer) -> str:

@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from crosscheck.config import DEFAULTS, IngestSettings
 from crosscheck.ingest.warc import Skipped, is_warc, read_warc
 from crosscheck.model import RawDoc
 
-MAX_TEXT_BYTES = 5_000_000  # over 5 MB of text is not a news article
-MAX_JSON_DEPTH = 32  # an article record is an object of strings: nesting deeper than this is not one
-MAX_NUMBER_DIGITS = 100  # longer numbers are not metadata (and Python refuses ints over 4,300 digits)
-MAX_FIELD_CHARS = 10_000  # a title, outlet, author, url or date longer than this is not one
+# The limits (text bytes, JSON nesting depth, digits of a number, characters of a metadata field)
+# are the run's settings, [ingest] of data/default_config.toml, handed to read_inputs.
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -132,17 +131,18 @@ def _walk(top: Path) -> Iterator[Path | Rejected]:
         yield item
 
 
-def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[RawDoc | Rejected | Skipped]:
+def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None, *,
+                limits: IngestSettings = DEFAULTS.ingest) -> Iterator[RawDoc | Rejected | Skipped]:
     """Yield a RawDoc or a Rejected for every input; directories are walked in sorted order."""
     for item in input_files(paths):
         if item is None:
-            data = (stdin or sys.stdin.buffer).read(MAX_TEXT_BYTES + 1)
-            yield _from_bytes("<stdin>", data, sniff=True)
+            data = (stdin or sys.stdin.buffer).read(limits.max_text_bytes + 1)
+            yield _from_bytes("<stdin>", data, limits, sniff=True)
         elif isinstance(item, Rejected):
             yield item
         else:
             try:
-                yield from _read_file(item)
+                yield from _read_file(item, limits)
             except Exception as exc:  # one input must never cost the others
                 yield Rejected(shown(str(item)), f"internal error while reading: {type(exc).__name__}: {str(exc)[:300]}")
 
@@ -165,7 +165,7 @@ def _open_regular(path: Path) -> tuple[BinaryIO | None, str | None]:
         return None, f"cannot read: {exc.strerror or exc}"
 
 
-def _read_file(path: Path) -> Iterator[RawDoc | Rejected | Skipped]:
+def _read_file(path: Path, limits: IngestSettings) -> Iterator[RawDoc | Rejected | Skipped]:
     if is_warc(path):  # web archives stream record by record (ingest/warc.py)
         for item in read_warc(path):
             yield Rejected(shown(item[0]), item[1]) if isinstance(item, tuple) else item
@@ -178,15 +178,15 @@ def _read_file(path: Path) -> Iterator[RawDoc | Rejected | Skipped]:
     with fh:
         try:
             if path.suffix.lower() in JSONL_SUFFIXES:
-                yield from _read_jsonl(source, fh)
+                yield from _read_jsonl(source, fh, limits)
                 return
-            data = fh.read(MAX_TEXT_BYTES + 1)
+            data = fh.read(limits.max_text_bytes + 1)
             size = os.fstat(fh.fileno()).st_size
         except OSError as exc:
             yield Rejected(source, f"cannot read: {exc.strerror or exc}")
             return
     html = path.suffix.lower() in HTML_SUFFIXES
-    yield _from_bytes(source, data, html=html, sniff=path.suffix.lower() not in KNOWN_SUFFIXES, size=size)
+    yield _from_bytes(source, data, limits, html=html, sniff=path.suffix.lower() not in KNOWN_SUFFIXES, size=size)
 
 
 # --- decoding --------------------------------------------------------------------------------
@@ -262,11 +262,11 @@ def _text_without_nul(text: str, name: str) -> str:
     return text
 
 
-def _from_bytes(source: str, data: bytes, *, html: bool = False, sniff: bool = False,
+def _from_bytes(source: str, data: bytes, limits: IngestSettings, *, html: bool = False, sniff: bool = False,
                 size: int | None = None) -> RawDoc | Rejected:
-    if len(data) > MAX_TEXT_BYTES:
-        amount = f"{size:,}" if size else f"over {MAX_TEXT_BYTES:,}"
-        return Rejected(source, f"too large: {amount} bytes (limit {MAX_TEXT_BYTES:,})")
+    if len(data) > limits.max_text_bytes:
+        amount = f"{size:,}" if size else f"over {limits.max_text_bytes:,}"
+        return Rejected(source, f"too large: {amount} bytes (limit {limits.max_text_bytes:,})")
     try:
         text = decode(data)
     except ValueError as exc:
@@ -278,15 +278,14 @@ def _from_bytes(source: str, data: bytes, *, html: bool = False, sniff: bool = F
 
 # --- JSONL -----------------------------------------------------------------------------------
 
-def _max_line_bytes() -> int:
-    # a record holds up to MAX_TEXT_BYTES of text, more once JSON escapes it, plus metadata
-    return 2 * MAX_TEXT_BYTES + 1_000_000
+def _max_line_bytes(limits: IngestSettings) -> int:
+    # a record holds up to max_text_bytes of text, more once JSON escapes it, plus metadata
+    return 2 * limits.max_text_bytes + 1_000_000
 
 
-def _lines(fh: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) for each ``\\n``-separated line; None for a line over the length limit
+def _lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each ``\\n``-separated line; None for a line over ``limit`` bytes
     (read past in pieces, never held whole). U+2028, U+2029 and U+0085 are not line breaks."""
-    limit = _max_line_bytes()
     head = fh.read(4096)
     if any(head.startswith(bom) for bom, codec, _ in _BOMS if codec != "utf-8") or (b"\x00" in head and _wide(head)):
         yield 0, head + fh.read(4 * limit)  # UTF-16 or UTF-32: a "\n" of several bytes; decoded whole
@@ -308,8 +307,8 @@ def _lines(fh: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
         yield n, line
 
 
-def _read_jsonl(source: str, fh: BinaryIO) -> Iterator[RawDoc | Rejected]:
-    for n, line in _lines(fh):
+def _read_jsonl(source: str, fh: BinaryIO, limits: IngestSettings) -> Iterator[RawDoc | Rejected]:
+    for n, line in _lines(fh, _max_line_bytes(limits)):
         if n == 0:  # a whole file in a wide encoding
             assert line is not None
             try:
@@ -319,11 +318,11 @@ def _read_jsonl(source: str, fh: BinaryIO) -> Iterator[RawDoc | Rejected]:
                 return
             for m, piece in enumerate(text.split("\n"), start=1):
                 if piece.strip():
-                    yield _record(source, m, piece)
+                    yield _record(source, m, piece, limits)
             return
         where = f"{source}#{n}"
         if line is None:
-            yield Rejected(where, f"too large: a line over {_max_line_bytes():,} bytes")
+            yield Rejected(where, f"too large: a line over {_max_line_bytes(limits):,} bytes")
             continue
         if not line.strip():
             continue
@@ -332,10 +331,10 @@ def _read_jsonl(source: str, fh: BinaryIO) -> Iterator[RawDoc | Rejected]:
         except ValueError as exc:
             yield Rejected(where, str(exc))
             continue
-        yield _record(source, n, text)
+        yield _record(source, n, text, limits)
 
 
-def json_problem(value: object) -> str | None:
+def json_problem(value: object, limits: IngestSettings = DEFAULTS.ingest) -> str | None:
     """Why a parsed JSON value is over the limits (nesting depth, digits of a number), or None.
 
     The parser itself stops at Python's recursion limit (about 1,000 levels) and at 4,300 digits,
@@ -344,11 +343,11 @@ def json_problem(value: object) -> str | None:
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict | list):
-            if depth > MAX_JSON_DEPTH:
-                return f"nested deeper than {MAX_JSON_DEPTH} levels (the limit)"
+            if depth > limits.max_json_depth:
+                return f"nested deeper than {limits.max_json_depth} levels (the limit)"
             stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
-        elif isinstance(item, int) and not isinstance(item, bool) and item.bit_length() > 3.33 * MAX_NUMBER_DIGITS:
-            return f"a number longer than {MAX_NUMBER_DIGITS} digits (the limit)"
+        elif isinstance(item, int) and not isinstance(item, bool) and item.bit_length() > 3.33 * limits.max_number_digits:
+            return f"a number longer than {limits.max_number_digits} digits (the limit)"
     return None
 
 
@@ -357,19 +356,19 @@ def _surrogate(value: str) -> str | None:
     return None if m is None else f"\\u{ord(m.group()):04x}"
 
 
-def _record(source: str, n: int, line: str) -> RawDoc | Rejected:
+def _record(source: str, n: int, line: str, limits: IngestSettings) -> RawDoc | Rejected:
     where = f"{source}#{n}"
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
         return Rejected(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
     except RecursionError:
-        return Rejected(where, f"invalid JSON record: nested deeper than {MAX_JSON_DEPTH} levels (the limit)")
+        return Rejected(where, f"invalid JSON record: nested deeper than {limits.max_json_depth} levels (the limit)")
     except ValueError as exc:  # an integer over Python's 4,300 digits
         if "digits" in str(exc):
-            return Rejected(where, f"invalid JSON record: a number longer than {MAX_NUMBER_DIGITS} digits (the limit)")
+            return Rejected(where, f"invalid JSON record: a number longer than {limits.max_number_digits} digits (the limit)")
         return Rejected(where, f"invalid JSON: {str(exc)[:200]}")
-    problem = json_problem(rec)
+    problem = json_problem(rec, limits)
     if problem:
         return Rejected(where, f"invalid JSON record: {problem}")
     if not isinstance(rec, dict):
@@ -389,10 +388,10 @@ def _record(source: str, n: int, line: str) -> RawDoc | Rejected:
         nul = value.find("\x00")
         if nul >= 0:
             return Rejected(where, f"a NUL character in '{name}' (at offset {nul:,}): binary, not text")
-        if name in META_FIELDS and len(value) > MAX_FIELD_CHARS:
-            return Rejected(where, f"'{name}' is {len(value):,} characters long (limit {MAX_FIELD_CHARS:,})")
-    if len(body.encode("utf-8")) > MAX_TEXT_BYTES:
-        return Rejected(where, f"too large: {len(body.encode('utf-8')):,} bytes of text (limit {MAX_TEXT_BYTES:,})")
+        if name in META_FIELDS and len(value) > limits.max_field_chars:
+            return Rejected(where, f"'{name}' is {len(value):,} characters long (limit {limits.max_field_chars:,})")
+    if len(body.encode("utf-8")) > limits.max_text_bytes:
+        return Rejected(where, f"too large: {len(body.encode('utf-8')):,} bytes of text (limit {limits.max_text_bytes:,})")
     url = meta["url"] if isinstance(meta["url"], str) else None
     return RawDoc(
         source=shown(url) if url else where,

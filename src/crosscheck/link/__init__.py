@@ -4,6 +4,7 @@
 one transaction per article, against the state earlier runs left in the store: a new
 article joins existing stories and groups without recomputing the corpus. Candidates come
 only from blocking keys (LSH buckets, entity keys, dates, content stems), never all pairs.
+The run's ``Settings`` go to the linker and to the preparing workers.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crosscheck.link import corrections, dedupe, prepare, stories
+from crosscheck.config import DEFAULTS, Settings
+from crosscheck.link import corrections, dedupe, prepare
 from crosscheck.link.linker import ArticleLinker
 from crosscheck.store.sqlite import SQLiteStore
 
@@ -38,7 +40,7 @@ class LinkSummary:
     new_groups: int = 0
     relations: Counter[str] = field(default_factory=Counter)  # the ledger's relations by type, after the run
     dates_resolved: int = 0
-    bounded: int = 0  # claims compared with only the best-sharing candidate groups (linker.MAX_CANDIDATE_GROUPS)
+    bounded: int = 0  # claims compared with only the best-sharing candidate groups (link.groups.max_candidate_groups)
     corrections: int = 0  # entries of the corrections file in force after the run
     corrected_claims: int = 0  # claims they changed
     notes: list[str] = field(default_factory=list)  # a corrections file or entry that could not be applied
@@ -57,30 +59,31 @@ class LinkSummary:
                 + fixed)
 
 
-def link_store(store: SQLiteStore, *, prepare_ahead: bool | str = True) -> LinkSummary:
+def link_store(store: SQLiteStore, *, prepare_ahead: bool | str = True, settings: Settings = DEFAULTS) -> LinkSummary:
     """Link every not-yet-linked article of ``store``; returns a summary.
 
     ``prepare_ahead``: compute claim vectors and signatures in a worker process for long runs
     (True), never (False), or whatever the run's length ("always", for tests). One linker runs
     at a time per ledger (``store.link_lock``): a second waits, then links what is left.
+    ``settings``: the run's (config.py), for the linker and the preparing workers alike.
     """
     prepare.refuse_while_bootstrapping()  # before the lock: the parent holding it waits for this worker
     with store.link_lock():
-        return _link(store, prepare_ahead)
+        return _link(store, prepare_ahead, settings)
 
 
-def _link(store: SQLiteStore, prepare_ahead: bool | str) -> LinkSummary:
+def _link(store: SQLiteStore, prepare_ahead: bool | str, settings: Settings) -> LinkSummary:
     summary = LinkSummary()
     new_ids = store.unlinked_article_ids()
     fixes, stale = _corrections(store, summary)
     if new_ids or store.link_unfinished() or stale:
         prepare.refuse_while_bootstrapping()
-        linker = ArticleLinker(store)
+        linker = ArticleLinker(store, settings)
         if fixes is not None:
             linker.corrections = fixes
             corrections.undo(linker)  # linking starts from the ledger as linking alone left it
         path = getattr(store, "path", None) if prepare_ahead else None
-        ahead = prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None)
+        ahead = prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None, settings=settings)
         with contextlib.closing(ahead):  # an error stops the workers too, not only the linker
             for aid, prepared in ahead:
                 if prepared is not None:
@@ -106,7 +109,7 @@ def _link(store: SQLiteStore, prepare_ahead: bool | str) -> LinkSummary:
     with store.transaction() as cur:
         store.set_link_state(cur, "last_run", {
             "at": datetime.now(UTC).isoformat(timespec="seconds"), "articles": summary.articles,
-            "params": {"lsh": [dedupe.BANDS, dedupe.ROWS], "story_join": stories.JOIN}})
+            "params": {"lsh": [dedupe.BANDS, dedupe.ROWS], "story_join": settings.link.stories.join}})
     return summary
 
 

@@ -22,12 +22,12 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from crosscheck.config import DEFAULTS
 from crosscheck.model import Article
 
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # LSH S-curve midpoint near Jaccard 0.42: candidates only, verified below
 SHINGLE = 3  # words: tolerant of light edits, still rare enough between unrelated texts
-DUPLICATE_JACCARD = 0.6  # estimated Jaccard of shingle sets at or above which a pair is one text
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 17  # fixed so signatures stored by one run compare with those of the next
 
@@ -164,8 +164,10 @@ def _credits(copy: Article, original: Article) -> bool:
 
 
 def find_original(signature_of: Callable[[str], tuple[bytes, str | None] | None], article: Article,
-                  sig: np.ndarray, load: dict[str, Article], candidates: set[str]) -> DupMatch | None:
-    """The original of ``article`` among LSH ``candidates`` (already-linked articles), if any.
+                  sig: np.ndarray, load: dict[str, Article], candidates: set[str], *,
+                  jaccard_min: float = DEFAULTS.link.duplicates.jaccard) -> DupMatch | None:
+    """The original of ``article`` among LSH ``candidates`` (already-linked articles), if any:
+    one whose estimated Jaccard reaches ``jaccard_min`` (the run's link.duplicates.jaccard).
 
     ``signature_of(id)`` gives a linked article's (MinHash blob, duplicate_of) or None (the
     store's ``linked_signature``); ``load`` maps candidate ids to their articles. The best verified candidate wins; when the
@@ -179,7 +181,7 @@ def find_original(signature_of: Callable[[str], tuple[bytes, str | None] | None]
         if row is None:
             continue
         j = jaccard(sig, from_blob(row[0]))
-        if j < DUPLICATE_JACCARD:
+        if j < jaccard_min:
             continue
         original = row[1] or cid  # a copy of a copy points at the first original
         other = load.get(original)

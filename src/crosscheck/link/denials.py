@@ -48,7 +48,8 @@ def _targets(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Cla
              spans: dict[tuple[int, int], str]) -> list[relations.Target]:
     text = lk.texts[info.article_id]
     d_vec = lk.sentence_vec(info.article_id, c.start, c.end)
-    targets = relations.resolve_targets(c, info, d_vec, parties(c, info, spans, text), pairs)
+    targets = relations.resolve_targets(c, info, d_vec, parties(c, info, spans, text), pairs,
+                                        target_min=lk.settings.link.disputes.target_min)
     if info.contest:
         named = keys_in(spans, c.start, c.end)
         targets = [t for t in targets if any(
@@ -109,7 +110,7 @@ def _story_targets(lk: ArticleLinker, info: ClaimInfo) -> list[tuple[str | None,
     asserted = dataclasses.replace(info, polarity="assert", sig=dataclasses.replace(info.sig, negated=False))
     out: list[tuple[str | None, str, float, str]] = []
     for gid, members in sorted(lk.candidates(asserted, "assert").items()):
-        hit, why, _, _ = groups.best_group(asserted, {gid: members})
+        hit, why, _, _ = groups.best_group(asserted, {gid: members}, join=lk.settings.link.groups.join)
         if hit is not None:
             out.append((gid, str(why.get("joined_via")), float(str(why.get("score", 0.0))), "proposition across articles"))
     out.sort(key=lambda h: (-h[2], h[0] or ""))

@@ -2,10 +2,11 @@
 
 Each new claim is compared only with the groups that share a blocking key with it (an
 entity, a day-level date, a content stem) inside its story and of its polarity; a key
-carried by more than ``KEY_CAP`` groups is skipped. The pair score mixes the sentence
+carried by more than ``key_cap`` groups is skipped. The pair score mixes the sentence
 embedding cosine (paraphrase) with the overlap of content stems (the rare words that make
 two propositions the same) and dates (one day on both sides agrees; different days
-disagree). A claim joins its best group at or above ``JOIN``. A claim that would join but
+disagree). A claim joins its best group at or above ``join`` (the run's link.groups.join,
+passed by the linker; ``link.groups.key_cap`` bounds the blocking). A claim that would join but
 gives a different number or day for the same thing starts its own group instead, and the
 pair is returned as a conflict: claims of one group never contradict each other.
 """
@@ -19,11 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from crosscheck.config import DEFAULTS
 from crosscheck.link.proposition import Signature, compatible, shared_core
 from crosscheck.link.words import stem
 
-KEY_CAP = 300  # groups per key beyond which the key is too common to block on
-JOIN = 0.58  # combined score at or above which a claim joins a group
 W_COS, W_LEX = 0.6, 0.4
 DATE_AGREE, DATE_DISAGREE, DATE_ONE_SIDED = 0.12, -0.3, -0.1
 SAME_DENIER = 0.15
@@ -35,7 +35,7 @@ VERB_MISS = 0.05
 SAME_VOICE = 0.03
 VETO = -1.0  # score of two claims whose signatures cannot be one proposition
 FIGURE_MIN = 3  # smaller counts ("two officials", "one missile") agree by chance
-FIGURE_MARGIN = 0.04  # above JOIN: the score of two claims giving the same telling figure of the same thing
+FIGURE_MARGIN = 0.04  # above the join score: the score of two claims giving the same telling figure of the same thing
 STATE_MISS = 0.15  # the same figure of the same thing with another predicate
 CONFLICT_MIN, CONFLICT_COS = 0.36, 0.5  # a different figure for the same thing: close enough to compare
 _DAY = re.compile(r"^(?:\d{4}|XXXX)-\d{2}-\d{2}$")
@@ -103,9 +103,10 @@ def _noun(unit: str) -> str:
     return unit.rsplit(maxsplit=1)[-1].lower().removesuffix("s")
 
 
-def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None = None,
-               ) -> tuple[float, dict[str, float], str | None]:
+def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None = None, *,
+               join: float = DEFAULTS.link.groups.join) -> tuple[float, dict[str, float], str | None]:
     """(score, parts, conflict) of two claims; conflict is "number" or "date" when they disagree.
+    Two claims giving one telling figure of one thing score just above ``join``.
 
     ``weight`` gives a stem's IDF among the story's claims: words every claim of a story
     shares ("missile" in a missile story) say little about being the same proposition.
@@ -159,12 +160,13 @@ def pair_score(a: ClaimInfo, b: ClaimInfo, weight: Callable[[str], float] | None
         if not one_act and a.origin != b.origin:
             score -= STATE_MISS  # "23 people dead" and "23 people missing": one count, two facts
         elif telling and not conflict and (a.origin == b.origin or (a.stems & b.stems) - telling):
-            score = max(score, JOIN + FIGURE_MARGIN)
+            score = max(score, join + FIGURE_MARGIN)
     parts = {"cosine": round(cos, 3), "stems": round(lex, 3), "score": round(score, 3)}
     return score, parts, conflict
 
 
 def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]], weight: Callable[[str], float] | None = None,
+               *, join: float = DEFAULTS.link.groups.join,
                ) -> tuple[str | None, dict[str, object], list[tuple[ClaimInfo, str, dict[str, float]]], list[str]]:
     """The group a claim joins (or None), why, the conflicting near-matches, and other groups it also matches.
 
@@ -172,16 +174,16 @@ def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]], weight: Ca
     group's score is its best pair, but its members must agree on average too
     (``MEAN_FLOOR`` below the join score), which stops chaining through one loose member.
     """
-    best, best_s, best_parts, best_with = None, JOIN, {}, ""
+    best, best_s, best_parts, best_with = None, join, {}, ""
     conflicts: list[tuple[ClaimInfo, str, dict[str, float]]] = []
     also: list[str] = []
     for gid, claims in members.items():
         g_best, g_parts, g_with, g_conflict = -1.0, {}, "", None
         scores = []
         for other in claims:
-            s, parts, conflict = pair_score(claim, other, weight)
+            s, parts, conflict = pair_score(claim, other, weight, join=join)
             scores.append(s)
-            if (conflict == "date" and s - DATE_DISAGREE >= JOIN) or \
+            if (conflict == "date" and s - DATE_DISAGREE >= join) or \
                     (conflict == "number" and s >= CONFLICT_MIN and parts["cosine"] >= CONFLICT_COS):
                 conflicts.append((other, conflict, parts))
                 g_conflict = conflict
@@ -190,30 +192,31 @@ def best_group(claim: ClaimInfo, members: dict[str, list[ClaimInfo]], weight: Ca
         if g_conflict or min(scores) <= VETO:
             continue  # joining would put a contradiction, or another actor's deed, inside the group
         mean = sum(scores) / len(scores)
-        if mean < JOIN - MEAN_FLOOR:
+        if mean < join - MEAN_FLOOR:
             continue
         # half best pair, half the group as a whole: a claim must fit the proposition, not one loose member
         g_best = (1 - GROUP_MIX) * g_best + GROUP_MIX * mean
-        if g_best >= JOIN + MERGE_MARGIN:
+        if g_best >= join + MERGE_MARGIN:
             also.append(gid)
         if g_best >= best_s:
             best, best_s, best_parts, best_with = gid, g_best, g_parts, g_with
     why: dict[str, object] = {}
     if best is not None:
         why = {"joined_via": best_with, **best_parts}
-    if best_s < JOIN + MERGE_MARGIN:
+    if best_s < join + MERGE_MARGIN:
         also = []  # only a claim that clearly belongs to both groups bridges them
     return best, why, conflicts, [g for g in also if g != best]
 
 
-def groups_agree(a: list[ClaimInfo], b: list[ClaimInfo], weight: Callable[[str], float] | None = None) -> bool:
+def groups_agree(a: list[ClaimInfo], b: list[ClaimInfo], weight: Callable[[str], float] | None = None, *,
+                 join: float = DEFAULTS.link.groups.join) -> bool:
     """True when two groups' members read as one proposition: no veto or conflict between
     them, and their mean cross score clears the join floor."""
     scores = []
     for x in a:
         for y in b:
-            s, _, conflict = pair_score(x, y, weight)
+            s, _, conflict = pair_score(x, y, weight, join=join)
             if s <= VETO or conflict:
                 return False
             scores.append(s)
-    return bool(scores) and sum(scores) / len(scores) >= JOIN - MEAN_FLOOR
+    return bool(scores) and sum(scores) / len(scores) >= join - MEAN_FLOOR

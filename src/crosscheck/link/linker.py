@@ -2,7 +2,9 @@
 
 Each article is linked in its own transaction. Groups, stories and relations touched by the
 run get their derived fields (outlets, origins, status, events) recomputed at the end, and
-only those: the cost of a run follows the new articles, not the corpus.
+only those: the cost of a run follows the new articles, not the corpus. Every threshold and
+bound comes from the run's ``Settings`` (``link.*``), handed to the linker and from it to
+each step.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from crosscheck.config import DEFAULTS, Settings
 from crosscheck.link import (
     dedupe,
     denials,
@@ -37,10 +40,8 @@ from crosscheck.model import Article, Claim, EntityMention, TimeExpr
 
 _MERGE_SAMPLE = 30  # members per side compared before two groups merge (bounds a merge's cost)
 _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge groups
-# blocking bounds: a claim is compared with the groups sharing the most keys with it, and with
-# each group's first members; both bounds are far above what one story's proposition needs
-MAX_CANDIDATE_GROUPS = 100
-MEMBER_SAMPLE = 50
+# blocking bounds (link.groups.max_candidate_groups and member_sample): a claim is compared with
+# the groups sharing the most keys with it, and with each group's first members
 # in-memory caches, emptied when full: they bound the linker's memory on long runs
 # decoded members are kept least recently used first: a story's groups stay while the corpus grows
 # (about 4 KB a member, so 8,000 of them bound the linker's largest cache near 35 MB)
@@ -70,15 +71,16 @@ def _continues(c: Claim, before: Claim) -> bool:
 class ArticleLinker:
     """Links articles into the store's link tables; counters say what happened."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, settings: Settings = DEFAULTS) -> None:
         self.store = store
+        self.settings = settings
         self.emb = embed.embedder()
         self.duplicates = self.new_stories = self.new_groups = self.dates_resolved = 0
         self.relations: Counter[str] = Counter()
         self.touched_groups: set[str] = set()
         self.touched_stories: set[str] = set()
         self.n_articles, self.n_claims = store.link_sizes()
-        self.chooser = stories.StoryChooser(store)
+        self.chooser = stories.StoryChooser(store, settings.link.stories)
         self.texts: dict[str, str] = {}
         self.prepared: dict[str, prepare.Prepared] = {}  # computed ahead by a worker (see link/prepare.py)
         self._sentences: dict[tuple[str, int, int], np.ndarray] = {}  # embedded sentences, by article and span
@@ -87,7 +89,7 @@ class ArticleLinker:
         self.facts_before = _j(self.facts.to_json())
         self._recorded: set[str] = set()  # touched groups already written to link_pending
         self._claims_added = 0  # claims the article in flight adds (counted once it is committed)
-        self.bounded = 0  # claims compared with only the best-sharing MAX_CANDIDATE_GROUPS groups
+        self.bounded = 0  # claims compared with only the best-sharing max_candidate_groups groups
         self.corrections: Corrections | None = None  # applied by the end pass (link/corrections.py)
         self.correction_notes: list[str] = []  # entries that found nothing to correct
         self._resume()
@@ -192,10 +194,11 @@ class ArticleLinker:
                 orig = self.store.article(row["duplicate_of"])
                 if orig is not None:
                     load[orig.id] = orig
-        match = dedupe.find_original(self.store.linked_signature, article, sig, load, cands)
+        match = dedupe.find_original(self.store.linked_signature, article, sig, load, cands,
+                                     jaccard_min=self.settings.link.duplicates.jaccard)
         publisher = dedupe.publisher_of(article)
         spans = article_keys(mentions)
-        prof = stories.profile(Counter(spans.values()))
+        prof = stories.profile(Counter(spans.values()), self.settings.link.stories.top_keys)
         vec = self._content_vector(article, mentions)
         with self.store.transaction() as cur:
             duplicate_of, sid = None, None
@@ -303,13 +306,14 @@ class ArticleLinker:
         return out
 
     def candidates(self, info: ClaimInfo, kind: str) -> dict[str, list[ClaimInfo]]:
-        gids = self.store.groups_for_keys(info.story_id or "", kind, info.block_keys(), cap=groups.KEY_CAP,
-                                          limit=MAX_CANDIDATE_GROUPS + 1)
-        if len(gids) > MAX_CANDIDATE_GROUPS:
+        bounds = self.settings.link.groups
+        gids = self.store.groups_for_keys(info.story_id or "", kind, info.block_keys(), cap=bounds.key_cap,
+                                          limit=bounds.max_candidate_groups + 1)
+        if len(gids) > bounds.max_candidate_groups:
             self.bounded += 1
-            gids = gids[:MAX_CANDIDATE_GROUPS]
+            gids = gids[:bounds.max_candidate_groups]
         out: dict[str, list[ClaimInfo]] = {}
-        for row in self.store.group_member_rows(gids, per_group=MEMBER_SAMPLE):
+        for row in self.store.group_member_rows(gids, per_group=bounds.member_sample):
             out.setdefault(row["group_id"], []).append(self._info_from_row(row))
         return out
 
@@ -337,7 +341,8 @@ class ArticleLinker:
                 conflicts: list[tuple[ClaimInfo, str, dict[str, float]]] = []
                 also: list[str] = []
             else:
-                gid, why, conflicts, also = groups.best_group(info, self.candidates(info, kind), weight)
+                gid, why, conflicts, also = groups.best_group(info, self.candidates(info, kind), weight,
+                                                                  join=self.settings.link.groups.join)
             prev = (c, kind)
             for other_gid in also:
                 if gid is not None and self.merge(cur, gid, other_gid):
@@ -385,7 +390,7 @@ class ArticleLinker:
         rows = self.store.group_member_rows([keep, drop])
         a = [self._info_from_row(r) for r in rows if r["group_id"] == keep][:_MERGE_SAMPLE]
         b = [self._info_from_row(r) for r in rows if r["group_id"] == drop][:_MERGE_SAMPLE]
-        if check and not groups.groups_agree(a, b):
+        if check and not groups.groups_agree(a, b, join=self.settings.link.groups.join):
             return False  # the bridge is one loose claim: the two groups' members are not one proposition
         self.store.merge_groups(cur, keep, drop)
         self.touched_groups.discard(drop)

@@ -6,7 +6,8 @@ are most of the cost of linking an article, so for a long run one worker process
 them for the articles coming next while the linker does the stateful part (stories,
 groups, relations) on the other core. Short runs, and any failure of the worker, fall back
 to computing them inline: the result is the same either way (a test links the demo
-corpus both ways and compares the exports).
+corpus both ways and compares the exports). A worker is handed the run's ``Settings`` by its
+initializer (spawned, it imports the modules afresh and would otherwise hold only the defaults).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from crosscheck import memory
+from crosscheck.config import DEFAULTS, Settings
 from crosscheck.errors import CrosscheckError
 from crosscheck.link import groups, proposition, relations
 from crosscheck.link.embed import Embedder
@@ -34,7 +36,6 @@ from crosscheck.model import Article, Claim, EntityMention
 
 log = logging.getLogger(__name__)
 
-AHEAD_MIN = 64  # articles from which a run prepares in worker processes (start-up costs ~3 s)
 CHUNK = 24  # articles per task sent to a worker
 # Preparing costs about twice the linking itself (MiniLM runs ~130 texts/s on one core). Each
 # process that prepares holds its own onnxruntime session and spaCy pipeline (about 400 MB), so
@@ -153,16 +154,23 @@ def _watch_parent() -> None:
     threading.Thread(target=watch, name="crosscheck-parent-watch", daemon=True).start()
 
 
-def _init(path: str) -> None:
+def _init(path: str, settings: Settings) -> None:
     from crosscheck.store.sqlite import open_store
 
     _watch_parent()
+    _worker["settings"] = settings  # the parent's: a spawned process has only the defaults otherwise
     _worker["store"] = open_store(path, read_only=True)  # a SQLite file or a PostgreSQL URL
     _worker["emb"] = Embedder(threads=1)
 
 
 def _work(ids: list[str]) -> list[Prepared | None]:
     return _prepare_ids(_worker["store"], _worker["emb"], ids)
+
+
+def worker_settings() -> Settings:
+    """The settings this worker was started with (what a parent can ask a worker, to check it)."""
+    got: Settings = _worker["settings"]
+    return got
 
 
 def _trimmed(got: list[Prepared | None]) -> list[Prepared | None]:
@@ -177,6 +185,12 @@ def _prepare_ids(store: Any, emb: Embedder, ids: list[str]) -> list[Prepared | N
     done = {p.article_id: p for p in prepare_many(items, emb)}
     del items
     return _trimmed([done.get(aid) for aid in ids])
+
+
+def workers(path: str, settings: Settings) -> ProcessPoolExecutor:
+    """The preparing workers over the ledger at ``path``, each started (spawned) with ``settings``."""
+    return ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init, initargs=(path, settings))
 
 
 class _Here:
@@ -218,23 +232,24 @@ def refuse_while_bootstrapping() -> None:
                                  "code with `if __name__ == \"__main__\":`")
 
 
-def ahead(path: str | None, ids: Sequence[str], *, at_least: int | None = None,
+def ahead(path: str | None, ids: Sequence[str], *, at_least: int | None = None, settings: Settings = DEFAULTS,
           ) -> Generator[tuple[str, Prepared | None], None, None]:
     """``(article id, prepared or None)`` in the order of ``ids``, prepared by a worker process.
 
     None (prepare inline) without a ledger file, for runs shorter than ``at_least`` articles
-    (default ``AHEAD_MIN``), and for whatever the worker fails on. The worker is started with
+    (default: ``settings``' link.prepare.ahead_min), and for whatever the worker fails on. Each
+    worker receives ``settings`` through its initializer. The worker is started with
     "spawn" (onnxruntime's threads do not survive a fork), so a script that links a long run
     through the API needs the usual ``if __name__ == "__main__":`` guard; without it the
     worker cannot start and the run prepares inline, with one warning.
     """
-    if path is None or path == ":memory:" or len(ids) < (AHEAD_MIN if at_least is None else at_least):
+    if path is None or path == ":memory:" or len(ids) < (
+            settings.link.prepare.ahead_min if at_least is None else at_least):
         for aid in ids:
             yield aid, None
         return
     chunks = [list(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
-    pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init, initargs=(path,))
+    pool = workers(path, settings)
     here = _Here(path)
     pending: deque[tuple[list[str], Future[list[Prepared | None]] | _Here | None]] = deque()
     broken = False

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crosscheck.config import DEFAULTS
 from crosscheck.link.entities import hints
 from crosscheck.link.groups import ClaimInfo
 from crosscheck.link.origins import affiliation, same_origin
@@ -28,7 +29,6 @@ from crosscheck.link.words import broader, stems
 from crosscheck.model import Claim
 
 ACCUSING_CUES = frozenset({"accuse", "allege", "charge", "claim", "blame", "condemn", "report"})
-TARGET_MIN = 0.42  # denial-to-assertion score at or above which the assertion is a target
 MAX_TARGETS = 4
 # a pointer with a clause of its own ("the accusations that drones struck the dam") and this many
 # content words names what it denies: a target shares this much of it
@@ -70,8 +70,10 @@ def _about(info: ClaimInfo, parties: set[str]) -> bool:
 
 
 def resolve_targets(denial: Claim, d_info: ClaimInfo, d_text: np.ndarray, parties: set[str],
-                    article_claims: list[tuple[Claim, ClaimInfo]]) -> list[Target]:
-    """The assertions of the denial's own article that it denies or contests.
+                    article_claims: list[tuple[Claim, ClaimInfo]], *,
+                    target_min: float = DEFAULTS.link.disputes.target_min) -> list[Target]:
+    """The assertions of the denial's own article that it denies or contests (those scoring at
+    least ``target_min``, the run's link.disputes.target_min, else the best one).
 
     ``d_text`` is the vector of the denial's sentence (a bare "the accusations" says little),
     ``parties`` the entity keys of the deniers (or, for a contest, of who it accuses).
@@ -109,7 +111,7 @@ def resolve_targets(denial: Claim, d_info: ClaimInfo, d_text: np.ndarray, partie
             s += 0.1
         scored.append(Target(c.id, round(s, 3), f"cos {cos:.2f} pointer {mod:.2f} cue {c.cue}"))
     scored.sort(key=lambda t: -t.score)
-    chosen = [t for t in scored if t.score >= TARGET_MIN][:MAX_TARGETS]
+    chosen = [t for t in scored if t.score >= target_min][:MAX_TARGETS]
     return chosen or scored[:1]
 
 

@@ -3,8 +3,10 @@
 An article joins the story whose accumulated entity profile is closest to its own (cosine
 of IDF-weighted key counts), or starts a new one. Candidates come only from the stories
 sharing a key with it (the ``story_keys`` index), and a key carried by more than
-``KEY_CAP`` stories is skipped: "United States" would otherwise make every lookup scan the
+``key_cap`` stories is skipped: "United States" would otherwise make every lookup scan the
 corpus. The same scoring runs without a store (:class:`StoryClusterer`) for the ECB+ eval.
+The thresholds are the run's ``link.stories`` settings (:class:`crosscheck.config.StorySettings`),
+handed in by the linker; their defaults are tuned on the tuning half of the FNC-1 stories.
 """
 
 from __future__ import annotations
@@ -18,19 +20,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from crosscheck.config import DEFAULTS, StorySettings
+
 if TYPE_CHECKING:
     from crosscheck.store.sqlite import SQLiteStore
 
-KEY_CAP = 200  # stories per key beyond which the key is too common to block on
-JOIN = 0.15  # cosine of weighted profiles at or above which an article joins a story
-TOP_KEYS = 12  # an article is described by its most frequent keys; the tail is noise
 # Entities shared are not enough on their own: "the United States" and a president occur in
-# every other story. Below STRONG, an article joins a story only when what it says is close to
+# every other story. Below ``strong``, an article joins a story only when what it says is close to
 # what the story says: the cosine of its claims' mean sentence vector with the story's at
-# least CONTENT_MIN. Tuned on the tuning half of the FNC-1 stories (eval/fnc1_stories.py).
-CONTENT_MIN = 0.4
-STRONG = 0.5
-CONTENT_FLOOR = 0.2  # even at or above STRONG, content this far apart is another story
+# least ``content_min`` (``content_floor`` at or above). Tuned on the tuning half of the FNC-1
+# stories (eval/fnc1_stories.py); the values are StorySettings' defaults.
 _DIGITS = 9  # a story's score is compared at this precision: float noise in its norm never decides
 
 
@@ -39,9 +38,9 @@ def story_id(first_article: str) -> str:
     return "s" + hashlib.sha1(first_article.encode()).hexdigest()[:15]
 
 
-def profile(counts: Mapping[str, int]) -> dict[str, float]:
-    """An article's key weights: sublinear counts of its ``TOP_KEYS`` most frequent keys."""
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_KEYS]
+def profile(counts: Mapping[str, int], top_keys: int = DEFAULTS.link.stories.top_keys) -> dict[str, float]:
+    """An article's key weights: sublinear counts of its ``top_keys`` most frequent keys."""
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top_keys]
     return {k: 1.0 + math.log(c) for k, c in top if c > 0}
 
 
@@ -59,15 +58,17 @@ def article_vector(vecs: np.ndarray) -> np.ndarray | None:
     return m / n if n else None
 
 
-def content_agrees(vec: np.ndarray | None, story_sum: np.ndarray | None, score: float) -> bool:
+def content_agrees(vec: np.ndarray | None, story_sum: np.ndarray | None, score: float,
+                   settings: StorySettings = DEFAULTS.link.stories) -> bool:
     """True when an article's content vector is close enough to a story's (the sum of its
-    articles' vectors) for an entity similarity of ``score``: ``CONTENT_MIN`` below ``STRONG``,
-    ``CONTENT_FLOOR`` above; or when either vector is unknown (no claims)."""
+    articles' vectors) for an entity similarity of ``score``: ``content_min`` below ``strong``,
+    ``content_floor`` above; or when either vector is unknown (no claims)."""
     if vec is None or story_sum is None:
         return True
     n = float(np.linalg.norm(story_sum))
     # rounded: a vector embedded in a batch and alone differ in the last bits, which never decide
-    return not n or round(float(vec @ story_sum) / n, 6) >= (CONTENT_MIN if score < STRONG else CONTENT_FLOOR)
+    return not n or round(float(vec @ story_sum) / n, 6) >= (
+        settings.content_min if score < settings.strong else settings.content_floor)
 
 
 def similarity(a: Mapping[str, float], b: Mapping[str, float], weight: Callable[[str], float]) -> float:
@@ -87,8 +88,9 @@ class StoryClusterer:
     Used by the ECB+ eval and by tests; the linker does the same against the store tables.
     """
 
-    join: float | None = None  # None: the module's JOIN (a config may have changed it)
-    key_cap: int | None = None  # None: the module's KEY_CAP
+    settings: StorySettings = DEFAULTS.link.stories
+    join: float | None = None  # None: the settings' join
+    key_cap: int | None = None  # None: the settings' key_cap
     df: Counter[str] = field(default_factory=Counter)
     n: int = 0
     keys: dict[str, dict[str, float]] = field(default_factory=dict)  # story -> key weights
@@ -98,19 +100,19 @@ class StoryClusterer:
 
     def add(self, doc_id: str, counts: Mapping[str, int], vec: np.ndarray | None = None) -> str:
         """Place one document (with its content vector, if known); returns its story id."""
-        prof = profile(counts)
+        prof = profile(counts, self.settings.top_keys)
         self.n += 1
         self.df.update(prof.keys())
         cands: set[str] = set()
         for k in prof:
             sids = self.index.get(k, set())
-            if len(sids) <= (KEY_CAP if self.key_cap is None else self.key_cap):
+            if len(sids) <= (self.settings.key_cap if self.key_cap is None else self.key_cap):
                 cands |= sids
         best, best_s = None, 0.0
-        join = JOIN if self.join is None else self.join
+        join = self.settings.join if self.join is None else self.join
         for sid in sorted(cands):
             s = similarity(prof, self.keys[sid], lambda k: idf(self.df[k], self.n))
-            if s > best_s and s >= join and content_agrees(vec, self.vectors.get(sid), s):
+            if s > best_s and s >= join and content_agrees(vec, self.vectors.get(sid), s, self.settings):
                 best, best_s = sid, s
         sid = best if best is not None else story_id(doc_id)
         merged = self.keys.setdefault(sid, {})
@@ -130,11 +132,13 @@ class StoryChooser:
     would make each choice cost the corpus. The cosine needs only the story's weights on
     the article's own keys and, for its norm, the sum of its squared raw weights (keys the
     article lacks take the IDF of a key seen once, as :func:`similarity` gives them); that
-    sum is read once per story and kept up to date as articles join.
+    sum is read once per story and kept up to date as articles join. ``settings`` are the
+    run's ``link.stories``.
     """
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: SQLiteStore, settings: StorySettings = DEFAULTS.link.stories) -> None:
         self.store = store
+        self.settings = settings
         self.squares: dict[str, float] = {}  # story -> sum of its squared key weights
 
     def _squares(self, sid: str) -> float:
@@ -149,7 +153,7 @@ class StoryChooser:
 
         A story whose content vector is far from ``vec`` (:func:`content_agrees`) is no candidate.
         """
-        cands = self.store.stories_for_keys(prof.keys(), cap=KEY_CAP)
+        cands = self.store.stories_for_keys(prof.keys(), cap=self.settings.key_cap)
         if not cands:
             return None, 0.0, {}
         df = self.store.key_df(prof.keys())
@@ -168,8 +172,8 @@ class StoryChooser:
             # rounded: the norm is kept up to date by sums whose order depends on when this process
             # first read the story (a resumed run reads it later), and two stories with one profile tie
             s = round(dot / (na * math.sqrt(nb2)), _DIGITS) if na and nb2 > 0 else 0.0
-            if s > best_s and s >= JOIN and content_agrees(
-                    vec, self.store.story_vector(sid), s):
+            if s > best_s and s >= self.settings.join and content_agrees(
+                    vec, self.store.story_vector(sid), s, self.settings):
                 best, best_s = sid, s
         if best is None:
             return None, best_s, {}

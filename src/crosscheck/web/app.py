@@ -23,6 +23,7 @@ from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
 from crosscheck import __version__
+from crosscheck.config import DEFAULTS, Settings
 from crosscheck.web.db import Ledger
 from crosscheck.web.render import STATIC, environment, web_href
 
@@ -72,8 +73,9 @@ def error(request: Request, status: int, message: str) -> Response:
                                           "error": message}, status)
 
 
-def create_app(db_path: str | Path) -> FastAPI:
-    """The web UI over the ledger at ``db_path`` (opened read-only; raises StoreError if unusable)."""
+def create_app(db_path: str | Path, settings: Settings = DEFAULTS) -> FastAPI:
+    """The web UI over the ledger at ``db_path`` (opened read-only; raises StoreError if unusable),
+    run with ``settings`` (its ``web`` section)."""
     from crosscheck.web.routes import register
 
     ledger = Ledger(db_path)
@@ -86,6 +88,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     app = FastAPI(title="crosscheck", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
     app.state.ledger = ledger
+    app.state.settings = settings
     app.state.env = templates()
 
     @app.middleware("http")

@@ -144,7 +144,8 @@ def search_page(request: Request) -> tuple[str, dict[str, Any]]:
     if not _ledger(request).features.search:
         raise Unavailable("this ledger has no search index yet: run `crosscheck analyze` or `crosscheck link` "
                           "once with this version to add it")
-    return "search.html", search(_ledger(request).conn, q, page=page)
+    return "search.html", search(_ledger(request).conn, q, page=page,
+                                  window=request.app.state.settings.web.search_rank_window)
 
 
 def _endpoint(view: Callable[[Request], tuple[str, dict[str, Any]]]) -> Callable[[Request], Response]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from crosscheck.config import DEFAULTS
 from crosscheck.store.search import CLOSE, OPEN, fts_match, search_rows
 from crosscheck.web.db import PER_PAGE, page_slice, with_outlet
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY = 200
-RANK_WINDOW = 2000  # matches ranked at most, per kind (the newest); see search()
 
 
 def query_words(q: str) -> list[str]:
@@ -43,22 +43,22 @@ def _hit(row: Any) -> dict[str, Any]:
     return out
 
 
-def search(conn: Any, q: str, *, page: int = 1) -> dict[str, Any]:
+def search(conn: Any, q: str, *, page: int = 1, window: int = DEFAULTS.web.search_rank_window) -> dict[str, Any]:
     """Claims and articles matching ``q``, best first, one page of each.
 
-    When a word matches more than ``RANK_WINDOW`` claims (or articles), the best are picked
-    among the ``RANK_WINDOW`` most recently added ones, and the page says so: the cost of a
+    When a word matches more than ``window`` claims (or articles; the app's web.search_rank_window),
+    the best are picked among the ``window`` most recently added ones, and the page says so: the cost of a
     search stays bounded (docs/PERFORMANCE.md) whatever the size of the ledger.
     """
     words = query_words(q)
     if not words:
         return {"q": q, "claims": [], "articles": [], "page": page, "per_page": PER_PAGE,
                 "has_next": False, "has_prev": page > 1, "windowed": {"claims": False, "articles": False},
-                "rank_window": RANK_WINDOW}
-    found = search_rows(conn, words, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE, window=RANK_WINDOW)
+                "rank_window": window}
+    found = search_rows(conn, words, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE, window=window)
     crow, arow = found["claims"], found["articles"]
     claims = [_hit(r) for r in crow[:PER_PAGE]]
     articles = [_hit(r) for r in arow[:PER_PAGE]]
     more = page_slice(crow if len(crow) > len(arow) else arow, page)
     return {"q": q, "claims": claims, "articles": articles, **more,
-            "windowed": found["windowed"], "rank_window": RANK_WINDOW}
+            "windowed": found["windowed"], "rank_window": window}

@@ -38,7 +38,7 @@ def finish(lk: ArticleLinker) -> None:
         touched = sorted(lk.touched_groups)
         for lo in range(0, len(touched), GROUPS_PER_READ):
             _group_fields(lk, cur, touched[lo : lo + GROUPS_PER_READ])
-        lk.dates_resolved += refdates.resolve_references(lk, cur, lk.touched_stories)
+        lk.dates_resolved += refdates.resolve_references(lk.store, cur, lk.touched_stories)
         for sid in lk.touched_stories:
             _story_events(lk, cur, sid)
             _story_title(lk, cur, sid)

@@ -81,7 +81,9 @@ def _link(store: SQLiteStore, prepare_ahead: bool | str, settings: Settings) -> 
         linker = ArticleLinker(store, settings)
         if fixes is not None:
             linker.corrections = fixes
-            corrections.undo(linker)  # linking starts from the ledger as linking alone left it
+            undone, their_stories = corrections.undo(store)  # linking starts from the ledger as linking alone left it
+            linker.touched_groups |= undone
+            linker.touched_stories |= their_stories
         path = getattr(store, "path", None) if prepare_ahead else None
         ahead = prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None, settings=settings)
         with contextlib.closing(ahead):  # an error stops the workers too, not only the linker

@@ -34,7 +34,11 @@ def finish(lk: ArticleLinker) -> None:
             _reresolve(lk, cur)
         fixes = lk.corrections
         if fixes is not None:  # after linking and re-resolving, before anything is derived from the members
-            lk.correction_notes = corrections.apply(lk, cur, fixes)
+            done = corrections.apply(lk.store, cur, fixes)
+            lk.correction_notes = done.notes
+            lk.touched_groups |= done.groups
+            lk.touched_stories |= done.stories
+            lk.touched_groups -= done.deleted
         touched = sorted(lk.touched_groups)
         for lo in range(0, len(touched), GROUPS_PER_READ):
             _group_fields(lk, cur, touched[lo : lo + GROUPS_PER_READ])

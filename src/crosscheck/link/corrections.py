@@ -31,12 +31,15 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crosscheck.errors import CrosscheckError
 from crosscheck.link import groups as groups_mod
 from crosscheck.link.entities import fold
 from crosscheck.link.principals import JOINT, STANCES, members
+
+if TYPE_CHECKING:
+    from crosscheck.store.sqlite import SQLiteStore
 
 __all__ = ["VERSION", "Correction", "Corrections", "CorrectionsError", "corrected", "load", "path_for"]
 
@@ -348,12 +351,12 @@ def _state(row: Mapping[str, Any]) -> State:
                  row["polarity"], row["stance"])
 
 
-def _neighbours(store: Any, gids: set[str]) -> set[str]:
+def _neighbours(store: SQLiteStore, gids: set[str]) -> set[str]:
     """The groups related to some groups (a dispute's target reads its deniers from the disputing group)."""
     return {x for r in store.relations_touching(gids) for x in (r["a"], r["b"])}
 
 
-def _stories(store: Any, gids: Iterable[str]) -> set[str]:
+def _stories(store: SQLiteStore, gids: Iterable[str]) -> set[str]:
     out = set()
     for gid in gids:
         rec = store.group_record(gid)
@@ -362,7 +365,7 @@ def _stories(store: Any, gids: Iterable[str]) -> set[str]:
     return out
 
 
-def undo(store: Any) -> tuple[set[str], set[str]]:
+def undo(store: SQLiteStore) -> tuple[set[str], set[str]]:
     """Put back what the last run corrected (one transaction); returns the groups and stories it
     touched, for this run's end pass to recompute (they are recorded as pending too, so a stopped
     run's successor does it)."""
@@ -402,7 +405,7 @@ class Applied:
     deleted: set[str] = field(default_factory=set)
 
 
-def apply(store: Any, cur: Any, c: Corrections) -> Applied:
+def apply(store: SQLiteStore, cur: Any, c: Corrections) -> Applied:
     """Apply the file to the ledger as linking left it (inside the end pass's transaction).
 
     Returns what it changed, with one note per entry that found nothing to correct (a claim or

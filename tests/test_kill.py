@@ -111,10 +111,10 @@ def test_a_resumed_linker_knows_what_the_stopped_one_had_learned(tmp_path: Path)
         stopped = ArticleLinker(s)
         for aid in s.unlinked_article_ids()[:7]:
             stopped.link_article(aid)  # ... and the process dies here
-        taught = stopped.facts.to_json()
+        taught = stopped.state.facts.to_json()
         assert taught["persons"]  # resolving taught something: the comparison below is not empty
         resumed = ArticleLinker(s)
-        assert resumed.facts.to_json() == taught
+        assert resumed.state.facts.to_json() == taught
 
 
 _PARENT = """

@@ -79,9 +79,12 @@ def _link(store: SQLiteStore, prepare_ahead: bool | str, settings: Settings) -> 
     if new_ids or store.link_unfinished() or stale:
         prepare.refuse_while_bootstrapping()
         linker = ArticleLinker(store, settings)
+        run = linker.state
         if fixes is not None:
-            linker.corrections = fixes
-            corrections.undo(linker)  # linking starts from the ledger as linking alone left it
+            run.corrections = fixes
+            undone, their_stories = corrections.undo(store)  # linking starts from the ledger as linking alone left it
+            run.touched_groups |= undone
+            run.touched_stories |= their_stories
         path = getattr(store, "path", None) if prepare_ahead else None
         ahead = prepare.ahead(path, new_ids, at_least=1 if prepare_ahead == "always" else None, settings=settings)
         with contextlib.closing(ahead):  # an error stops the workers too, not only the linker
@@ -91,12 +94,12 @@ def _link(store: SQLiteStore, prepare_ahead: bool | str, settings: Settings) -> 
                 linker.link_article(aid)
         linker.finish()
         summary.articles = len(new_ids)
-        summary.duplicates = linker.duplicates
-        summary.new_stories = linker.new_stories
-        summary.new_groups = linker.new_groups
-        summary.dates_resolved = linker.dates_resolved
-        summary.bounded = linker.bounded
-        summary.notes += linker.correction_notes
+        summary.duplicates = run.duplicates
+        summary.new_stories = run.new_stories
+        summary.new_groups = run.new_groups
+        summary.dates_resolved = run.dates_resolved
+        summary.bounded = run.bounded
+        summary.notes += run.correction_notes
     # what the ledger holds, as the export and the UI count it (a relation made during the run
     # and folded away by a later merge is not counted)
     summary.stories, summary.groups, relations = store.link_counts()

@@ -31,12 +31,15 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crosscheck.errors import CrosscheckError
 from crosscheck.link import groups as groups_mod
 from crosscheck.link.entities import fold
 from crosscheck.link.principals import JOINT, STANCES, members
+
+if TYPE_CHECKING:
+    from crosscheck.store.sqlite import SQLiteStore
 
 __all__ = ["VERSION", "Correction", "Corrections", "CorrectionsError", "corrected", "load", "path_for"]
 
@@ -348,12 +351,12 @@ def _state(row: Mapping[str, Any]) -> State:
                  row["polarity"], row["stance"])
 
 
-def _neighbours(store: Any, gids: set[str]) -> set[str]:
+def _neighbours(store: SQLiteStore, gids: set[str]) -> set[str]:
     """The groups related to some groups (a dispute's target reads its deniers from the disputing group)."""
     return {x for r in store.relations_touching(gids) for x in (r["a"], r["b"])}
 
 
-def _stories(store: Any, gids: Iterable[str]) -> set[str]:
+def _stories(store: SQLiteStore, gids: Iterable[str]) -> set[str]:
     out = set()
     for gid in gids:
         rec = store.group_record(gid)
@@ -362,13 +365,13 @@ def _stories(store: Any, gids: Iterable[str]) -> set[str]:
     return out
 
 
-def undo(lk: Any) -> None:
-    """Put back what the last run corrected (one transaction); the groups it touched are recomputed
-    by this run's end pass (and recorded as pending, so a stopped run's successor does it)."""
-    store = lk.store
+def undo(store: SQLiteStore) -> tuple[set[str], set[str]]:
+    """Put back what the last run corrected (one transaction); returns the groups and stories it
+    touched, for this run's end pass to recompute (they are recorded as pending too, so a stopped
+    run's successor does it)."""
     rec = store.link_state(STATE_KEY) or {}
     if not rec.get("claims") and not rec.get("created") and not rec.get("deleted"):
-        return
+        return set(), set()
     touched: set[str] = set()
     with store.transaction() as cur:
         for row in rec.get("deleted", []):
@@ -387,23 +390,34 @@ def undo(lk: Any) -> None:
         stories = _stories(store, touched)
         store.set_link_state(cur, STATE_KEY, {})
         store.mark_pending(cur, [*(("group", g) for g in sorted(touched)), *(("story", s) for s in sorted(stories))])
-    lk.touched_groups |= touched
-    lk.touched_stories |= stories
+    return touched, stories
 
 
-def apply(lk: Any, cur: Any, c: Corrections) -> list[str]:
+@dataclass(frozen=True)
+class Applied:
+    """What applying the corrections changed, for the end pass: the groups and stories whose
+    derived fields are to be recomputed, the groups it emptied and deleted, and one line per
+    entry that found nothing to correct."""
+
+    notes: list[str] = field(default_factory=list)
+    groups: set[str] = field(default_factory=set)
+    stories: set[str] = field(default_factory=set)
+    deleted: set[str] = field(default_factory=set)
+
+
+def apply(store: SQLiteStore, cur: Any, c: Corrections) -> Applied:
     """Apply the file to the ledger as linking left it (inside the end pass's transaction).
 
-    Returns one line per entry that found nothing to correct (a claim or group not in the
-    ledger). The record of what changed (each claim's state before, the entries that changed
-    it, the groups made and emptied) goes to ``link_state`` for the next run's :func:`undo`.
+    Returns what it changed, with one note per entry that found nothing to correct (a claim or
+    group not in the ledger). The record of what changed (each claim's state before, the entries
+    that changed it, the groups made and emptied) goes to ``link_state`` for the next run's
+    :func:`undo`.
     """
-    store = lk.store
     notes: list[str] = []
     record: dict[str, Any] = {"sha": c.sha, "version": VERSION, "claims": {}, "created": [], "deleted": [], "groups": []}
     if not c.entries:
         store.set_link_state(cur, STATE_KEY, record if c.sha else {})
-        return notes
+        return Applied(notes)
     where = c.path.name if c.path else "corrections"
     principals, speakers = affected_names(c)
     wanted_p, wanted_s = {fold(n) for n in principals}, {fold(n) for n in speakers}
@@ -445,11 +459,9 @@ def apply(lk: Any, cur: Any, c: Corrections) -> list[str]:
                 store.delete_group(cur, gid)
     touched = {g for g in touched | _neighbours(store, touched) if store.group_record(g) is not None}
     record["groups"] = sorted(touched)
-    lk.touched_groups |= touched
-    lk.touched_stories |= _stories(store, touched)
-    lk.touched_groups -= {r["id"] for r in record["deleted"]}
+    out = Applied(notes, touched, _stories(store, touched), {r["id"] for r in record["deleted"]})
     store.set_link_state(cur, STATE_KEY, record)
-    return notes
+    return out
 
 
 def _asdict(s: State) -> dict[str, Any]:

@@ -11,19 +11,16 @@ target's group, so every article carrying the same claim inherits the dispute.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-from crosscheck.link import groups, origins, relations
+from crosscheck.link import groups, origins, relations, state
 from crosscheck.link.entities import fold, keys_in, slug
 from crosscheck.link.groups import ClaimInfo
+from crosscheck.link.state import LinkState
 from crosscheck.link.words import broader
 from crosscheck.model import Claim
-
-if TYPE_CHECKING:
-    from crosscheck.link.linker import ArticleLinker
 
 PROPOSITIONAL = 4  # content stems from which a denial states what it denies (not a bare "these claims")
 
@@ -44,12 +41,12 @@ def parties(c: Claim, info: ClaimInfo, spans: dict[tuple[int, int], str], text: 
     return out
 
 
-def _targets(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Claim, ClaimInfo]],
+def _targets(st: LinkState, c: Claim, info: ClaimInfo, pairs: list[tuple[Claim, ClaimInfo]],
              spans: dict[tuple[int, int], str]) -> list[relations.Target]:
-    text = lk.texts[info.article_id]
-    d_vec = lk.sentence_vec(info.article_id, c.start, c.end)
+    text = state.text(st, info.article_id)
+    d_vec = state.sentence_vec(st, info.article_id, c.start, c.end)
     targets = relations.resolve_targets(c, info, d_vec, parties(c, info, spans, text), pairs,
-                                        target_min=lk.settings.link.disputes.target_min)
+                                        target_min=st.settings.link.disputes.target_min)
     if info.contest:
         named = keys_in(spans, c.start, c.end)
         targets = [t for t in targets if any(
@@ -59,7 +56,7 @@ def _targets(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Cla
     return targets
 
 
-def pointed(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Claim, ClaimInfo]],
+def pointed(st: LinkState, c: Claim, info: ClaimInfo, pairs: list[tuple[Claim, ClaimInfo]],
             spans: dict[tuple[int, int], str]) -> ClaimInfo:
     """A bare-pointer denial ("Koltsa denies these claims") read as the proposition it denies.
 
@@ -70,7 +67,7 @@ def pointed(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Clai
     """
     if info.polarity != "deny" or len(info.stems) >= PROPOSITIONAL:
         return info
-    targets = _targets(lk, c, info, pairs, spans)
+    targets = _targets(st, c, info, pairs, spans)
     best = next((i for t in targets[:1] for cc, i in pairs if cc.id == t.claim_id), None)
     if best is None:
         return info
@@ -80,25 +77,25 @@ def pointed(lk: ArticleLinker, c: Claim, info: ClaimInfo, pairs: list[tuple[Clai
     return out
 
 
-def link_denials(lk: ArticleLinker, cur: sqlite3.Cursor, pairs: list[tuple[Claim, ClaimInfo]], group_of: dict[str, str],
+def link_denials(st: LinkState, cur: Any, pairs: list[tuple[Claim, ClaimInfo]], group_of: dict[str, str],
                  spans: dict[tuple[int, int], str]) -> None:
     """Dispute relations from each denial or contest of one article to what it denies."""
     for c, info in pairs:
         if info.polarity != "deny" and not info.contest:
             continue
-        targets = _targets(lk, c, info, pairs, spans)
+        targets = _targets(st, c, info, pairs, spans)
         hits = [(group_of.get(t.claim_id), t.claim_id, t.score, t.how) for t in targets]
         if info.polarity == "deny":
-            hits += _story_targets(lk, info) + _pointer_targets(lk, c, info, spans)
+            hits += _story_targets(st, info) + _pointer_targets(st, c, info, spans)
         for tg, tclaim, score, how in hits:
             if tg and tg != group_of[c.id]:
-                lk.relate(cur, "contradicts", "dispute", group_of[c.id], tg,
-                          {"a_claim": c.id, "b_claim": tclaim, "pointer": c.points_at, "score": score, "how": how})
+                state.relate(st, cur, "contradicts", "dispute", group_of[c.id], tg,
+                             {"a_claim": c.id, "b_claim": tclaim, "pointer": c.points_at, "score": score, "how": how})
         if info.polarity == "deny":
-            _join_same_denials(lk, cur, c.id, info, group_of, {h[0] for h in hits if h[0]})
+            _join_same_denials(st, cur, c.id, info, group_of, {h[0] for h in hits if h[0]})
 
 
-def _story_targets(lk: ArticleLinker, info: ClaimInfo) -> list[tuple[str | None, str, float, str]]:
+def _story_targets(st: LinkState, info: ClaimInfo) -> list[tuple[str | None, str, float, str]]:
     """Assertion groups of the story that a denial stating its proposition denies, in any article.
 
     "denied the accusations that drones launched from its territory struck the dam": the
@@ -109,15 +106,15 @@ def _story_targets(lk: ArticleLinker, info: ClaimInfo) -> list[tuple[str | None,
         return []  # a bare pointer ("these claims") is resolved in its own article only
     asserted = dataclasses.replace(info, polarity="assert", sig=dataclasses.replace(info.sig, negated=False))
     out: list[tuple[str | None, str, float, str]] = []
-    for gid, members in sorted(lk.candidates(asserted, "assert").items()):
-        hit, why, _, _ = groups.best_group(asserted, {gid: members}, join=lk.settings.link.groups.join)
+    for gid, members in sorted(state.candidates(st, asserted, "assert").items()):
+        hit, why, _, _ = groups.best_group(asserted, {gid: members}, join=st.settings.link.groups.join)
         if hit is not None:
             out.append((gid, str(why.get("joined_via")), float(str(why.get("score", 0.0))), "proposition across articles"))
     out.sort(key=lambda h: (-h[2], h[0] or ""))
     return out[:MAX_STORY_TARGETS]
 
 
-def _pointer_targets(lk: ArticleLinker, c: Claim, info: ClaimInfo,
+def _pointer_targets(st: LinkState, c: Claim, info: ClaimInfo,
                      spans: dict[tuple[int, int], str]) -> list[tuple[str | None, str, float, str]]:
     """Assertion groups of the story a descriptive pointer names, in any article.
 
@@ -127,12 +124,12 @@ def _pointer_targets(lk: ArticleLinker, c: Claim, info: ClaimInfo,
     one of the deniers; the closest few to the denial's sentence are kept.
     """
     _, mods = relations.pointer_parts(c.points_at or "")
-    who = parties(c, info, spans, lk.texts[info.article_id])
+    who = parties(c, info, spans, state.text(st, info.article_id))
     if len(mods) < 2 or not who:
         return []  # "these claims" or "the report" says too little to find its target elsewhere
     probe = dataclasses.replace(info, polarity="assert", stems=mods, entities=frozenset(who), dates=frozenset())
     out: list[tuple[str | None, str, float, str]] = []
-    for gid, members in sorted(lk.candidates(probe, "assert").items()):
+    for gid, members in sorted(state.candidates(st, probe, "assert").items()):
         fits = [m for m in members if mods <= broader(m.stems) and m.entities & who]
         if fits:
             best = max(fits, key=lambda m: (float(np.dot(info.vec, m.vec)), m.id))
@@ -141,17 +138,17 @@ def _pointer_targets(lk: ArticleLinker, c: Claim, info: ClaimInfo,
     return out[:MAX_POINTER_TARGETS]
 
 
-def _join_same_denials(lk: ArticleLinker, cur: sqlite3.Cursor, cid: str, info: ClaimInfo, group_of: dict[str, str],
+def _join_same_denials(st: LinkState, cur: Any, cid: str, info: ClaimInfo, group_of: dict[str, str],
                        targets: set[str]) -> None:
     """One origin denying the same thing twice is one denial: fold its other denial groups into this one."""
     mine = group_of[cid]
-    for r in lk.store.relations_touching(targets):
+    for r in st.store.relations_touching(targets):
         other = r["a"]
         if r["type"] != "dispute" or r["b"] not in targets or other == mine:
             continue
-        rows = lk.store.group_member_rows([other])
+        rows = st.store.group_member_rows([other])
         same = rows and rows[0]["polarity"] == "deny" and any(origins.same_origin(m["origin"], info.origin) for m in rows)
-        if same and lk.merge(cur, mine, other, check=False):
+        if same and state.merge(st, cur, mine, other, check=False):
             for k, v in list(group_of.items()):
                 if v == other:
                     group_of[k] = mine

@@ -11,14 +11,16 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from crosscheck.link import corrections, groups, origins, principals, refdates, relations, timeline
 from crosscheck.link.entities import fold
+from crosscheck.link.state import LinkState
 
 if TYPE_CHECKING:
-    from crosscheck.link.linker import ArticleLinker
+    from crosscheck.store.sqlite import SQLiteStore
 
 
 def _j(value: object) -> str:
@@ -26,36 +28,58 @@ def _j(value: object) -> str:
 
 
 
-def finish(lk: ArticleLinker) -> None:
+def finish(st: LinkState) -> None:
     """Recompute origins (when new facts arrived), outlets, status and events of what this run touched."""
-    with lk.store.transaction() as cur:
-        if _j(lk.facts.to_json()) != lk.facts_before:
-            lk.store.set_link_state(cur, "facts", lk.facts.to_json())
-            _reresolve(lk, cur)
-        fixes = lk.corrections
+    store = st.store
+    with store.transaction() as cur:
+        if st.facts_changed():
+            store.set_link_state(cur, "facts", st.facts.to_json())
+            st.touched_groups |= _reresolve(store, cur, st.facts, st.touched_stories)
+            _retype(store, cur, st.touched_groups)
+        fixes = st.corrections
         if fixes is not None:  # after linking and re-resolving, before anything is derived from the members
-            lk.correction_notes = corrections.apply(lk, cur, fixes)
-        touched = sorted(lk.touched_groups)
+            done = corrections.apply(store, cur, fixes)
+            st.correction_notes = done.notes
+            st.touched_groups |= done.groups
+            st.touched_stories |= done.stories
+            st.touched_groups -= done.deleted
+        touched = sorted(st.touched_groups)
         for lo in range(0, len(touched), GROUPS_PER_READ):
-            _group_fields(lk, cur, touched[lo : lo + GROUPS_PER_READ])
-        lk.dates_resolved += refdates.resolve_references(lk, cur, lk.touched_stories)
-        for sid in lk.touched_stories:
-            _story_events(lk, cur, sid)
-            _story_title(lk, cur, sid)
-        lk.store.clear_pending(cur)  # this run, and any stopped one before it, is complete
+            for f in group_fields(store, fixes, touched[lo : lo + GROUPS_PER_READ]):
+                store.set_group_derived(cur, f.group_id, outlets=f.outlets, origins=f.origins, status=f.status,
+                                        first_seen=f.first_seen, why=f.why, principals=f.principals)
+        st.dates_resolved += refdates.resolve_references(store, cur, st.touched_stories)
+        for sid in st.touched_stories:
+            store.set_story_events(cur, sid, story_events(store, sid))
+            title = story_title(store, sid)
+            if title:
+                store.set_story_title(cur, sid, title)
+        store.clear_pending(cur)  # this run, and any stopped one before it, is complete
 
 
 GROUPS_PER_READ = 2_000  # touched groups whose members the end pass holds at once: its memory stays flat
 
 
-def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
+@dataclass(frozen=True)
+class GroupFields:
+    """A group's derived fields, as the end pass writes them (``set_group_derived``)."""
+
+    group_id: str
+    outlets: list[str]
+    origins: list[str]
+    status: list[str]
+    first_seen: str | None
+    why: dict[str, Any]
+    principals: dict[str, Any]
+
+
+def group_fields(store: SQLiteStore, fixes: corrections.Corrections | None, gids: list[str]) -> list[GroupFields]:
     """Outlets, origins, status, counts, principals and corrections of some touched groups, from
     their members and those of the groups disputing them (each group's fields depend on no other
-    group's)."""
-    fixes = lk.corrections
-    record = lk.store.link_state(corrections.STATE_KEY) or {}
+    group's), in the order of their members."""
+    record = store.link_state(corrections.STATE_KEY) or {}
     deps = fixes.depends() if fixes is not None else {}
-    rows = lk.store.group_member_rows(gids)
+    rows = store.group_member_rows(gids)
     by_group: dict[str, list[Any]] = {}
     for r in rows:
         by_group.setdefault(r["group_id"], []).append(r)
@@ -63,7 +87,7 @@ def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
     types_of: dict[str, set[str]] = {}
     disputed_by: dict[str, set[str]] = {}
     targets: dict[str, list[tuple[str, str]]] = {}  # disputing claim -> the (relation, claim) it disputes
-    for r in lk.store.relations_touching(gids):
+    for r in store.relations_touching(gids):
         types_of.setdefault(r["b"], set()).add(r["type"])
         if r["type"] != "dispute":
             types_of.setdefault(r["a"], set()).add(r["type"])
@@ -72,18 +96,19 @@ def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
             ev = json.loads(r["evidence"] or "{}")
             if ev.get("a_claim") and ev.get("b_claim"):
                 targets.setdefault(str(ev["a_claim"]), []).append((r["id"], str(ev["b_claim"])))
-    against_rows = lk.store.group_member_rows({a for gs in disputed_by.values() for a in gs} - set(by_group))
+    against_rows = store.group_member_rows({a for gs in disputed_by.values() for a in gs} - set(by_group))
     member_of = {gid: [_member(m) for m in ms] for gid, ms in by_group.items()}
     for r in against_rows:
         member_of.setdefault(r["group_id"], []).append(_member(r))
-    sources = _sources(lk, {r["article_id"] for r in rows})
+    sources = _sources(store, {r["article_id"] for r in rows})
+    out: list[GroupFields] = []
     for gid, members in by_group.items():
         outlets = sorted({m["publisher"] for m in members if m["publisher"]})
         own = member_of[gid]
         against = [m for a in sorted(disputed_by.get(gid, ())) for m in member_of.get(a, [])]
         who = principals.principal_lists(own, against)
         who["coalitions"] = principals.coalitions(own)  # type: ignore[assignment]
-        who["label"], refers = _lead(lk, members, targets)  # type: ignore[assignment]
+        who["label"], refers = _lead(store, members, targets)  # type: ignore[assignment]
         if refers is not None:
             who["label_refers_to"] = refers  # type: ignore[assignment]
         # an origin that only repeats another stands for that other one (an analyst's correction)
@@ -91,7 +116,7 @@ def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
         types = types_of.get(gid, set())
         dates = [json.loads(m["keys"]).get("published") for m in members]
         first = min((d for d in dates if d), default=None)
-        w = lk.store.group_why(gid)
+        w = store.group_why(gid)
         fixed = corrections.group_entries(gid, [m["claim_id"] for m in members], principals.origins_of(own),
                                           record, fixes) if fixes is not None else []
         if fixed:
@@ -101,12 +126,13 @@ def _group_fields(lk: ArticleLinker, cur: Any, gids: list[str]) -> None:
         # an article without a known outlet is its own publisher: counted, never named
         w["counts"] = {"outlets": len({m["publisher"] or "article:" + m["article_id"] for m in members}),
                        "sources": len({sources.get(m["article_id"], m["article_id"]) for m in members})}
-        lk.store.set_group_derived(cur, gid, outlets=outlets, origins=sorted(seen.values()),
-                                   status=list(relations.group_status(len(seen), types)), first_seen=first,
-                                   why=w, principals=dict(who))
+        out.append(GroupFields(gid, outlets=outlets, origins=sorted(seen.values()),
+                               status=list(relations.group_status(len(seen), types)), first_seen=first,
+                               why=w, principals=dict(who)))
+    return out
 
 
-def _lead(lk: ArticleLinker, members: list[Any],
+def _lead(store: SQLiteStore, members: list[Any],
           targets: dict[str, list[tuple[str, str]]]) -> tuple[str, dict[str, str] | None]:
     """A group's lead text, and what it stands for when it opens on a pronoun or a pointer.
 
@@ -122,7 +148,7 @@ def _lead(lk: ArticleLinker, members: list[Any],
         return label, None
     cid = str(members[i]["claim_id"])
     disputed = sorted(dict.fromkeys(b for _, b in targets.get(cid, [])))
-    own, cands = lk.store.lead_claims(cid, disputed)
+    own, cands = store.lead_claims(cid, disputed)
     if own is None:
         return label, None
     if kind == "speaker":
@@ -156,71 +182,74 @@ def _member(row: Any) -> principals.Member:
                              None if relay or not nest else nest[0], relay)
 
 
-def _sources(lk: ArticleLinker, article_ids: set[str]) -> dict[str, str]:
+def _sources(store: SQLiteStore, article_ids: set[str]) -> dict[str, str]:
     """Article -> the publisher it comes from (a syndicated copy: its original's)."""
     out = {}
     for aid in article_ids:
-        row = lk.store.linked_article(aid)
+        row = store.linked_article(aid)
         if row is not None:
             out[aid] = row["publisher"] or aid
     return out
 
-def _reresolve(lk: ArticleLinker, cur: Any) -> None:
-    """Resolve the origins of the touched stories' claims again with the facts learned since.
+def _reresolve(store: SQLiteStore, cur: Any, facts: origins.Facts, story_ids: set[str]) -> set[str]:
+    """Resolve the origins of some stories' claims again with the facts learned since; returns
+    the groups whose members' origins changed.
 
     A person's country or a capital may be stated only in an article linked after the one
     quoting them; resolving again here makes the result independent of arrival order.
     """
-    for sid in sorted(lk.touched_stories):
+    changed: set[str] = set()
+    for sid in sorted(story_ids):
         # an article's claims are in its own story's groups only: its context is needed for this
         # story alone, so the contexts (text and mentions of each article) are held one story at a time
         ctxs: dict[str, origins.Context] = {}
         fresh: dict[str, dict[str, tuple[str, Any]]] = {}  # article -> claim -> (origin, row)
-        for r in lk.store.group_member_rows(lk.store.story_group_ids(sid)):
+        for r in store.group_member_rows(store.story_group_ids(sid)):
             ref = json.loads(r["keys"]).get("origin_ref")
             if not ref:
                 continue
             aid = r["article_id"]
             if aid not in ctxs:
-                article = lk.store.article(aid)
+                article = store.article(aid)
                 if article is None:
                     continue
-                ctxs[aid] = origins.context(article, list(lk.store.mentions(aid)), lk.facts, sid)
+                ctxs[aid] = origins.context(article, list(store.mentions(aid)), facts, sid)
             fresh.setdefault(aid, {})[r["claim_id"]] = (origins.resolve(ref, ctxs[aid]), r)
         for aid, got in fresh.items():
             if any(origins.bare_document(o) for o, _ in got.values()):
-                claims = [c for c in lk.store.claims(aid) if c.id in got]
+                claims = [c for c in store.claims(aid) if c.id in got]
                 for cid, origin in origins.document_antecedents([(c, got[c.id][0]) for c in claims]).items():
                     got[cid] = (origin, got[cid][1])
             for cid, (origin, r) in got.items():
                 if origin != r["origin"]:
-                    lk.store.set_member_origin(cur, cid, origin)
-                    lk.touched_groups.add(r["group_id"])
-    _retype(lk, cur)
+                    store.set_member_origin(cur, cid, origin)
+                    changed.add(r["group_id"])
+    return changed
 
-def _retype(lk: ArticleLinker, cur: Any) -> None:
-    """update or factual_conflict again, from the origins as now resolved."""
-    for r in lk.store.relations_touching(lk.touched_groups):
+def _retype(store: SQLiteStore, cur: Any, group_ids: set[str]) -> None:
+    """update or factual_conflict again, from the origins as now resolved (relations touching some groups)."""
+    for r in store.relations_touching(group_ids):
         if r["type"] not in ("update", "factual_conflict"):
             continue
         ev = json.loads(r["evidence"])
-        got = lk.store.member_origins([ev.get("a_claim"), ev.get("b_claim")])
-        if len(got) < 2:
-            continue
-        rtype = relations.conflict_type(got[ev["a_claim"]], got[ev["b_claim"]], ev.get("conflict"))
+        got = store.member_origins([ev.get("a_claim"), ev.get("b_claim")])
+        a_origin, b_origin = got.get(ev.get("a_claim")), got.get(ev.get("b_claim"))
+        if len(got) < 2 or a_origin is None or b_origin is None:
+            continue  # linking writes every member with an origin: one without has none to compare
+        rtype = relations.conflict_type(a_origin, b_origin, ev.get("conflict"))
         if rtype != r["type"]:
-            lk.store.delete_relation(cur, r["id"])
+            store.delete_relation(cur, r["id"])
             if rtype is not None:
-                lk.store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
+                store.put_relation(cur, relations.relation_id("contradicts", rtype, r["a"], r["b"]), "contradicts",
                                     rtype, r["a"], r["b"], ev)
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?(?:\s|$)|\n")
 
 
-def _act_sentence(lk: ArticleLinker, article_id: str, end: int) -> tuple[int, int] | None:
+def _act_sentence(store: SQLiteStore, article_id: str, end: int) -> tuple[int, int] | None:
     """The sentence after ``end`` when it holds no claim and names the act of speaking ("made the
     statement", "in his remarks"): (start, end), else None."""
-    text = lk.store.article_text(article_id)
+    text = store.article_text(article_id)
     if text is None:
         return None
     lo = end
@@ -228,7 +257,7 @@ def _act_sentence(lk: ArticleLinker, article_id: str, end: int) -> tuple[int, in
         lo += 1
     m = _SENTENCE_END.search(text, lo)
     hi = m.start() + 1 if m else len(text)
-    if hi <= lo or lk.store.claim_sentence_starts_within(article_id, lo, hi):
+    if hi <= lo or store.claim_sentence_starts_within(article_id, lo, hi):
         return None
     return (lo, hi) if _ACT.search(text[lo:hi]) else None
 
@@ -239,50 +268,49 @@ _ACT = re.compile(r"\b(?:made|delivered|issued|gave|released|published)\s+(?:the
                   re.IGNORECASE)
 
 
-def _story_events(lk: ArticleLinker, cur: Any, sid: str) -> None:
-    rows = lk.store.group_member_rows(lk.store.story_group_ids(sid))
+def story_events(store: SQLiteStore, sid: str) -> list[dict[str, Any]]:
+    """A story's timeline events, from its claims' dates and the days its writers report."""
+    rows = store.group_member_rows(store.story_group_ids(sid))
     claims = []
     for r in rows:
         k = json.loads(r["keys"])
-        c = lk.store.claim_bounds(r["claim_id"])
+        c = store.claim_bounds(r["claim_id"])
         if c is None:
             continue
         lo = min(c["start"], c["sentence_start"] if c["sentence_start"] is not None else c["start"])
         hi = max(c["end"], c["sentence_end"] if c["sentence_end"] is not None else c["end"])
-        trows = lk.store.times_within(r["article_id"], lo, hi)
+        trows = store.times_within(r["article_id"], lo, hi)
         dates = groups.day_dates(t["value"] for t in trows)
         if not dates:
             # "X accused Y of ... The diplomat made the statement on Wednesday, February 7": a sentence
             # with no claim of its own that dates the act of the one before
-            nxt = _act_sentence(lk, r["article_id"], hi)
+            nxt = _act_sentence(store, r["article_id"], hi)
             if nxt is not None:
-                trows = lk.store.times_within(r["article_id"], *nxt)
+                trows = store.times_within(r["article_id"], *nxt)
                 dates = groups.day_dates(t["value"] for t in trows)
         claims.append({"claim_id": r["claim_id"], "group_id": r["group_id"], "article_id": r["article_id"],
                        "content": k["content"], "speaker": k.get("speaker"), "origin": r["origin"],
                        "publisher": r["publisher"], "published": k.get("published"), "dates": sorted(dates),
                        "time_ids": [t["id"] for t in trows if t["value"] in dates],
                        "start": c["start"], "end": c["end"]})
-    claims += _reported_events(lk, sid)
-    lk.store.set_story_events(cur, sid, timeline.build_events(claims))
+    claims += _reported_events(store, sid)
+    return timeline.build_events(claims)
 
 
-def _story_title(lk: ArticleLinker, cur: Any, sid: str) -> None:
-    """Title a story after its most representative article (closest to the story's centroid),
-    not the first one linked; an article without a title gives way to the next."""
+def story_title(store: SQLiteStore, sid: str) -> str | None:
+    """A story's title: its most representative article's (closest to the story's centroid), not
+    the first one linked's; an article without a title gives way to the next (None: no title)."""
     import numpy as np
 
     from crosscheck.link import embed, stories
 
     vectors: dict[str, list[np.ndarray]] = {}
-    for r in lk.store.group_member_rows(lk.store.story_group_ids(sid)):
+    for r in store.group_member_rows(store.story_group_ids(sid)):
         vectors.setdefault(r["article_id"], []).append(embed.from_blob(r["vec"]))
-    order = lk.store.story_article_ids(sid)
-    ranked = stories.most_representative({a: np.stack(v) for a, v in vectors.items()}, lk.store.story_vector(sid), order)
-    titles = lk.store.article_titles(ranked)
-    title = next((t.strip() for a in ranked if (t := titles.get(a)) and t.strip()), None)
-    if title:
-        lk.store.set_story_title(cur, sid, title)
+    order = store.story_article_ids(sid)
+    ranked = stories.most_representative({a: np.stack(v) for a, v in vectors.items()}, store.story_vector(sid), order)
+    titles = store.article_titles(ranked)
+    return next((t.strip() for a in ranked if (t := titles.get(a)) and t.strip()), None)
 
 
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans? to|planned to|is due|are due|scheduled|expected to|to be held|"
@@ -290,24 +318,24 @@ _FUTURE = re.compile(r"\b(?:will|would|shall|plans? to|planned to|is due|are due
 _RECENT_DAYS = 31  # a day the writer reports at most this long before the article's date is the story's event
 
 
-def _reported_events(lk: ArticleLinker, sid: str) -> list[dict[str, object]]:
+def _reported_events(store: SQLiteStore, sid: str) -> list[dict[str, object]]:
     """Events the writer reports in their own voice ("Estoria on Monday imposed sanctions on ..."):
     a day-dated sentence with no claim, not about the future, on or at most a month before the
     article's date (its own, or the one the story gave it). The outlet is its origin."""
-    refs = lk.store.link_state("references", {}) or {}
+    refs = store.link_state("references", {}) or {}
     out: list[dict[str, object]] = []
-    for aid in lk.store.story_article_ids(sid):
-        row = lk.store.linked_article_text(aid)
+    for aid in store.story_article_ids(sid):
+        row = store.linked_article_text(aid)
         if row is None or row["duplicate_of"]:
             continue  # a copy reports what its original does
         day = row["published"] or refs.get(aid, {}).get("date")
         if not day:
             continue
         ref = date.fromisoformat(day[:10])
-        spans = lk.store.claim_spans(aid)
+        spans = store.claim_spans(aid)
         text: str = row["text"]
         ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-        for t in lk.store.day_times(aid):
+        for t in store.day_times(aid):
             when = groups.day_dates([t["value"]])
             if len(when) != 1 or any(lo <= t["start"] < hi for lo, hi in spans):
                 continue

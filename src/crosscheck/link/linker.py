@@ -5,6 +5,11 @@ run get their derived fields (outlets, origins, status, events) recomputed at th
 only those: the cost of a run follows the new articles, not the corpus. Every threshold and
 bound comes from the run's ``Settings`` (``link.*``), handed to the linker and from it to
 each step.
+
+What the run holds (the facts learned, what it touched, its counters and caches) is one
+:class:`~crosscheck.link.state.LinkState`; the linker owns it and hands it, or the pieces they
+need, to the steps (link/denials.py, link/derived.py, link/refdates.py, link/corrections.py),
+which never import the linker.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections import Counter, OrderedDict
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -29,24 +34,20 @@ from crosscheck.link import (
     principals,
     proposition,
     relations,
+    state,
     stories,
     timeline,
     words,
 )
-from crosscheck.link.corrections import Corrections
 from crosscheck.link.entities import article_keys, keys_in
 from crosscheck.link.groups import ClaimInfo
+from crosscheck.link.state import LinkState
 from crosscheck.model import Article, Claim, EntityMention, TimeExpr
 
-_MERGE_SAMPLE = 30  # members per side compared before two groups merge (bounds a merge's cost)
 _MAX_WHY = 20  # join records kept per group: enough to audit, bounded for huge groups
 # blocking bounds (link.groups.max_candidate_groups and member_sample): a claim is compared with
-# the groups sharing the most keys with it, and with each group's first members
-# in-memory caches, emptied when full: they bound the linker's memory on long runs
-# decoded members are kept least recently used first: a story's groups stay while the corpus grows
-# (about 4 KB a member, so 8,000 of them bound the linker's largest cache near 35 MB)
-_CACHE_TEXTS, _CACHE_INFOS, _CACHE_VECTORS = 2_000, 8_000, 20_000
-
+# the groups sharing the most keys with it, and with each group's first members (link/state.py)
+_CACHE_TEXTS = 2_000  # article texts held at once (emptied when full: bounds memory on long runs)
 
 
 def _j(value: Any) -> str:
@@ -69,29 +70,17 @@ def _continues(c: Claim, before: Claim) -> bool:
 
 
 class ArticleLinker:
-    """Links articles into the store's link tables; counters say what happened."""
+    """Links articles into the store's link tables; its state (:class:`LinkState`) says what happened."""
 
     def __init__(self, store: Any, settings: Settings = DEFAULTS) -> None:
+        self.state = LinkState.open(store, settings)
         self.store = store
         self.settings = settings
-        self.emb = embed.embedder()
-        self.duplicates = self.new_stories = self.new_groups = self.dates_resolved = 0
-        self.relations: Counter[str] = Counter()
-        self.touched_groups: set[str] = set()
-        self.touched_stories: set[str] = set()
         self.n_articles, self.n_claims = store.link_sizes()
         self.chooser = stories.StoryChooser(store, settings.link.stories)
-        self.texts: dict[str, str] = {}
         self.prepared: dict[str, prepare.Prepared] = {}  # computed ahead by a worker (see link/prepare.py)
-        self._sentences: dict[tuple[str, int, int], np.ndarray] = {}  # embedded sentences, by article and span
-        self._infos: OrderedDict[str, ClaimInfo] = OrderedDict()  # decoded group members, by claim id (LRU)
-        self.facts = origins.Facts.from_json(store.link_state("facts"))
-        self.facts_before = _j(self.facts.to_json())
         self._recorded: set[str] = set()  # touched groups already written to link_pending
         self._claims_added = 0  # claims the article in flight adds (counted once it is committed)
-        self.bounded = 0  # claims compared with only the best-sharing max_candidate_groups groups
-        self.corrections: Corrections | None = None  # applied by the end pass (link/corrections.py)
-        self.correction_notes: list[str] = []  # entries that found nothing to correct
         self._resume()
 
     def _resume(self) -> None:
@@ -105,9 +94,9 @@ class ArticleLinker:
         pending: dict[str, list[str]] = {}
         for kind, pid in self.store.pending():
             pending.setdefault(kind, []).append(pid)
-        self.touched_groups |= set(pending.get("group", ()))
+        self.state.touched_groups |= set(pending.get("group", ()))
         self._recorded |= set(pending.get("group", ()))
-        self.touched_stories |= set(pending.get("story", ()))
+        self.state.touched_stories |= set(pending.get("story", ()))
         # in the order they were linked: the first article to state a fact is the one kept
         for aid, sid in self.store.pending_articles():
             article = self.store.article(aid)
@@ -118,7 +107,7 @@ class ArticleLinker:
 
     def _learn(self, article: Article, mentions: list[EntityMention], sid: str) -> origins.Context:
         """The article's context, after learning what it states (capitals, places, bodies)."""
-        ctx = origins.context(article, mentions, self.facts, sid)
+        ctx = origins.context(article, mentions, self.state.facts, sid)
         origins.learn(article, ctx)
         return ctx
 
@@ -133,57 +122,15 @@ class ArticleLinker:
         refs = [origins.describe(c, article, mentions, claims) for c in claims]
         return [(ref, origins.resolve(ref, ctx)) for ref in refs]
 
-    # helpers ---------------------------------------------------------------------------
-
-    def _text(self, aid: str) -> str:
-        if aid not in self.texts:
-            a = self.store.article(aid)
-            self.texts[aid] = a.text if a else ""
-        return self.texts[aid]
-
-    def sentence_vec(self, aid: str, start: int, end: int) -> np.ndarray:
-        """The vector of the sentence around a span (embedded once)."""
-        text = self._text(aid)
-        lo, hi = groups.sentence_bounds(text, start, end)
-        key = (aid, lo, hi)
-        if key not in self._sentences:
-            if len(self._sentences) > _CACHE_VECTORS:
-                self._sentences.clear()
-            self._sentences[key] = self.emb.encode([text[lo:hi]])[0]
-        return self._sentences[key]
-
-    def _info_from_row(self, row: Any) -> ClaimInfo:
-        """A stored group member as linking sees it (decoded once; the origin is read fresh)."""
-        hit = self._infos.get(row["claim_id"])
-        if hit is not None and hit.origin == row["origin"] and hit.story_id == row["story_id"]:
-            self._infos.move_to_end(hit.id)
-            return hit
-        info = self._decode_row(row)
-        self._infos[info.id] = info
-        self._infos.move_to_end(info.id)
-        while len(self._infos) > _CACHE_INFOS:
-            self._infos.popitem(last=False)
-        return info
-
-    def _decode_row(self, row: Any) -> ClaimInfo:
-        k = json.loads(row["keys"])
-        return ClaimInfo(
-            id=row["claim_id"], article_id=row["article_id"], polarity=k["polarity"], content=k["content"],
-            vec=embed.from_blob(row["vec"]), stems=frozenset(k["stems"]), entities=frozenset(k["entities"]),
-            dates=frozenset(k["dates"]), quantities=tuple((q[0], q[1]) for q in k["quantities"]),
-            origin=row["origin"], publisher=row["publisher"] or f"article:{row['article_id']}", published=k.get("published"),
-            speaker=k.get("speaker"), contest=k.get("contest", False), story_id=row["story_id"],
-            sig=proposition.Signature.from_json(k.get("sig")))
-
     # the steps ---------------------------------------------------------------------------
 
     def link_article(self, aid: str) -> None:
         """Link one stored article (one transaction)."""
         article: Article = self.store.article(aid)
         self._claims_added = 0
-        if len(self.texts) > _CACHE_TEXTS:
-            self.texts.clear()
-        self.texts[aid] = article.text
+        if len(self.state.texts) > _CACHE_TEXTS:
+            self.state.texts.clear()
+        self.state.texts[aid] = article.text
         mentions = list(self.store.mentions(aid))
         sig = dedupe.signature(article.text)
         buckets = dedupe.bands(sig)
@@ -203,7 +150,7 @@ class ArticleLinker:
         with self.store.transaction() as cur:
             duplicate_of, sid = None, None
             if match is not None:
-                self.duplicates += 1
+                self.state.duplicates += 1
                 old = load.get(match.original) or self.store.article(match.original)
                 old_row = self.store.linked_article(match.original)
                 if old is not None and dedupe.new_is_original(article, old):
@@ -217,7 +164,7 @@ class ArticleLinker:
                 sid = old_row["story_id"] if old_row else None
                 self.store.put_relation(cur, relations.relation_id("duplicate_of", None, a_id, b_id), "duplicate_of",
                                         None, a_id, b_id, {"jaccard": match.jaccard, "how": match.reason})
-                self.relations["duplicate_of"] += 1
+                self.state.relations["duplicate_of"] += 1
             score = 1.0
             held: dict[str, float] | None = None
             if sid is None:
@@ -226,7 +173,7 @@ class ArticleLinker:
                 sid = stories.story_id(aid)
                 title = stories.story_title([article.title], [k.split(":", 1)[-1] for k in prof])
                 self.store.add_story(cur, sid, title)
-                self.new_stories += 1
+                self.state.new_stories += 1
                 held = {}
             elif held is None:  # a copy joins its original's story
                 held = self.store.story_weights([sid], prof.keys())[sid]
@@ -237,11 +184,12 @@ class ArticleLinker:
             self.store.bump_key_df(cur, prof.keys())
             self.store.add_linked_article(cur, aid, dedupe.to_blob(sig), buckets, duplicate_of, sid, publisher)
             self.n_articles += 1
-            self.touched_stories.add(sid)
-            self.dates_resolved += timeline.resolve_dates(self.store, cur, aid, sid, self.sentence_vec)
+            self.state.touched_stories.add(sid)
+            self.state.dates_resolved += timeline.resolve_dates(self.store, cur, aid, sid,
+                                                                 functools.partial(state.sentence_vec, self.state))
             ctx = self._learn(article, mentions, sid)
             self._link_claims(cur, article, sid, dedupe.outlet_of(article), spans, ctx, mentions)
-            fresh = sorted(self.touched_groups - self._recorded)
+            fresh = sorted(self.state.touched_groups - self._recorded)
             self.store.mark_pending(cur, [("article", aid), ("story", sid), *(("group", g) for g in fresh)])
         # what this process keeps about the ledger follows it only once the article is committed
         self._recorded.update(fresh)
@@ -255,7 +203,7 @@ class ArticleLinker:
             return None
         prep = self.prepared.get(article.id)
         if prep is None or prep.claim_ids != [c.id for c in claims]:
-            prep = prepare.prepare(article, claims, mentions, self.emb)
+            prep = prepare.prepare(article, claims, mentions, self.state.emb)
             self.prepared[article.id] = prep
         return stories.article_vector(prep.vecs)
 
@@ -269,10 +217,10 @@ class ArticleLinker:
         quants = list(self.store.quantities(article.id))
         prep = self.prepared.pop(article.id, None)
         if prep is None or prep.claim_ids != [c.id for c in claims]:
-            prep = prepare.prepare(article, claims, mentions, self.emb)
-        if len(self._sentences) > _CACHE_VECTORS:
-            self._sentences.clear()
-        self._sentences.update({(article.id, lo, hi): v for (lo, hi), v in prep.sentences.items()})
+            prep = prepare.prepare(article, claims, mentions, self.state.emb)
+        if len(self.state.sentences) > state.CACHE_VECTORS:
+            self.state.sentences.clear()
+        self.state.sentences.update({(article.id, lo, hi): v for (lo, hi), v in prep.sentences.items()})
         vecs, sigs = prep.vecs, prep.sigs
         nested = principals.nesting(claims)
         out = []
@@ -305,18 +253,6 @@ class ArticleLinker:
                     i.origin = origin
         return out
 
-    def candidates(self, info: ClaimInfo, kind: str) -> dict[str, list[ClaimInfo]]:
-        bounds = self.settings.link.groups
-        gids = self.store.groups_for_keys(info.story_id or "", kind, info.block_keys(), cap=bounds.key_cap,
-                                          limit=bounds.max_candidate_groups + 1)
-        if len(gids) > bounds.max_candidate_groups:
-            self.bounded += 1
-            gids = gids[:bounds.max_candidate_groups]
-        out: dict[str, list[ClaimInfo]] = {}
-        for row in self.store.group_member_rows(gids, per_group=bounds.member_sample):
-            out.setdefault(row["group_id"], []).append(self._info_from_row(row))
-        return out
-
     def _link_claims(self, cur: Any, article: Article, sid: str, publisher: str | None,
                      spans: dict[tuple[int, int], str], ctx: origins.Context, mentions: list[EntityMention]) -> None:
         # a relay ("X denies it, Reuters writes") only carries the claim inside it: that one is linked
@@ -330,7 +266,7 @@ class ArticleLinker:
         def weight(stem: str) -> float:
             return stories.idf(df.get("c:" + stem, 0), n_claims)
 
-        pairs = [(c, denials.pointed(self, c, info, pairs, spans)) for c, info in pairs]
+        pairs = [(c, denials.pointed(self.state, c, info, pairs, spans)) for c, info in pairs]
         prev: tuple[Claim, str] | None = None
         for c, info in pairs:
             kind = "deny" if info.polarity == "deny" else ("contest" if info.contest else "assert")
@@ -341,16 +277,16 @@ class ArticleLinker:
                 conflicts: list[tuple[ClaimInfo, str, dict[str, float]]] = []
                 also: list[str] = []
             else:
-                gid, why, conflicts, also = groups.best_group(info, self.candidates(info, kind), weight,
+                gid, why, conflicts, also = groups.best_group(info, state.candidates(self.state, info, kind), weight,
                                                                   join=self.settings.link.groups.join)
             prev = (c, kind)
             for other_gid in also:
-                if gid is not None and self.merge(cur, gid, other_gid):
+                if gid is not None and state.merge(self.state, cur, gid, other_gid):
                     group_of = {k: (gid if v == other_gid else v) for k, v in group_of.items()}
             if gid is None:
                 gid = groups.group_id(c.id)
                 self.store.open_group(cur, gid, sid, kind, {"opened_by": c.id, "joins": []})
-                self.new_groups += 1
+                self.state.new_groups += 1
             else:
                 w = self.store.group_why(gid)
                 if len(w.get("joins", [])) < _MAX_WHY:
@@ -367,7 +303,7 @@ class ArticleLinker:
                                   embed.to_blob(info.vec), keys, info.origin, publisher)
             self.store.add_group_keys(cur, sid, kind, gid, info.block_keys())
             group_of[c.id] = gid
-            self.touched_groups.add(gid)
+            self.state.touched_groups.add(gid)
             for other, what, conflict_parts in conflicts:
                 other_gid = self.store.group_of(other.id)
                 if other_gid is None or other_gid == gid:
@@ -375,36 +311,15 @@ class ArticleLinker:
                 rtype = relations.conflict_type(info, other, what)
                 if rtype is None:
                     continue
-                self.relate(cur, "contradicts", rtype, gid, other_gid,
+                state.relate(self.state, cur, "contradicts", rtype, gid, other_gid,
                              {"a_claim": c.id, "b_claim": other.id, "conflict": what, **conflict_parts,
-                              "a_values": [list(q) for q in info.quantities], "b_values": [list(q) for q in other.quantities],
+                              "a_values": [list(q) for q in info.quantities],
+                              "b_values": [list(q) for q in other.quantities],
                               "a_dates": sorted(info.dates), "b_dates": sorted(other.dates)})
         self.store.bump_key_df(cur, ("c:" + x for _, i in pairs for x in i.stems))
         self._claims_added = len(pairs)
-        denials.link_denials(self, cur, pairs, group_of, spans)
-
-    def merge(self, cur: Any, keep: str, drop: str, *, check: bool = True) -> bool:
-        """Fold group ``drop`` into ``keep`` when a new claim bridges them (never across a contradiction)."""
-        if self.store.contradicts_between(keep, drop):
-            return False
-        rows = self.store.group_member_rows([keep, drop])
-        a = [self._info_from_row(r) for r in rows if r["group_id"] == keep][:_MERGE_SAMPLE]
-        b = [self._info_from_row(r) for r in rows if r["group_id"] == drop][:_MERGE_SAMPLE]
-        if check and not groups.groups_agree(a, b, join=self.settings.link.groups.join):
-            return False  # the bridge is one loose claim: the two groups' members are not one proposition
-        self.store.merge_groups(cur, keep, drop)
-        self.touched_groups.discard(drop)
-        self.touched_groups.add(keep)
-        return True
-
-    def relate(self, cur: Any, kind: str, rtype: str, a: str, b: str, evidence: dict[str, Any]) -> None:
-        rid = relations.relation_id(kind, rtype, a, b)
-        if self.store.has_relation(rid):
-            return
-        self.store.put_relation(cur, rid, kind, rtype, a, b, evidence)
-        self.relations[rtype] += 1
-        self.touched_groups |= {a, b}
+        denials.link_denials(self.state, cur, pairs, group_of, spans)
 
     def finish(self) -> None:
         """Recompute the derived fields of what this run touched (:func:`crosscheck.link.derived.finish`)."""
-        derived.finish(self)
+        derived.finish(self.state)

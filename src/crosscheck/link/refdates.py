@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from crosscheck.link.linker import ArticleLinker
     from crosscheck.store.sqlite import SQLiteStore
 
 BEFORE, AFTER = 31, 400  # days around the evidence searched for a reference date
@@ -124,14 +123,14 @@ def _past(doc: Doc, start: int) -> bool:
     return False
 
 
-def _gather(lk: ArticleLinker, article: Article, times: list[TimeExpr], refs: dict[str, Any],
+def _gather(store: SQLiteStore, article: Article, times: list[TimeExpr], refs: dict[str, Any],
             parses: Parses) -> Evidence:
     ev = Evidence()
-    row = lk.store.linked_article(article.id)
+    row = store.linked_article(article.id)
     copies = [row["duplicate_of"]] if row is not None and row["duplicate_of"] else []
-    copies += lk.store.copies_of(article.id)
+    copies += store.copies_of(article.id)
     for other in sorted(copies):
-        orig = lk.store.article(other)
+        orig = store.article(other)
         day = orig.published if orig is not None and orig.published else refs.get(other, {}).get("date")
         if day:
             d = date.fromisoformat(day[:10])
@@ -146,7 +145,7 @@ def _gather(lk: ArticleLinker, article: Article, times: list[TimeExpr], refs: di
         ev.lower, t = max(days, key=lambda x: (x[0], x[1].start))
         ev.sources.append(t.id)
         ev.how.append(f"latest day named {t.value}")
-    claims = list(lk.store.claims(article.id))
+    claims = list(store.claims(article.id))
     doc_needed = False
     for c in claims:
         act = _act_time(c, times)
@@ -169,7 +168,7 @@ def _gather(lk: ArticleLinker, article: Article, times: list[TimeExpr], refs: di
                     seen.add(t.id)
                     ev.checks.append(("after", act.start, act.end, date.fromisoformat(str(t.value)), t.id))
                     doc_needed = True
-        for other, other_act in _same_acts(lk, c):
+        for other, other_act in _same_acts(store, c):
             ev.checks.append(("within", act.start, act.end, date.fromisoformat(str(other_act.value)),
                               f"{other.id}:{other_act.id}"))
     if doc_needed:
@@ -188,17 +187,17 @@ def _inside_start(check: tuple[str, int, int, date, str], times: list[TimeExpr])
     return next((t.start for t in times if t.id == check[4]), check[1])
 
 
-def _same_acts(lk: ArticleLinker, c: Claim) -> list[tuple[Claim, TimeExpr]]:
+def _same_acts(store: SQLiteStore, c: Claim) -> list[tuple[Claim, TimeExpr]]:
     """The same act dated in another article: a claim of the same group, origin and cue with a day of its own."""
-    me = lk.store.membership(c.id)
+    me = store.membership(c.id)
     if me is None:
         return []
     out = []
-    for claim_id, article_id in lk.store.same_origin_members(me[0], me[1], c.article_id):
-        other = next((o for o in lk.store.claims(article_id) if o.id == claim_id), None)
+    for claim_id, article_id in store.same_origin_members(me[0], me[1], c.article_id):
+        other = next((o for o in store.claims(article_id) if o.id == claim_id), None)
         if other is None or other.cue != c.cue:
             continue
-        act = _act_time(other, list(lk.store.times(article_id)))
+        act = _act_time(other, list(store.times(article_id)))
         if act is not None and _DAY.match(act.value or ""):
             out.append((other, act))
     return out if len({a.value for _, a in out}) == 1 else []  # two different days: not one act
@@ -279,26 +278,26 @@ def _holds(check: tuple[str, int, int, date, str], value: str | None) -> bool:
     return iv[0] >= check[3] if check[0] == "after" else iv[0] <= check[3] <= iv[1]
 
 
-def resolve_references(lk: ArticleLinker, cur: Any, story_ids: set[str]) -> int:
+def resolve_references(store: SQLiteStore, cur: Any, story_ids: set[str]) -> int:
     """Date the undated articles of some stories from their other articles; returns the time rows resolved."""
-    refs: dict[str, Any] = dict(lk.store.link_state("references", {}) or {})
+    refs: dict[str, Any] = dict(store.link_state("references", {}) or {})
     before = json.dumps(refs, sort_keys=True)
     done = 0
     # ids only: the articles are read again when their turn comes, so that the end pass does not
     # hold every undated article of the run at once
-    undated = [aid for sid in sorted(story_ids) for aid in lk.store.story_article_ids(sid)
-               if (a := lk.store.article(aid)) is not None and not a.published]
+    undated = [aid for sid in sorted(story_ids) for aid in store.story_article_ids(sid)
+               if (a := store.article(aid)) is not None and not a.published]
     parses = Parses()
     dated: set[str] = set()
     for _ in range(2):  # an article dated here may date another (a copy of it)
         for aid in undated:
             if aid in dated:
                 continue
-            article = lk.store.article(aid)
+            article = store.article(aid)
             if article is None:
                 continue
-            times = list(lk.store.times(article.id))
-            ev = _gather(lk, article, times, refs, parses)
+            times = list(store.times(article.id))
+            ev = _gather(store, article, times, refs, parses)
             day = _solve(article, ev, parses) if (ev.point or ev.lower or ev.checks) else None
             if day is None:
                 continue
@@ -308,9 +307,9 @@ def resolve_references(lk: ArticleLinker, cur: Any, story_ids: set[str]) -> int:
                                 "how": ev.how + sorted({f"{kinds[k]} {s}" for k, *_, s in ev.checks}),
                                 "evidence": sources}
             dated.add(article.id)
-            done += _update(lk.store, cur, article, times, day, sources, parses)
+            done += _update(store, cur, article, times, day, sources, parses)
     if json.dumps(refs, sort_keys=True) != before:
-        lk.store.set_link_state(cur, "references", refs)
+        store.set_link_state(cur, "references", refs)
     return done
 
 

@@ -107,11 +107,10 @@ def member_score(prof: Mapping[str, float], vec: np.ndarray | None, members: Seq
     close = []
     for keys, v in members:
         c = 1.0 if vec is None or v is None else round(float(vec @ v), 6)
-        if c < settings.content_floor:
+        if c < settings.member_content:
             continue
         e = similarity(prof, keys, weight)
-        if e >= settings.member_entity and c >= (settings.member_content if e < settings.strong
-                                                 else settings.content_floor):
+        if e >= settings.member_entity:
             close.append((e + c) / 2)
     if not close or len(close) < math.ceil(settings.member_share * min(len(members), settings.member_top)):
         return None

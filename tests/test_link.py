@@ -582,10 +582,10 @@ def test_a_story_is_judged_by_its_members_not_by_what_it_has_accumulated() -> No
     """Issue 10: a story whose articles came on two topics (a rapper and a volunteer, both in one
     war) holds both in its summed profile and centroid; an article on a third topic that shares
     the war's entities and lies between the two in content matched that sum (the rule before).
-    It is close to no member, so it opens its own story; an article close to the rapper's
-    members still joins."""
+    The story has drifted (its members disagree: coherence under COHERENT), the article is close
+    to no member, so it opens its own story; an article close to the rapper's members still joins."""
     war = {"organisation:islamic-state": 3, "country:syria": 2}
-    rapper, volunteer, hostage = _unit(1, 0.2), _unit(0.2, 1), _unit(0.32, 0.32, 0.8916)
+    rapper, volunteer, hostage = _unit(1, 0.1), _unit(0.1, 1), _unit(0.32, 0.32, 0.8916)
     sc = stories.StoryClusterer()
     s = sc.add("r1", war | {"person:rapper": 3}, rapper)
     assert sc.add("r2", war | {"person:rapper": 2}, rapper) == s
@@ -599,13 +599,15 @@ def test_a_story_is_judged_by_its_members_not_by_what_it_has_accumulated() -> No
     df, n = sc.df + Counter(stories.profile(counts).keys()), sc.n + 1
     old = stories.similarity(stories.profile(counts), sc.keys[s], lambda k: stories.idf(df[k], n))
     assert ST.join <= old < ST.strong and stories.content_agrees(hostage, sc.vectors[s], old)  # joined before
+    assert stories.coherence(sc.profiles[s]) < ST.coherent
     assert sc.add("h1", counts, hostage) != s
     assert sc.add("r3", war | {"person:rapper": 1}, _unit(1, 0.25)) == s
 
 
 def test_member_score_needs_enough_close_members() -> None:
-    """One close member of one or two suffices, two of three or more; the content bar drops to
-    CONTENT_FLOOR where the entities are STRONG; a missing vector agrees."""
+    """One close member of one or two suffices, two of three or more; a member is close only at
+    MEMBER_CONTENT, even with the same entities (a STRONG profile is the story-level fallback's
+    case, not a member's); a missing vector agrees."""
     prof = stories.profile({"name:a": 2, "name:b": 1})
 
     def weight(k: str) -> float:
@@ -620,9 +622,9 @@ def test_member_score_needs_enough_close_members() -> None:
     assert stories.member_score(prof, far, [close], weight) is None  # content 0: below even the floor
     half = _unit(1, 3.2)  # cosine about 0.30 with v: under MEMBER_CONTENT, over CONTENT_FLOOR
     assert ST.content_floor <= float(half @ v) < ST.member_content
-    assert stories.member_score(prof, half, [close], weight) is not None  # the same entities: STRONG
-    weak = stories.profile({"name:a": 1, "name:q": 3, "name:r": 3})
-    assert stories.member_score(weak, half, [close], weight) is None
+    assert stories.member_score(prof, half, [close], weight) is None  # the same entities, far content
+    assert stories.strong_fallback(["s"], {"s": 1.0}, half, {"s": v}.get, ST) == "s"  # the story still takes it
+    assert stories.strong_fallback(["s"], {"s": ST.strong - 0.01}, half, {"s": v}.get, ST) is None
     assert stories.member_score(prof, None, [close], weight) is not None
     assert stories.member_score(prof, v, [], weight) is None
 
@@ -645,3 +647,30 @@ def test_the_ledger_records_story_members_and_joins_by_them(store: SQLiteStore) 
     members = ledger.story_members([rows[0][1]], 1)[rows[0][1]]
     assert len(members) == 1 and members[0][1] is not None and members[0][1].shape == (384,)
     assert members[0][0] and all(w >= 1.0 for w in members[0][0].values())  # a profile: 1 + log(count)
+
+
+def test_young_and_coherent_stories_are_also_judged_by_their_profile() -> None:
+    """A story of fewer than YOUNG members, or one whose members agree (coherence at least
+    COHERENT), takes an article its members do not hold when its profile (at least JOIN) and its
+    centroid agree; the same story with drifted members does not."""
+    prof = stories.profile({"name:a": 2, "name:b": 1})
+    other = stories.profile({"name:a": 1, "name:w": 3, "name:x": 3, "name:y": 3, "name:z": 3})
+
+    def weight(k: str) -> float:
+        return 1.0
+
+    score = stories.similarity(prof, other, weight)
+    assert ST.join <= score < ST.member_entity  # the profiles meet, but no member is close
+    v = _unit(1)
+    assert stories.member_score(prof, v, [(other, v)], weight) is None
+    young = [(other, v)] * (ST.young - 1)
+    assert stories.judge(prof, v, young, score, sum(m[1] for m in young), weight) == score
+    tight = [(other, _unit(1)), (other, _unit(1, 0.05)), (other, _unit(1, -0.05))]
+    assert len(tight) >= ST.young and stories.coherence(tight) >= ST.coherent
+    assert stories.judge(prof, v, tight, score, sum(m[1] for m in tight), weight) == score
+    drifted = [(other, _unit(1)), (other, _unit(0, 1)), (other, _unit(0, 0, 1))]
+    assert stories.coherence(drifted) < ST.coherent
+    assert stories.judge(prof, v, drifted, score, sum(m[1] for m in drifted), weight) is None
+    far = _unit(0, 0, 0, 1)  # a young story whose content disagrees
+    assert stories.judge(prof, far, young, score, sum(m[1] for m in young), weight) is None
+    assert stories.coherence([]) == 0.0 and stories.coherence([(other, None)]) == 0.0

@@ -5,13 +5,14 @@ Candidates come only from the stories sharing a key with it (the ``story_keys`` 
 key carried by more than ``key_cap`` stories is skipped: "United States" would otherwise make
 every lookup scan the corpus. The candidates are shortlisted by the cosine of the article's
 IDF-weighted key profile with each story's accumulated one (at least ``join``, the best
-``shortlist``), then judged by their last members (:func:`member_score`): a story's
-accumulated profile and centroid grow to cover every topic its articles touch, so an article
-that matched one of them drew in the next article of another story, and one story ended up
-holding a dozen (FNC-1's Islamic State stories). When no member holds the article, a story
-whose profile is ``strong`` against it and whose content agrees still takes it
-(:func:`strong_fallback`). The same scoring runs without a store (:class:`StoryClusterer`)
-for the ECB+ eval.
+``shortlist``), then judged (:func:`judge`): by their last members (:func:`member_score`), and
+by the accumulated profile and centroid only while the story is young or its members agree with
+one another (:func:`coherence`). A story's accumulated profile and centroid grow to cover every
+topic its articles touch, so an article that matched one of them drew in the next article of
+another story, and one story ended up holding a dozen (FNC-1's Islamic State stories). When
+nothing holds the article, a story whose profile is ``strong`` against it and whose content
+agrees still takes it (:func:`strong_fallback`). The same scoring runs without a store
+(:class:`StoryClusterer`) for the ECB+ eval.
 The thresholds are the run's ``link.stories`` settings (:class:`crosscheck.config.StorySettings`),
 handed in by the linker; their defaults are tuned on the tuning half of the FNC-1 stories.
 """
@@ -96,11 +97,10 @@ def member_score(prof: Mapping[str, float], vec: np.ndarray | None, members: Seq
     """How well a story's ``members`` (its last ones) hold an article, or None when too few are close.
 
     A member is close when its key profile's cosine with ``prof`` (keys scaled by ``weight``) is
-    at least ``member_entity`` and its content vector's with ``vec`` at least ``member_content``,
-    or ``content_floor`` when the profiles' cosine is ``strong`` (a missing vector agrees). A
-    story of n members needs ceil(``member_share`` x min(n, ``member_top``)) close ones; the
-    score is the mean over the ``member_top`` closest of the mean of both cosines, fewer close
-    members counting as 0.
+    at least ``member_entity`` and its content vector's with ``vec`` at least ``member_content``
+    (a missing vector agrees). A story of n members needs ceil(``member_share`` x min(n,
+    ``member_top``)) close ones; the score is the mean over the ``member_top`` closest of the mean
+    of both cosines, fewer close members counting as 0.
     """
     if not members:
         return None
@@ -116,6 +116,35 @@ def member_score(prof: Mapping[str, float], vec: np.ndarray | None, members: Seq
         return None
     close.sort(reverse=True)
     return round(sum(close[: settings.member_top]) / settings.member_top, _DIGITS)
+
+
+def coherence(members: Sequence[Member]) -> float:
+    """How much a story's members agree with one another: the norm of the mean of their (unit)
+    content vectors, 1.0 for one member, 0.0 when none has a vector."""
+    vs = [v for _, v in members if v is not None]
+    return round(float(np.linalg.norm(np.mean(vs, axis=0))), 6) if vs else 0.0
+
+
+def judge(prof: Mapping[str, float], vec: np.ndarray | None, members: Sequence[Member], score: float,
+          story_sum: np.ndarray | None, weight: Callable[[str], float],
+          settings: StorySettings = DEFAULTS.link.stories) -> float | None:
+    """How well a shortlisted story holds an article (higher is better), or None when it does not.
+
+    ``score`` is the cosine of the article's profile with the story's accumulated one, and
+    ``story_sum`` the sum of the story's content vectors. A story of fewer than ``young`` members
+    has too few to judge by: its profile's score counts when its content agrees
+    (:func:`content_agrees`). Otherwise its last ``members`` judge (:func:`member_score`); when none
+    holds the article, a story whose members still agree with one another (:func:`coherence` at
+    least ``coherent``) is judged by its profile as a young one is. A story that has drifted over
+    several topics is judged by its members alone: its accumulated profile and centroid cover every
+    topic it touched, and would let each of them draw in the next story's articles.
+    """
+    if len(members) < settings.young:
+        return score if content_agrees(vec, story_sum, score, settings) else None
+    held = member_score(prof, vec, members, weight, settings)
+    if held is None and coherence(members) >= settings.coherent and content_agrees(vec, story_sum, score, settings):
+        return score
+    return held
 
 
 def pick(scored: Mapping[str, float | None]) -> tuple[str | None, float]:
@@ -178,7 +207,8 @@ class StoryClusterer:
 
         scores = {sid: similarity(prof, self.keys[sid], weight) for sid in sorted(cands)}
         short = shortlist(scores, st.join if self.join is None else self.join, st.shortlist)
-        best, _ = pick({sid: member_score(prof, vec, self.profiles[sid][-st.recent:], weight, st) for sid in short})
+        best, _ = pick({sid: judge(prof, vec, self.profiles.get(sid, [])[-st.recent:], scores[sid], self.vectors.get(sid),
+                                   weight, st) for sid in short})
         if best is None:
             best = strong_fallback(short, scores, vec, self.vectors.get, st)
         sid = best if best is not None else story_id(doc_id)
@@ -220,9 +250,8 @@ class StoryChooser:
         """(best story or None, its score, the story's weights on the article's keys).
 
         The stories sharing keys with the article are shortlisted by their accumulated profiles
-        (:func:`shortlist`) and judged by their last members (:func:`member_score`), else by
-        :func:`strong_fallback`. A story with no member recorded (linked before migration 0013)
-        is judged as before: by its profile's score, when its content vector agrees with ``vec``.
+        (:func:`shortlist`) and judged (:func:`judge`), else taken by :func:`strong_fallback`. A
+        story with no member recorded (linked before migration 0013) is judged as a young one.
         """
         st = self.settings
         cands = self.store.stories_for_keys(prof.keys(), cap=st.key_cap)
@@ -254,12 +283,8 @@ class StoryChooser:
         def weight(k: str) -> float:
             return idf(df.get(k, 1), n_articles)
 
-        judged: dict[str, float | None] = {}
-        for sid in short:
-            if members.get(sid):
-                judged[sid] = member_score(prof, vec, members[sid], weight, st)
-            elif content_agrees(vec, self.store.story_vector(sid), scores[sid], st):
-                judged[sid] = scores[sid]
+        judged = {sid: judge(prof, vec, members.get(sid, []), scores[sid], self.store.story_vector(sid), weight, st)
+                  for sid in short}
         best, best_s = pick(judged)
         if best is None and (best := strong_fallback(short, scores, vec, self.store.story_vector, st)) is not None:
             best_s = scores[best]

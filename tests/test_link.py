@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import need_shared
-from crosscheck.link import link_store, prepare
+from crosscheck.link import link_store, prepare, stories
 from crosscheck.link.dedupe import jaccard, signature
 from crosscheck.link.relations import relation_id
 from crosscheck.link.stories import StoryClusterer
@@ -566,3 +568,109 @@ def test_dating_the_story_leaves_the_annotations_as_they_were(tmp_path: Path) ->
         for tid, r in res.items():
             assert exported[tid]["value"] == r["value"] and exported[tid]["resolution"] == "cross_article"
             assert r["resolved_by"]
+
+
+ST = stories.DEFAULTS.link.stories
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array([*xs, *([0.0] * (8 - len(xs)))], dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_a_story_is_judged_by_its_members_not_by_what_it_has_accumulated() -> None:
+    """Issue 10: a story whose articles came on two topics (a rapper and a volunteer, both in one
+    war) holds both in its summed profile and centroid; an article on a third topic that shares
+    the war's entities and lies between the two in content matched that sum (the rule before).
+    The story has drifted (its members disagree: coherence under COHERENT), the article is close
+    to no member, so it opens its own story; an article close to the rapper's members still joins."""
+    war = {"organisation:islamic-state": 3, "country:syria": 2}
+    rapper, volunteer, hostage = _unit(1, 0.1), _unit(0.1, 1), _unit(0.32, 0.32, 0.8916)
+    sc = stories.StoryClusterer()
+    s = sc.add("r1", war | {"person:rapper": 3}, rapper)
+    assert sc.add("r2", war | {"person:rapper": 2}, rapper) == s
+    for n in (3, 2):  # two volunteer articles joined by mistake, as the summed profile let them
+        prof = stories.profile(war | {"person:volunteer": n})
+        sc.profiles[s].append((prof, volunteer))
+        sc.vectors[s] = sc.vectors[s] + volunteer
+        for k, w in prof.items():
+            sc.keys[s][k] = sc.keys[s].get(k, 0.0) + w
+    counts = {"organisation:islamic-state": 1, "country:syria": 1, "person:hostage": 3}
+    df, n = sc.df + Counter(stories.profile(counts).keys()), sc.n + 1
+    old = stories.similarity(stories.profile(counts), sc.keys[s], lambda k: stories.idf(df[k], n))
+    assert ST.join <= old < ST.strong and stories.content_agrees(hostage, sc.vectors[s], old)  # joined before
+    assert stories.coherence(sc.profiles[s]) < ST.coherent
+    assert sc.add("h1", counts, hostage) != s
+    assert sc.add("r3", war | {"person:rapper": 1}, _unit(1, 0.25)) == s
+
+
+def test_member_score_needs_enough_close_members() -> None:
+    """One close member of one or two suffices, two of three or more; a member is close only at
+    MEMBER_CONTENT, even with the same entities (a STRONG profile is the story-level fallback's
+    case, not a member's); a missing vector agrees."""
+    prof = stories.profile({"name:a": 2, "name:b": 1})
+
+    def weight(k: str) -> float:
+        return 1.0
+
+    v, far = _unit(1), _unit(0, 1)
+    close, other = (prof, v), (stories.profile({"name:z": 1}), v)
+    assert stories.member_score(prof, v, [close], weight) is not None
+    assert stories.member_score(prof, v, [close, other], weight) is not None
+    assert stories.member_score(prof, v, [close, other, other], weight) is None
+    assert stories.member_score(prof, v, [close, close, other], weight) is not None
+    assert stories.member_score(prof, far, [close], weight) is None  # content 0: below even the floor
+    half = _unit(1, 3.2)  # cosine about 0.30 with v: under MEMBER_CONTENT, over CONTENT_FLOOR
+    assert ST.content_floor <= float(half @ v) < ST.member_content
+    assert stories.member_score(prof, half, [close], weight) is None  # the same entities, far content
+    assert stories.strong_fallback(["s"], {"s": 1.0}, half, {"s": v}.get, ST) == "s"  # the story still takes it
+    assert stories.strong_fallback(["s"], {"s": ST.strong - 0.01}, half, {"s": v}.get, ST) is None
+    assert stories.member_score(prof, None, [close], weight) is not None
+    assert stories.member_score(prof, v, [], weight) is None
+
+
+def test_the_ledger_records_story_members_and_joins_by_them(store: SQLiteStore) -> None:
+    """On both backends, the store keeps each member's profile and vector (story_members, in link
+    order) and the chooser reads the last ones; a ledger's second run continues from them."""
+    ledger = store
+    t1 = ("Kestrel said on Monday that the drones which hit the Marren dam were launched from a military airfield "
+          "inside Valdoria.")
+    t2 = "The Kestrel foreign minister told reporters that the drones which hit the Marren dam took off in Valdoria."
+    _save(ledger, "m1", t1, "Valdoria Times", "2024-05-06",
+          [("the drones which hit the Marren dam were launched from a military airfield inside Valdoria", "Kestrel")])
+    link_store(ledger)
+    _save(ledger, "m2", t2, "Kestrel Post", "2024-05-07",
+          [("the drones which hit the Marren dam took off in Valdoria", "The Kestrel foreign minister")])
+    link_store(ledger)
+    rows = ledger.conn.execute("SELECT article_id, story_id, seq, vec FROM story_members ORDER BY seq").fetchall()
+    assert [(r[0], r[2]) for r in rows] == [("m1", 1), ("m2", 2)] and rows[0][1] == rows[1][1]
+    members = ledger.story_members([rows[0][1]], 1)[rows[0][1]]
+    assert len(members) == 1 and members[0][1] is not None and members[0][1].shape == (384,)
+    assert members[0][0] and all(w >= 1.0 for w in members[0][0].values())  # a profile: 1 + log(count)
+
+
+def test_young_and_coherent_stories_are_also_judged_by_their_profile() -> None:
+    """A story of fewer than YOUNG members, or one whose members agree (coherence at least
+    COHERENT), takes an article its members do not hold when its profile (at least JOIN) and its
+    centroid agree; the same story with drifted members does not."""
+    prof = stories.profile({"name:a": 2, "name:b": 1})
+    other = stories.profile({"name:a": 1, "name:w": 3, "name:x": 3, "name:y": 3, "name:z": 3})
+
+    def weight(k: str) -> float:
+        return 1.0
+
+    score = stories.similarity(prof, other, weight)
+    assert ST.join <= score < ST.member_entity  # the profiles meet, but no member is close
+    v = _unit(1)
+    assert stories.member_score(prof, v, [(other, v)], weight) is None
+    young = [(other, v)] * (ST.young - 1)
+    assert stories.judge(prof, v, young, score, sum(m[1] for m in young), weight) == score
+    tight = [(other, _unit(1)), (other, _unit(1, 0.05)), (other, _unit(1, -0.05))]
+    assert len(tight) >= ST.young and stories.coherence(tight) >= ST.coherent
+    assert stories.judge(prof, v, tight, score, sum(m[1] for m in tight), weight) == score
+    drifted = [(other, _unit(1)), (other, _unit(0, 1)), (other, _unit(0, 0, 1))]
+    assert stories.coherence(drifted) < ST.coherent
+    assert stories.judge(prof, v, drifted, score, sum(m[1] for m in drifted), weight) is None
+    far = _unit(0, 0, 0, 1)  # a young story whose content disagrees
+    assert stories.judge(prof, far, young, score, sum(m[1] for m in young), weight) is None
+    assert stories.coherence([]) == 0.0 and stories.coherence([(other, None)]) == 0.0

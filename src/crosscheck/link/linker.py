@@ -178,6 +178,7 @@ class ArticleLinker:
             elif held is None:  # a copy joins its original's story
                 held = self.store.story_weights([sid], prof.keys())[sid]
             self.store.add_story_article(cur, sid, aid, round(score, 3))
+            self.store.add_story_member(cur, sid, aid, prof, vec)
             self.store.add_story_keys(cur, sid, prof)
             if vec is not None:
                 self.store.add_story_vector(cur, sid, vec)

@@ -1,10 +1,18 @@
 """Stories: what an analyst follows for months, clustered from shared canonical entities.
 
-An article joins the story whose accumulated entity profile is closest to its own (cosine
-of IDF-weighted key counts), or starts a new one. Candidates come only from the stories
-sharing a key with it (the ``story_keys`` index), and a key carried by more than
-``key_cap`` stories is skipped: "United States" would otherwise make every lookup scan the
-corpus. The same scoring runs without a store (:class:`StoryClusterer`) for the ECB+ eval.
+An article joins the story holding the members closest to it, or starts a new one.
+Candidates come only from the stories sharing a key with it (the ``story_keys`` index), and a
+key carried by more than ``key_cap`` stories is skipped: "United States" would otherwise make
+every lookup scan the corpus. The candidates are shortlisted by the cosine of the article's
+IDF-weighted key profile with each story's accumulated one (at least ``join``, the best
+``shortlist``), then judged (:func:`judge`): by their last members (:func:`member_score`), and
+by the accumulated profile and centroid only while the story is young or its members agree with
+one another (:func:`coherence`). A story's accumulated profile and centroid grow to cover every
+topic its articles touch, so an article that matched one of them drew in the next article of
+another story, and one story ended up holding a dozen (FNC-1's Islamic State stories). When
+nothing holds the article, a story whose profile is ``strong`` against it and whose content
+agrees still takes it (:func:`strong_fallback`). The same scoring runs without a store
+(:class:`StoryClusterer`) for the ECB+ eval.
 The thresholds are the run's ``link.stories`` settings (:class:`crosscheck.config.StorySettings`),
 handed in by the linker; their defaults are tuned on the tuning half of the FNC-1 stories.
 """
@@ -14,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -81,6 +89,89 @@ def similarity(a: Mapping[str, float], b: Mapping[str, float], weight: Callable[
     return dot / (na * nb) if na and nb else 0.0
 
 
+Member = tuple[Mapping[str, float], "np.ndarray | None"]  # a story member's key profile and content vector
+
+
+def member_score(prof: Mapping[str, float], vec: np.ndarray | None, members: Sequence[Member],
+                 weight: Callable[[str], float], settings: StorySettings = DEFAULTS.link.stories) -> float | None:
+    """How well a story's ``members`` (its last ones) hold an article, or None when too few are close.
+
+    A member is close when its key profile's cosine with ``prof`` (keys scaled by ``weight``) is
+    at least ``member_entity`` and its content vector's with ``vec`` at least ``member_content``
+    (a missing vector agrees). A story of n members needs ceil(``member_share`` x min(n,
+    ``member_top``)) close ones; the score is the mean over the ``member_top`` closest of the mean
+    of both cosines, fewer close members counting as 0.
+    """
+    if not members:
+        return None
+    close = []
+    for keys, v in members:
+        c = 1.0 if vec is None or v is None else round(float(vec @ v), 6)
+        if c < settings.member_content:
+            continue
+        e = similarity(prof, keys, weight)
+        if e >= settings.member_entity:
+            close.append((e + c) / 2)
+    if not close or len(close) < math.ceil(settings.member_share * min(len(members), settings.member_top)):
+        return None
+    close.sort(reverse=True)
+    return round(sum(close[: settings.member_top]) / settings.member_top, _DIGITS)
+
+
+def coherence(members: Sequence[Member]) -> float:
+    """How much a story's members agree with one another: the norm of the mean of their (unit)
+    content vectors, 1.0 for one member, 0.0 when none has a vector."""
+    vs = [v for _, v in members if v is not None]
+    return round(float(np.linalg.norm(np.mean(vs, axis=0))), 6) if vs else 0.0
+
+
+def judge(prof: Mapping[str, float], vec: np.ndarray | None, members: Sequence[Member], score: float,
+          story_sum: np.ndarray | None, weight: Callable[[str], float],
+          settings: StorySettings = DEFAULTS.link.stories) -> float | None:
+    """How well a shortlisted story holds an article (higher is better), or None when it does not.
+
+    ``score`` is the cosine of the article's profile with the story's accumulated one, and
+    ``story_sum`` the sum of the story's content vectors. A story of fewer than ``young`` members
+    has too few to judge by: its profile's score counts when its content agrees
+    (:func:`content_agrees`). Otherwise its last ``members`` judge (:func:`member_score`); when none
+    holds the article, a story whose members still agree with one another (:func:`coherence` at
+    least ``coherent``) is judged by its profile as a young one is. A story that has drifted over
+    several topics is judged by its members alone: its accumulated profile and centroid cover every
+    topic it touched, and would let each of them draw in the next story's articles.
+    """
+    if len(members) < settings.young:
+        return score if content_agrees(vec, story_sum, score, settings) else None
+    held = member_score(prof, vec, members, weight, settings)
+    if held is None and coherence(members) >= settings.coherent and content_agrees(vec, story_sum, score, settings):
+        return score
+    return held
+
+
+def pick(scored: Mapping[str, float | None]) -> tuple[str | None, float]:
+    """The best scored story (ties to the smaller id) and its score; None when none qualifies."""
+    best, best_s = None, 0.0
+    for sid in sorted(scored):
+        s = scored[sid]
+        if s is not None and (best is None or s > best_s):
+            best, best_s = sid, s
+    return best, best_s
+
+
+def shortlist(scores: Mapping[str, float], join: float, size: int) -> list[str]:
+    """The ``size`` stories whose profiles score best (at least ``join``), best first."""
+    return sorted((sid for sid, s in scores.items() if s >= join), key=lambda sid: (-scores[sid], sid))[:size]
+
+
+def strong_fallback(short: list[str], scores: Mapping[str, float], vec: np.ndarray | None,
+                    vector: Callable[[str], np.ndarray | None], settings: StorySettings) -> str | None:
+    """When no member holds the article: the best shortlisted story whose profile is ``strong``
+    against it and whose content agrees (:func:`content_agrees`), or None."""
+    for sid in short:  # best first
+        if scores[sid] >= settings.strong and content_agrees(vec, vector(sid), scores[sid], settings):
+            return sid
+    return None
+
+
 @dataclass
 class StoryClusterer:
     """In-memory incremental story clustering with the same blocking and scoring as the store.
@@ -97,6 +188,7 @@ class StoryClusterer:
     index: dict[str, set[str]] = field(default_factory=dict)  # key -> stories
     members: dict[str, list[str]] = field(default_factory=dict)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)  # story -> sum of its documents' vectors
+    profiles: dict[str, list[Member]] = field(default_factory=dict)  # story -> its members' profiles and vectors
 
     def add(self, doc_id: str, counts: Mapping[str, int], vec: np.ndarray | None = None) -> str:
         """Place one document (with its content vector, if known); returns its story id."""
@@ -108,13 +200,19 @@ class StoryClusterer:
             sids = self.index.get(k, set())
             if len(sids) <= (self.settings.key_cap if self.key_cap is None else self.key_cap):
                 cands |= sids
-        best, best_s = None, 0.0
-        join = self.settings.join if self.join is None else self.join
-        for sid in sorted(cands):
-            s = similarity(prof, self.keys[sid], lambda k: idf(self.df[k], self.n))
-            if s > best_s and s >= join and content_agrees(vec, self.vectors.get(sid), s, self.settings):
-                best, best_s = sid, s
+        st = self.settings
+
+        def weight(k: str) -> float:
+            return idf(self.df[k], self.n)
+
+        scores = {sid: similarity(prof, self.keys[sid], weight) for sid in sorted(cands)}
+        short = shortlist(scores, st.join if self.join is None else self.join, st.shortlist)
+        best, _ = pick({sid: judge(prof, vec, self.profiles.get(sid, [])[-st.recent:], scores[sid], self.vectors.get(sid),
+                                   weight, st) for sid in short})
+        if best is None:
+            best = strong_fallback(short, scores, vec, self.vectors.get, st)
         sid = best if best is not None else story_id(doc_id)
+        self.profiles.setdefault(sid, []).append((prof, vec))
         merged = self.keys.setdefault(sid, {})
         for k, w in prof.items():
             merged[k] = merged.get(k, 0.0) + w
@@ -151,9 +249,12 @@ class StoryChooser:
                vec: np.ndarray | None = None) -> tuple[str | None, float, dict[str, float]]:
         """(best story or None, its score, the story's weights on the article's keys).
 
-        A story whose content vector is far from ``vec`` (:func:`content_agrees`) is no candidate.
+        The stories sharing keys with the article are shortlisted by their accumulated profiles
+        (:func:`shortlist`) and judged (:func:`judge`), else taken by :func:`strong_fallback`. A
+        story with no member recorded (linked before migration 0013) is judged as a young one.
         """
-        cands = self.store.stories_for_keys(prof.keys(), cap=self.settings.key_cap)
+        st = self.settings
+        cands = self.store.stories_for_keys(prof.keys(), cap=st.key_cap)
         if not cands:
             return None, 0.0, {}
         df = self.store.key_df(prof.keys())
@@ -161,7 +262,7 @@ class StoryChooser:
         w = {k: idf(df.get(k, 1), n_articles) for k in prof}
         rare = idf(1, n_articles)
         na = math.sqrt(sum((a * w[k]) ** 2 for k, a in prof.items()))
-        best, best_s = None, 0.0
+        scores: dict[str, float] = {}
         for sid in sorted(cands):
             b = held[sid]
             dot = sum(a * b[k] * w[k] ** 2 for k, a in prof.items() if k in b)
@@ -171,12 +272,24 @@ class StoryChooser:
             nb2 = rare ** 2 * max(0.0, self._squares(sid) - inside) + sum((x * w[k]) ** 2 for k, x in b.items())
             # rounded: the norm is kept up to date by sums whose order depends on when this process
             # first read the story (a resumed run reads it later), and two stories with one profile tie
-            s = round(dot / (na * math.sqrt(nb2)), _DIGITS) if na and nb2 > 0 else 0.0
-            if s > best_s and s >= self.settings.join and content_agrees(
-                    vec, self.store.story_vector(sid), s, self.settings):
-                best, best_s = sid, s
+            scores[sid] = round(dot / (na * math.sqrt(nb2)), _DIGITS) if na and nb2 > 0 else 0.0
+        short = shortlist(scores, st.join, st.shortlist)
+        members = self.store.story_members(short, st.recent)
+        # the df of the members' other keys, for the members close enough in content to be compared
+        df |= self.store.key_df({k for ms in members.values() for keys, v in ms
+                                 if vec is None or v is None or round(float(vec @ v), 6) >= st.content_floor
+                                 for k in keys} - set(prof))
+
+        def weight(k: str) -> float:
+            return idf(df.get(k, 1), n_articles)
+
+        judged = {sid: judge(prof, vec, members.get(sid, []), scores[sid], self.store.story_vector(sid), weight, st)
+                  for sid in short}
+        best, best_s = pick(judged)
+        if best is None and (best := strong_fallback(short, scores, vec, self.store.story_vector, st)) is not None:
+            best_s = scores[best]
         if best is None:
-            return None, best_s, {}
+            return None, 0.0, {}
         return best, best_s, held[best]
 
     def added(self, sid: str, prof: Mapping[str, float], held: Mapping[str, float]) -> None:

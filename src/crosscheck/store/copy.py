@@ -21,6 +21,7 @@ TABLES: tuple[tuple[str, bool], ...] = (
     ("story_articles", True), ("story_keys", False), ("key_df", False), ("claim_groups", True),
     ("group_members", True), ("group_keys", False), ("relations", True), ("link_pending", False),
     ("fetch_cache", False), ("story_vectors", True), ("time_resolutions", True),
+    ("story_members", True),
 )
 _BATCH = 2000
 

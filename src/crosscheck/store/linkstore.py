@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -418,6 +418,24 @@ class LinkStoreMixin:
         total = np.asarray(vec, dtype=np.float32) + (old if old is not None else 0.0)
         cur.execute("INSERT INTO story_vectors VALUES (?, ?, 1) ON CONFLICT(story_id) DO UPDATE SET "
                     "vec = excluded.vec, n = n + 1", (story_id, total.astype(np.float32).tobytes()))
+
+    def add_story_member(self, cur: Any, story_id: str, article_id: str, keys: Mapping[str, float],
+                         vec: Any) -> None:
+        """An article's key profile and content vector (or None) as a member of its story."""
+        cur.execute("INSERT INTO story_members VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM story_members "
+                    "WHERE story_id = ?), ?, ?) ON CONFLICT(article_id) DO NOTHING",
+                    (article_id, story_id, story_id, _j(dict(sorted(keys.items()))),
+                     None if vec is None else np.asarray(vec, dtype=np.float32).tobytes()))
+
+    def story_members(self, story_ids: list[str], recent: int) -> dict[str, list[tuple[dict[str, float], Any]]]:
+        """The last ``recent`` members of each story, oldest first: (key profile, vector or None)."""
+        out: dict[str, list[tuple[dict[str, float], Any]]] = {}
+        for sid in story_ids:
+            rows = self.conn.execute("SELECT keys, vec FROM story_members WHERE story_id = ? ORDER BY seq DESC LIMIT ?",
+                                     (sid, recent)).fetchall()
+            out[sid] = [(json.loads(k), None if v is None else np.frombuffer(v, dtype=np.float32).copy())
+                        for k, v in reversed(rows)]
+        return out
 
     def story_keys(self, story_id: str) -> dict[str, float]:
         """A story's key weights (summed over its articles)."""

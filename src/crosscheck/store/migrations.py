@@ -537,3 +537,20 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0013_story_members",
+        """
+            -- each story member's key profile (JSON) and content vector (float32, or NULL without
+            -- claims), so an article joins a story by the members it is close to, not by the
+            -- story's accumulated profile (link/stories.py); seq orders a story's members as linked.
+            -- Stories linked before this migration have no rows here and are judged as before.
+            CREATE TABLE story_members (
+                article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, seq INTEGER NOT NULL,
+                keys TEXT NOT NULL, vec BLOB
+            );
+            CREATE INDEX story_members_story ON story_members(story_id, seq)
+        """,
+    )
+)

@@ -599,3 +599,14 @@ PG_MIGRATIONS.append((
     ANALYZE articles_tsv
     """,
 ))
+
+PG_MIGRATIONS.append((
+    "0013_story_members",
+    f"""
+    CREATE TABLE story_members (
+        article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, seq BIGINT NOT NULL,
+        keys TEXT NOT NULL, vec BYTEA, {_ROWID}
+    );
+    CREATE INDEX story_members_story ON story_members(story_id, seq)
+    """,
+))

@@ -50,6 +50,7 @@ class Lexicon:
     verbs: dict[str, VerbCue]
     according: tuple[str, ...]
     deny_phrases: tuple[str, ...]
+    contest_cues: frozenset[str]  # deny cues that dispute without calling false: their elaboration is an argument
     nouns: frozenset[str]
     claim_nouns: frozenset[str]
     speech_nouns: dict[str, str]
@@ -57,6 +58,8 @@ class Lexicon:
     link_nouns: frozenset[str]  # 'no role in', 'no involvement in': a denial of a link
     unlinked: frozenset[str]  # 'not responsible for', 'not involved in'
     true_words: frozenset[str]  # 'that is not true'
+    support_words: frozenset[str]  # 'the claim is not supported by any evidence'
+    basis_nouns: frozenset[str]  # 'there is no truth to the report'
     source_nouns: frozenset[str]
     hedge_adverbs: frozenset[str]
     hedge_modals: frozenset[str]
@@ -111,6 +114,7 @@ def lexicon() -> Lexicon:
     words = {f for lemma in verbs for f in _inflections(lemma)}
     words |= {p.split()[0] for p in data["according"]}
     words |= {n + s for n in data["speech_nouns"] for s in ("", "s")}
+    words |= set(data["false_words"])  # "knocked the claim as false": a denial by its predicate, any verb
     prefilter = re.compile(
         r"[" + QUOTE_MARKS + r"]|''|``|\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b",
         re.IGNORECASE,
@@ -119,6 +123,7 @@ def lexicon() -> Lexicon:
         verbs=verbs,
         according=tuple(data["according"]),
         deny_phrases=tuple(data["deny_phrases"]),
+        contest_cues=frozenset(data["contest_cues"]),
         nouns=frozenset(data["nouns"]),
         claim_nouns=frozenset(data["claim_nouns"]),
         speech_nouns=dict(data["speech_nouns"]),
@@ -126,6 +131,8 @@ def lexicon() -> Lexicon:
         link_nouns=frozenset(data["content_denials"]["link_nouns"]),
         unlinked=frozenset(data["content_denials"]["unlinked"]),
         true_words=frozenset(data["content_denials"]["true_words"]),
+        support_words=frozenset(data["content_denials"]["support_words"]),
+        basis_nouns=frozenset(data["content_denials"]["basis_nouns"]),
         source_nouns=frozenset(data["source_nouns"]),
         hedge_adverbs=frozenset(hedges["adverbs"]),
         hedge_modals=frozenset(hedges["modals"]),

@@ -51,6 +51,7 @@ class Cand:
     points_at: str | None = None
     inherit: bool = False  # continuation quote: speaker of the previous claim
     order: int = 0  # where the cue (or the quote) sits, for recency
+    folded: bool = False  # spelled out by a later claim: resolved for its speaker, not a claim of its own
 
 
 # --- token runs and character spans ----------------------------------------------------------------
@@ -312,6 +313,12 @@ def content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list[
                         if _predicate_of(c, d, cue) or (cue.polarity == "deny" and _denied_part(c, d)):
                             toks += subtree(d)
                     return toks, "dobj"
+            if cue.particle or cue.particle_any:  # "laughed off the rumours": the particle taken for a preposition
+                for c in children:
+                    if c.dep_ == "prep" and c.lower_ in (cue.particle, *cue.particle_any):
+                        objs = [g for g in c.children if g.dep_ == "pobj"]
+                        if objs:
+                            return subtree(objs[0]), "dobj"
         elif kind in ("of", "for", "on"):
             for c in children:
                 if c.dep_ in ("prep", "prt") and c.lower_ == kind:

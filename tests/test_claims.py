@@ -419,7 +419,7 @@ def test_no_truth_points_at_the_claim(nlp) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize(("text", "needle", "cue"), [
     ("The agency debunked the theory that the dam had cracked.", "the dam had cracked", "debunk"),
     ("The union brushed off the report.", "the report", "brush"),
-    ("The club laughed off the rumours of a takeover.", "rumours of a takeover", "laugh off"),
+    ("The club laughed off the rumours of a takeover.", "rumours of a takeover", "laugh"),
     ("The palace repudiated the account given by the former butler.", "the account", "repudiate"),
     ("The coach waved away suggestions that he would quit.", "he would quit", "wave"),
 ])
@@ -487,3 +487,18 @@ def test_denial_spelled_out_in_the_next_sentence(nlp) -> None:  # type: ignore[n
 def test_denied_someone_said_takes_the_whole_clause(nlp) -> None:  # type: ignore[no-untyped-def]
     c = one(claims_of(nlp, "But Ms Lee denied Mr Park, her deputy, said the plan was dead."), "the plan was dead")
     assert c.polarity == "deny" and c.speaker == "Lee" and c.content.startswith("Mr Park")
+
+
+def test_no_basis_for_an_act_is_no_denial(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The senator said the inquiry concluded there was no basis for charging the mayor."
+    assert all(c.polarity == "assert" for c in claims_of(nlp, text))
+    assert one(claims_of(nlp, "\u201cThere is no truth in it,\u201d the mayor said."), "truth").polarity == "deny"
+
+
+@pytest.mark.parametrize("text", [
+    "The striker brushed off the injury and played on.",  # no claim is dismissed
+    "Police shot down a drone over the stadium.",
+    "Hikers waved away the flies.",
+])
+def test_phrasal_dismissals_need_a_claim_object(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(c.polarity == "assert" for c in claims_of(nlp, text))

@@ -126,7 +126,8 @@ def model_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], rule_cands: list[Ca
         if polarity == "deny" and "auxpass" in kids and "agent" not in kids:
             continue  # "the suggestion was rejected": nobody in the sentence is named as rejecting it
         speaker = _speaker(doc, rel, head, speakers)
-        if polarity == "deny" and speaker is not None and speaker.text.lower() in DEMONSTRATIVES:
+        if polarity == "deny" and speaker is not None and len(speaker) == 1 and speaker[0].tag_ == "DT" \
+                and speaker[0].lower_ in DEMONSTRATIVES:
             continue  # "this rules out ...": a consequence, not a speaker's denial
         if speaker is None or (in_quote(quotes, speaker.start_char) is not None and in_quote(quotes, cue_chars[0]) is None):
             continue  # a claim needs someone who makes it; a speaker inside the quoted words is none

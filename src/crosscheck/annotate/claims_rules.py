@@ -49,7 +49,7 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
     elaborated: set[int] = set()  # cue offsets of denials a participle of theirs spells out
     for tok in sent:
         lemma = tok.lemma_.lower()
-        cue = lex.verbs.get(lemma)
+        cue = lex.verbs.get(lemma) or lex.phrasal_denials.get(lemma)
         if not tok.tag_.startswith("VB") or in_quote(quotes, tok.idx):
             continue
         if lemma != "call" and (cue is None or cue.polarity != "deny" or cue.particle or cue.particle_any):
@@ -84,7 +84,7 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
             continue
         if cue.weak and not is_source(lex, subj):
             continue
-        if polarity == "deny" and subj.lower_ in DEMONSTRATIVES:
+        if polarity == "deny" and subj.lower_ in DEMONSTRATIVES and subj.tag_ == "DT":
             continue  # "this rules out ...": a consequence, not a speaker's denial
         denied = _elaborates(tok, lex) if polarity == "assert" and not cue.distancing else None
         if denied is not None:  # "denied the claims, saying A": A is the denial

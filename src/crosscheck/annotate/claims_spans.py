@@ -269,6 +269,16 @@ def _cut_at_semicolon(toks: list[Token]) -> list[Token]:
     return toks
 
 
+def names_claim(noun: Token) -> bool:
+    """Does a noun name a claim: a claim or speech noun ('the reports', 'his denial'), or any noun with a
+    that-clause ('fears that ...')?"""
+    lex = lexicon()
+    lemma = noun.lemma_.lower()
+    return lemma in lex.claim_nouns or lemma in lex.speech_nouns or any(
+        c.dep_ in ("acl", "ccomp", "relcl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in noun.children)
+
+
 def content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list[Token], str] | None:
     """The content of a reporting verb and how it was found (ccomp, xcomp, dobj, of/for/on, quote), or None."""
     children = list(tok.children)
@@ -308,6 +318,8 @@ def content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list[
                 if c.dep_ == "dobj":
                     if cue.objects and c.lemma_.lower() not in cue.objects:
                         continue
+                    if cue.propositional and not names_claim(c):
+                        continue
                     toks = subtree(c)
                     for d in children:
                         if _predicate_of(c, d, cue) or (cue.polarity == "deny" and _denied_part(c, d)):
@@ -317,7 +329,7 @@ def content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list[
                 for c in children:
                     if c.dep_ == "prep" and c.lower_ in (cue.particle, *cue.particle_any):
                         objs = [g for g in c.children if g.dep_ == "pobj"]
-                        if objs:
+                        if objs and (not cue.propositional or names_claim(objs[0])):
                             return subtree(objs[0]), "dobj"
         elif kind in ("of", "for", "on"):
             for c in children:

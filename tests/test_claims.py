@@ -502,3 +502,16 @@ def test_no_basis_for_an_act_is_no_denial(nlp) -> None:  # type: ignore[no-untyp
 ])
 def test_phrasal_dismissals_need_a_claim_object(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
     assert all(c.polarity == "assert" for c in claims_of(nlp, text))
+
+
+def test_no_truth_with_a_curly_contraction(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "Officials said there\u2019s no truth to the claim that the port was closed."), "port")
+    assert c.polarity == "deny"
+
+
+def test_passive_agent_hung_on_the_predicate(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Reports that rebels in the north have contracted cholera have been refuted as \u201cincorrect\u201d and "
+            "\u201cunfounded\u201d by the country\u2019s health ministry.")
+    c = one(claims_of(nlp, text), "cholera")
+    assert c.polarity == "deny" and "health ministry" in (c.speaker or "")
+    assert c.content == "Reports that rebels in the north have contracted cholera"

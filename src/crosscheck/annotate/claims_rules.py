@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from crosscheck.annotate.claims_spans import (
     Cand,
+    agent_of,
     clause,
     content_tokens,
     cue_span,
@@ -74,7 +75,7 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
         if stance is None:
             continue
         cue_name, polarity, hedges = stance
-        if any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children):
+        if any(c.dep_ == "auxpass" for c in children) and agent_of(tok) is None:
             continue  # "was said to", "is claimed": no source
         passive = _passive_denied(tok, lex) if polarity == "deny" else None
         if passive is None and tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl") and own_subject(tok) is None:
@@ -158,7 +159,7 @@ def _passive_denied(tok: Token, lex: Lexicon) -> list[Token] | None:
     """What a passive denial denies, when it names who denies it: 'reports that A have been refuted
     by the ministry' (the passive subject) and 'accusations of A, claims denied by the party' (the noun
     the participle describes; a bare claim noun set off by a comma renames the phrase before it)."""
-    if not any(c.dep_ == "agent" for c in tok.children):
+    if agent_of(tok) is None:
         return None
     for c in tok.children:
         if c.dep_ == "nsubjpass":  # a proposition: "the case was dismissed by a court" is a ruling

@@ -212,12 +212,26 @@ def own_subject(tok: Token) -> Token | None:
     return None
 
 
-def _borrowed_subject(tok: Token) -> Token | None:
+def agent_of(tok: Token) -> Token | None:
+    """Who a passive verb names as its doer: the "by" agent, or a "by X" the parser hung on the last word
+    of the verb's "as" predicate ("refuted as 'incorrect' and 'unfounded' by the ministry")."""
     for child in tok.children:
         if child.dep_ == "agent":
-            for g in child.children:
-                if g.dep_ == "pobj":
-                    return g
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    if not any(c.dep_ == "auxpass" for c in tok.children):
+        return None
+    for pred in tok.children:
+        if pred.dep_ == "prep" and pred.lower_ == "as" and pred.i > tok.i:
+            for by in pred.subtree:
+                if by.lower_ == "by" and by.dep_ in ("prep", "agent") and by.right_edge.i == pred.right_edge.i:
+                    return next((g for g in by.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _borrowed_subject(tok: Token) -> Token | None:
+    agent = agent_of(tok)
+    if agent is not None:
+        return agent
     # "..., remarked Wood": an inverted subject the parser took for an object
     if any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
         for child in tok.rights:

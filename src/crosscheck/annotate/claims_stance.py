@@ -167,7 +167,8 @@ def _no_basis(span: Span, lex: Lexicon) -> tuple[str | None] | None:
     """'there is no truth to the claim', 'there was no basis for the reports': a verdict that the
     claim has no truth, basis or substance (``basis_nouns``), said of what it names."""
     for r in span:
-        if r.lemma_.lower() != "be" or not any(k.dep_ == "expl" for k in r.children):
+        copula = r.lemma_.lower() == "be" or r.lower_.replace("\u2019", "'") == "'s"  # "there's": lemma "'" or "’"
+        if not copula or not any(k.dep_ == "expl" for k in r.children):
             continue
         if r.head.i != r.i and span.start <= r.head.i < span.end:
             continue  # a main clause of the content only ("the FBI concluded there was no basis for ...")

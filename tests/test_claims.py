@@ -515,3 +515,13 @@ def test_passive_agent_hung_on_the_predicate(nlp) -> None:  # type: ignore[no-un
     c = one(claims_of(nlp, text), "cholera")
     assert c.polarity == "deny" and "health ministry" in (c.speaker or "")
     assert c.content == "Reports that rebels in the north have contracted cholera"
+
+
+def test_an_outlet_told_is_not_a_claim_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "Omar Haddad told CBS News that he had been watching the parade."), "parade")
+    assert c.content == "he had been watching the parade"
+
+
+def test_a_duty_to_rebut_is_no_denial(nlp) -> None:  # type: ignore[no-untyped-def]
+    said = [c for c in claims_of(nlp, "The envoy said the country must rebut the claims.") if c.cue == "say"]
+    assert said and said[0].polarity == "assert"  # the content's own cue is the modal's business, not a denial by the envoy

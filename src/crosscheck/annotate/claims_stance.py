@@ -160,7 +160,9 @@ def _passive(r: Token) -> bool:
 def _own_denial(r: Token, negated: bool, lex: Lexicon) -> bool:
     """The speaker denies in the content itself: "I reject that entirely", "we deny any wrongdoing"."""
     cue = lex.verbs.get(r.lemma_.lower())
-    return cue is not None and cue.polarity == "deny" and not negated and not cue.particle
+    if cue is None or cue.polarity != "deny" or negated or cue.particle:
+        return False
+    return not any(k.tag_ == "MD" or k.dep_ == "xcomp" for k in r.children)  # "must rebut": a duty, not a denial
 
 
 def _no_basis(span: Span, lex: Lexicon) -> tuple[str | None] | None:

@@ -11,7 +11,9 @@ shipped settings were chosen.
 Steps: a hashed IDF table from the train bodies and headlines; the features of
 crosscheck.link.stance for every pair (MiniLM vectors cached in ``--cache``, a temp dir by
 default); scikit-learn's GradientBoostingClassifier with fixed seeds; the trees exported to
-flat JSON arrays (no pickle), checked against scikit-learn's own probabilities.
+flat JSON arrays (no pickle), checked against scikit-learn's own probabilities, with the cue words
+of each kind the features were built from (``cue_words``: the shipped model keeps reading those when
+cues.json grows, until it is trained again).
 Deterministic: same data, same library versions, same file.
 """
 
@@ -156,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     from suites import shared_dir
 
     started = time.perf_counter()
+    st.train_with_current_lexicon()  # today's cue words, written into the model below
     rows = read_pairs(shared_dir(), "train")
     bodies = sorted({b for _, b, _ in rows})
     heads = sorted({h for h, _, _ in rows})
@@ -187,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     clf = fit(x, y, PARAMS, disagree_weight=DISAGREE_WEIGHT)
     print(f"fitted in {time.perf_counter() - t0:.0f} s", flush=True)
     data = export(clf, idf, decision="fnc")
+    data["cue_words"] = st.cue_words()  # the features' words travel with the trees (stance._lexicon)
     model = st.StanceModel.from_json(json.loads(json.dumps(data)))
     sample = x[:: max(1, len(x) // 5000)]
     gap = float(np.abs(model.proba(sample) - clf.predict_proba(sample)).max())

@@ -372,3 +372,156 @@ def test_a_bare_or_described_plural_speaker_is_a_new_group(nlp) -> None:  # type
     assert one(cs, "prices would rise").speaker == "Industry analysts"
     assert one(cs, "priced in").speaker == "Analysts"
     assert one(cs, "a deal was unlikely").speaker == one(cs, "talks had stalled").speaker
+
+
+# --- denials worded as rebuttals, dismissals and verdicts (issue 13) --------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # a past act of the speaker's own, negated
+    "\u201cWe did not threaten anybody,\u201d the harbour master told reporters.",
+    "The Corvane Mining Company said it had not approved the sale of the quarry.",
+    "\u201cI never signed that contract,\u201d the councillor said.",
+    # a denial verb in the speaker's own words
+    "\u201cI reject that entirely,\u201d the mayor said.",
+    "\u201cWe deny every one of these charges,\u201d the club's lawyer said.",
+    # a verdict on what is denied: a claim noun or a pointer with no support, no truth, or a false word
+    "The mayor said the story was not supported by any evidence.",
+    "The ministry said the rumours had never been substantiated.",
+    "There is no truth to the claim that the port was closed, the mayor said.",
+    "\u201cAny questions about our finances are absurd,\u201d a bank spokesman said.",
+    "\u201cThe theory is bogus,\u201d the engineer said.",
+    "\u201cThat was never discussed,\u201d the minister said.",
+])
+def test_rebuttal_in_the_content_is_a_denial(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = claims_of(nlp, text)
+    assert len(found) == 1 and found[0].polarity == "deny", [(c.content, c.polarity) for c in found]
+
+
+@pytest.mark.parametrize("text", [
+    "The mayor said she would not resign.",  # a pledge, not a rebuttal
+    "The mayor said she has not yet decided.",  # pending
+    "The firm said it had not been told of the sale.",  # a passive: what others did not do
+    "The bank said the loans had probably not been misused.",  # hedged
+    "The minister said he didn't want to speculate.",  # an attitude to a further act
+    "Police said no one was injured.",
+    "The mayor said the plan was supported by most residents.",
+])
+def test_negative_statements_that_are_not_denials(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(c.polarity == "assert" for c in claims_of(nlp, text)), [(c.content, c.polarity) for c in claims_of(nlp, text)]
+
+
+def test_no_truth_points_at_the_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "There is no truth to the claim that the port was closed, the mayor said."), "port")
+    assert c.polarity == "deny" and c.points_at == "the claim that the port was closed"
+
+
+@pytest.mark.parametrize(("text", "needle", "cue"), [
+    ("The agency debunked the theory that the dam had cracked.", "the dam had cracked", "debunk"),
+    ("The union brushed off the report.", "the report", "brush"),
+    ("The club laughed off the rumours of a takeover.", "rumours of a takeover", "laugh"),
+    ("The palace repudiated the account given by the former butler.", "the account", "repudiate"),
+    ("The coach waved away suggestions that he would quit.", "he would quit", "wave"),
+])
+def test_verbs_of_rejection_are_denials(nlp, text: str, needle: str, cue: str) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, text), needle)
+    assert c.polarity == "deny" and c.cue == cue
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("Officials knocked the claim that the mine had flooded as false.", "the mine had flooded"),
+    ("The ministry described the report as false.", "the report"),
+    ("The governor slammed the leaked memo as a fabrication.", "the leaked memo"),
+])
+def test_any_verb_calling_its_object_false_is_a_denial(nlp, text: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, text), needle)
+    assert c.polarity == "deny" and c.points_at is not None and needle in c.points_at
+
+
+def test_a_verb_calling_its_object_sound_is_no_denial(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert all(c.polarity == "assert" for c in claims_of(nlp, "The ministry described the report as thorough."))
+
+
+def test_passive_denial_with_its_agent(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "Reports that the plant had been shut were refuted by the energy ministry."), "plant")
+    assert c.polarity == "deny" and c.speaker_text == "the energy ministry"
+    assert c.content == "Reports that the plant had been shut"
+    renamed = one(claims_of(nlp, "The posters prompted accusations of racism, claims denied by the party."), "racism")
+    assert renamed.polarity == "deny" and renamed.content == "accusations of racism" and renamed.speaker == "party"
+
+
+def test_a_case_dismissed_by_a_court_is_no_denial(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert all(c.polarity == "assert" for c in claims_of(nlp, "The fraud case was dismissed by a federal court."))
+
+
+def test_a_demonstrative_does_not_rule_out(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert all(c.polarity == "assert" for c in claims_of(nlp, "In practice, this rules out a merger of the two banks."))
+    ruled = claims_of(nlp, "The judge ruled that the contract was void.")
+    assert ruled and all(c.polarity == "assert" and c.cue == "rule" for c in ruled)
+
+
+def test_denial_spelled_out_by_its_participle_is_one_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = claims_of(nlp, 'The council spokesman rejected the claims, saying: "The mayor made it clear the figures '
+                           'were hers."')
+    c = one(found, "figures were hers")
+    assert c.polarity == "deny" and c.points_at == "the claims" and c.speaker == "council spokesman"
+    assert all(x.content != "the claims" for x in found)
+    c = one(claims_of(nlp, "Mrs Ode also denied them, saying she was not pressured in any way."), "pressured")
+    assert c.polarity == "deny" and c.points_at == "them"
+
+
+def test_a_reason_given_for_a_rejection_is_not_a_denial(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = claims_of(nlp, "The governor rejected any fare increases, saying they would hurt commuters.")
+    assert one(found, "hurt commuters").polarity == "assert"
+
+
+def test_denial_spelled_out_in_the_next_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = claims_of(nlp, 'Mr Hale denied the allegations. "I was never told about any payment," he told the court.')
+    c = one(found, "never told")
+    assert c.polarity == "deny" and c.points_at == "the allegations"
+    assert all(x.content != "the allegations" for x in found)
+    kept = claims_of(nlp, 'Mr Hale denied the allegations. "The weather was awful," his neighbour said.')
+    assert one(kept, "the allegations").polarity == "deny" and one(kept, "weather").polarity == "assert"
+
+
+def test_denied_someone_said_takes_the_whole_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "But Ms Lee denied Mr Park, her deputy, said the plan was dead."), "the plan was dead")
+    assert c.polarity == "deny" and c.speaker == "Lee" and c.content.startswith("Mr Park")
+
+
+def test_no_basis_for_an_act_is_no_denial(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The senator said the inquiry concluded there was no basis for charging the mayor."
+    assert all(c.polarity == "assert" for c in claims_of(nlp, text))
+    assert one(claims_of(nlp, "\u201cThere is no truth in it,\u201d the mayor said."), "truth").polarity == "deny"
+
+
+@pytest.mark.parametrize("text", [
+    "The striker brushed off the injury and played on.",  # no claim is dismissed
+    "Police shot down a drone over the stadium.",
+    "Hikers waved away the flies.",
+])
+def test_phrasal_dismissals_need_a_claim_object(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(c.polarity == "assert" for c in claims_of(nlp, text))
+
+
+def test_no_truth_with_a_curly_contraction(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "Officials said there\u2019s no truth to the claim that the port was closed."), "port")
+    assert c.polarity == "deny"
+
+
+def test_passive_agent_hung_on_the_predicate(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("Reports that rebels in the north have contracted cholera have been refuted as \u201cincorrect\u201d and "
+            "\u201cunfounded\u201d by the country\u2019s health ministry.")
+    c = one(claims_of(nlp, text), "cholera")
+    assert c.polarity == "deny" and "health ministry" in (c.speaker or "")
+    assert c.content == "Reports that rebels in the north have contracted cholera"
+
+
+def test_an_outlet_told_is_not_a_claim_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    c = one(claims_of(nlp, "Omar Haddad told CBS News that he had been watching the parade."), "parade")
+    assert c.content == "he had been watching the parade"
+
+
+def test_a_duty_to_rebut_is_no_denial(nlp) -> None:  # type: ignore[no-untyped-def]
+    said = [c for c in claims_of(nlp, "The envoy said the country must rebut the claims.") if c.cue == "say"]
+    assert said and said[0].polarity == "assert"  # the content's own cue is the modal's business, not a denial by the envoy

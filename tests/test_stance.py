@@ -137,3 +137,21 @@ def test_fnc_decision_prefers_a_related_guess_when_unrelated_is_not_sure() -> No
 def test_weights_from_another_feature_list_are_refused() -> None:
     with pytest.raises(st.StanceModelUnavailable, match="E202"):
         st.StanceModel.from_json({"features": ["something_else"]})
+
+
+def test_features_read_the_cue_words_the_model_was_trained_with() -> None:
+    """Growing cues.json (new denial verbs, false words) must not shift the features under trained trees:
+    the shipped model's own cue words are used until it is trained again."""
+    trained = json.loads(resources.files("crosscheck.data").joinpath("stance_model.json").read_text("utf-8"))["cue_words"]
+    today = st.cue_words()
+    assert set(trained) == set(today)
+    for kind, words in trained.items():
+        pat = st._lexicon()[kind]
+        assert all(pat.fullmatch(w) for w in words), kind
+        assert not any(pat.fullmatch(w) for w in set(today[kind]) - set(words)), kind
+    try:
+        st.train_with_current_lexicon()
+        assert all(st._lexicon()[kind].fullmatch(w) for kind, words in today.items() for w in words)
+    finally:
+        st._WORDS["trained"] = True
+        st._lexicon.cache_clear()

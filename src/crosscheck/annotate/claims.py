@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from crosscheck.annotate.claims_merge import model_cands
 from crosscheck.annotate.claims_nondenial import non_denials
 from crosscheck.annotate.claims_quotes import apply_quotes, quote_cands
-from crosscheck.annotate.claims_rules import according_cands, according_carry, noun_cands, verb_cands
+from crosscheck.annotate.claims_rules import according_cands, according_carry, is_pointer, noun_cands, verb_cands
 from crosscheck.annotate.claims_spans import MAX_SPEAKER, Cand, antecedent, speaker_span
 from crosscheck.annotate.claims_stance import content_denial, find_hedges
 from crosscheck.annotate.cues import Lexicon, lexicon, may_attribute
@@ -52,12 +52,52 @@ def extract_claims(doc: Doc, article: Article, mentions: list[EntityMention], *,
     if system != "rules":
         # the tagger reads the rules' spans as hints; "model" keeps only what it tags itself
         cands.extend(model_cands(doc, lex, quotes, found, body, keep_rules=system == "merged"))
-    cands = _dedupe(cands)
+    cands = spelled_out(doc, lex, _dedupe(cands))
     for c in cands:
         denial = content_denial(doc, c, lex)
         if denial is not None:
             c.polarity, c.points_at = "deny", c.points_at or denial[0]
     return _finish(doc, article, lex, quotes, cands)
+
+
+def spelled_out(doc: Doc, lex: Lexicon, cands: list[Cand]) -> list[Cand]:
+    """'X denied the allegations. "I was never told of it," he said.': a denial that only points at what it
+    denies ("the allegations", "them") and is followed, in the next sentence, by a claim whose speaker is a
+    pronoun for the same speaker under a plain reporting cue, is spelled out by that claim: the claim
+    becomes the denial (pointing where the first one pointed) and the pointing one is folded into it
+    (still read for whom the pronoun stands for, no claim of its own), so that the denial is one claim with
+    what was said. Not for a contesting cue ("contested this claim. He said ..." gives an argument). The
+    same sentence's "denied them, saying A" is read off the parse in ``claims_rules``."""
+    for d in cands:
+        if (d.polarity != "deny" or d.speaker is None or d.points_at is None or d.kind != "indirect"
+                or d.cue in lex.contest_cues):
+            continue
+        toks = doc.char_span(d.start, d.end, alignment_mode="expand")
+        if toks is None or not is_pointer(lex, list(toks)):
+            continue
+        sent = doc.char_span(d.sent_start, d.sent_end, alignment_mode="expand")
+        if sent is None or sent.end >= len(doc):
+            continue
+        nxt = doc[sent.end].sent
+        follow = sorted((e for e in cands if e.sent_start == nxt.start_char and e.speaker is not None), key=lambda e: e.order)
+        if not follow:
+            continue
+        e = follow[0]
+        cue = lex.verbs.get(e.cue)
+        if (e.speaker is None or e.polarity != "assert" or cue is None or cue.distancing or cue.hedge or cue.weak or e.hedges
+                or not _same_speaker(e.speaker, d.speaker, lex)):
+            continue
+        e.polarity, e.points_at, d.folded = "deny", d.points_at, True
+    return cands
+
+
+def _same_speaker(pron: Span, speaker: Span, lex: Lexicon) -> bool:
+    """Is ``pron`` a personal pronoun that fits ``speaker`` (he/she for one person, they/it for a group)?"""
+    if len(pron) != 1 or pron[0].lower_ not in ("he", "she", "they", "it"):
+        return False
+    head = speaker.root
+    group = head.tag_ in ("NNS", "NNPS") or head.ent_type_ in ("ORG", "GPE", "NORP")
+    return (pron[0].lower_ in ("they", "it")) == group
 
 
 def rule_cands(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], body: int) -> list[Cand]:
@@ -123,6 +163,8 @@ def _finish(doc: Doc, article: Article, lex: Lexicon, quotes: list[Quote], cands
     order = sorted(range(len(cands)), key=lambda i: (cands[i].start, cands[i].end))
     for n, idx in enumerate(order, start=1):
         c = cands[idx]
+        if c.folded:
+            continue
         res, span = resolved[idx]
         speaker = res.name or (span.text if span is not None else None)
         if speaker and len(speaker) > MAX_SPEAKER:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from crosscheck.annotate import tagger
 from crosscheck.annotate.claims_spans import Cand, doc_text, find_subject, in_quote, own_subject, speaker_span, trim
-from crosscheck.annotate.claims_stance import verb_stance
+from crosscheck.annotate.claims_stance import DEMONSTRATIVES, verb_stance
 from crosscheck.annotate.cues import Lexicon, is_quote_mark
 
 if TYPE_CHECKING:
@@ -114,11 +114,21 @@ def model_cands(doc: Doc, lex: Lexicon, quotes: list[Quote], rule_cands: list[Ca
         polarity, name = "assert", lemma
         hedges: tuple[str, ...] = ()
         verb = lex.verbs.get(lemma)
+        parts = {c.lower_ for c in head.children if c.dep_ in ("prt", "prep")}
+        if verb is not None and ((verb.particle and verb.particle not in parts)
+                                 or (verb.particle_any and parts.isdisjoint(verb.particle_any))):
+            verb = None  # "knocked" is not "knocked down", "ruled" not "ruled out": the verb's own sense
         if verb is not None:
             stance = verb_stance(verb, negated=any(c.dep_ == "neg" for c in head.children))
             if stance is not None:
                 name, polarity, hedges = stance
+        kids = [c.dep_ for c in head.children]
+        if polarity == "deny" and "auxpass" in kids and "agent" not in kids:
+            continue  # "the suggestion was rejected": nobody in the sentence is named as rejecting it
         speaker = _speaker(doc, rel, head, speakers)
+        if polarity == "deny" and speaker is not None and len(speaker) == 1 and speaker[0].tag_ == "DT" \
+                and speaker[0].lower_ in DEMONSTRATIVES:
+            continue  # "this rules out ...": a consequence, not a speaker's denial
         if speaker is None or (in_quote(quotes, speaker.start_char) is not None and in_quote(quotes, cue_chars[0]) is None):
             continue  # a claim needs someone who makes it; a speaker inside the quoted words is none
         sent = head.sent

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from crosscheck.annotate.claims_spans import (
     Cand,
+    agent_of,
     clause,
     content_tokens,
     cue_span,
@@ -29,7 +30,7 @@ from crosscheck.annotate.claims_spans import (
     subtree,
     trim,
 )
-from crosscheck.annotate.claims_stance import says_false, verb_stance
+from crosscheck.annotate.claims_stance import DEMONSTRATIVES, says_false, verb_stance
 from crosscheck.annotate.cues import is_quote_mark
 
 if TYPE_CHECKING:
@@ -45,10 +46,19 @@ if TYPE_CHECKING:
 def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[Cand]:
     """Claims governed by a reporting verb of ``sent``: subject = speaker, a complement = content."""
     out: list[Cand] = []
+    pointers: set[int] = set()  # cue offsets of denials whose content only points ("denied them")
+    elaborated: set[int] = set()  # cue offsets of denials a participle of theirs spells out
     for tok in sent:
         lemma = tok.lemma_.lower()
-        cue = lex.verbs.get(lemma)
-        if cue is None or not tok.tag_.startswith("VB") or in_quote(quotes, tok.idx):
+        cue = lex.verbs.get(lemma) or lex.phrasal_denials.get(lemma)
+        if not tok.tag_.startswith("VB") or in_quote(quotes, tok.idx):
+            continue
+        if lemma != "call" and (cue is None or cue.polarity != "deny" or cue.particle or cue.particle_any):
+            false = _predicated_false(doc, sent, tok, lex, quotes)
+            if false is not None:
+                out.append(false)
+                continue
+        if cue is None:
             continue
         children = list(tok.children)
         if lemma == "call" and not any(c.dep_ == "neg" for c in children):
@@ -65,16 +75,23 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
         if stance is None:
             continue
         cue_name, polarity, hedges = stance
-        if any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children):
+        if any(c.dep_ == "auxpass" for c in children) and agent_of(tok) is None:
             continue  # "was said to", "is claimed": no source
-        if tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl") and own_subject(tok) is None:
+        passive = _passive_denied(tok, lex) if polarity == "deny" else None
+        if passive is None and tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl") and own_subject(tok) is None:
             continue  # "Asked whether ..., the colonel said": the asker is not the subject
         subj = find_subject(tok)
         if subj is None or subj.lower_ == "there" or in_quote(quotes, subj.idx):
             continue
         if cue.weak and not is_source(lex, subj):
             continue
-        found = content_tokens(tok, cue, quotes)
+        if polarity == "deny" and subj.lower_ in DEMONSTRATIVES and subj.tag_ == "DT":
+            continue  # "this rules out ...": a consequence, not a speaker's denial
+        denied = _elaborates(tok, lex) if polarity == "assert" and not cue.distancing else None
+        if denied is not None:  # "denied the claims, saying A": A is the denial
+            polarity, elaborated = "deny", elaborated | {denied.idx}
+        found = (passive, "dobj") if passive is not None else (
+            _denied_then_verb(tok) if polarity == "deny" else None) or content_tokens(tok, cue, quotes)
         if found is None:
             continue
         toks, how = found
@@ -93,10 +110,116 @@ def verb_cands(doc: Doc, sent: Span, lex: Lexicon, quotes: list[Quote]) -> list[
                 how == "dobj" and all(t.pos_ == "PROPN" for t in toks if not t.is_punct)):
             continue  # one word is no claim, unless it names whom the speaker endorses or attacks
         points = doc_text(doc)[span[0]:span[1]] if polarity == "deny" and how == "dobj" else None
+        if denied is not None:
+            obj = next((c for c in denied.children if c.dep_ == "dobj"), None)
+            points = doc[obj.left_edge.i : obj.right_edge.i + 1].text if obj is not None else None
+        elif polarity == "deny" and how == "dobj" and passive is None and is_pointer(lex, toks):
+            pointers.add(tok.idx)
         out.append(Cand(span[0], span[1], cue_name, "indirect", False, sent.start_char, sent.end_char,
                          speaker_span(doc, subj), *cue_span(tok), polarity,
                          hedges, points, order=tok.idx))
-    return out
+    # one claim per denial: a pointing denial spelled out by its own participle is that participle's claim
+    return [c for c in out if not (c.order in pointers and c.order in elaborated)]
+
+
+_POINTER_DEPS = frozenset({"acl", "relcl", "ccomp", "appos", "prep"})
+
+
+def is_pointer(lex: Lexicon, toks: list[Token]) -> bool:
+    """Does a denial's object only point at what is denied ("them", "the claims", "these reports")
+    without saying it (no clause, apposition or phrase of its own)?"""
+    heads = [t for t in toks if t.head.i == t.i or t.head not in toks]
+    if len(heads) != 1:
+        return False
+    head = heads[0]
+    if head.pos_ == "PRON":
+        return True
+    inside = {t.i for t in toks}
+    return head.lemma_.lower() in lex.claim_nouns and not any(
+        c.dep_ in _POINTER_DEPS and c.i in inside for c in head.children)
+
+
+def _elaborates(tok: Token, lex: Lexicon) -> Token | None:
+    """'X denied the claims, saying A' / 'rejected the report, adding: "..."': a reporting participle
+    hung on a denial verb spells the denial out; the denial verb it elaborates, or None."""
+    head = tok.head
+    if tok.tag_ != "VBG" or tok.dep_ not in ("advcl", "xcomp", "conj") or head.i == tok.i or head.i > tok.i:
+        return None
+    cue = lex.verbs.get(head.lemma_.lower())
+    if cue is None or cue.polarity != "deny" or cue.lemma in lex.contest_cues or not head.tag_.startswith("VB"):
+        return None  # "contested the claim, saying A": A is an argument, not the denial
+    if any(c.dep_ == "neg" for c in head.children):
+        return None
+    # only when the denial itself just points ("denied them"); "rejected any rise, saying A" gives a reason
+    obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+    return head if obj is not None and is_pointer(lex, subtree(obj)) else None
+
+
+def _passive_denied(tok: Token, lex: Lexicon) -> list[Token] | None:
+    """What a passive denial denies, when it names who denies it: 'reports that A have been refuted
+    by the ministry' (the passive subject) and 'accusations of A, claims denied by the party' (the noun
+    the participle describes; a bare claim noun set off by a comma renames the phrase before it)."""
+    if agent_of(tok) is None:
+        return None
+    for c in tok.children:
+        if c.dep_ == "nsubjpass":  # a proposition: "the case was dismissed by a court" is a ruling
+            said = c.lemma_.lower() in lex.claim_nouns or c.lemma_.lower() in lex.speech_nouns or any(
+                g.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" for m in g.children) for g in c.children)
+            return subtree(c) if said else None
+    if tok.dep_ != "acl" or tok.tag_ != "VBN":
+        return None
+    noun, drop = tok.head, {t.i for t in tok.subtree}
+    toks = [t for t in noun.subtree if t.i not in drop]
+    doc = tok.doc
+    if is_pointer(lex, toks) and noun.left_edge.i >= 2 and doc[noun.left_edge.i - 1].text == ",":
+        renamed = doc[noun.left_edge.i - 2]
+        while renamed.head.i != renamed.i and renamed.head.right_edge.i == renamed.right_edge.i:
+            renamed = renamed.head
+        if renamed.pos_ in ("NOUN", "PROPN") or renamed.tag_.startswith("NN"):
+            return subtree(renamed)
+        while renamed.head.i != renamed.i and renamed.dep_ in ("pobj", "prep"):
+            renamed = renamed.head
+        if renamed.tag_.startswith("NN") and renamed.right_edge.i == noun.left_edge.i - 2:
+            return subtree(renamed)
+    return toks or None
+
+
+def _denied_then_verb(tok: Token) -> tuple[list[Token], str] | None:
+    """'X denied Y, his deputy, said A': the parser takes Y for the object and the denial for a clause of
+    the verb that follows; what is denied is Y's whole clause (Y said A)."""
+    head = tok.head
+    if tok.dep_ != "ccomp" or head.i <= tok.i or not head.tag_.startswith("VB") or own_subject(head) is not None:
+        return None
+    obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+    if obj is None or obj.pos_ not in ("PROPN", "NOUN") or obj.right_edge.i >= head.i:
+        return None
+    own = {t.i for t in tok.subtree}
+    return [*subtree(obj), *(t for t in head.subtree if t.i > obj.right_edge.i and t.i not in own)], "ccomp"
+
+
+def _predicated_false(doc: Doc, sent: Span, tok: Token, lex: Lexicon, quotes: list[Quote]) -> Cand | None:
+    """'Officials knocked the claim as false', 'slammed the reports as baseless': any verb whose source
+    subject says its object is false (an "as" predicate with a false word) denies the object."""
+    if any(c.dep_ == "neg" for c in tok.children):
+        return None
+    obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
+    if obj is None:
+        return None
+    pred = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i), None)
+    if pred is None:  # the parser may hang "as false" on the last verb of the object's clause
+        pred = next((t for t in obj.subtree if t.lower_ == "as" and t.dep_ == "prep" and t.right_edge.i == obj.right_edge.i), None)
+    if pred is None or not says_false(lex, pred.subtree):
+        return None
+    subj = find_subject(tok)
+    if subj is None or in_quote(quotes, subj.idx) or not is_source(lex, subj):
+        return None
+    toks = [*subtree(obj), *(t for t in pred.subtree if t.i > obj.right_edge.i)]
+    span, what = trim(doc, toks), trim(doc, [t for t in subtree(obj) if t.i < pred.i])
+    if span is None or what is None:
+        return None
+    return Cand(span[0], span[1], tok.lemma_.lower(), "indirect", False, sent.start_char, sent.end_char,
+                speaker_span(doc, subj), *cue_span(tok), "deny", points_at=doc_text(doc)[what[0]:what[1]],
+                order=tok.idx)
 
 
 def _called(doc: Doc, sent: Span, tok: Token, lex: Lexicon, quotes: list[Quote]) -> Cand | None:

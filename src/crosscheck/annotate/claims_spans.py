@@ -51,6 +51,7 @@ class Cand:
     points_at: str | None = None
     inherit: bool = False  # continuation quote: speaker of the previous claim
     order: int = 0  # where the cue (or the quote) sits, for recency
+    folded: bool = False  # spelled out by a later claim: resolved for its speaker, not a claim of its own
 
 
 # --- token runs and character spans ----------------------------------------------------------------
@@ -211,12 +212,26 @@ def own_subject(tok: Token) -> Token | None:
     return None
 
 
-def _borrowed_subject(tok: Token) -> Token | None:
+def agent_of(tok: Token) -> Token | None:
+    """Who a passive verb names as its doer: the "by" agent, or a "by X" the parser hung on the last word
+    of the verb's "as" predicate ("refuted as 'incorrect' and 'unfounded' by the ministry")."""
     for child in tok.children:
         if child.dep_ == "agent":
-            for g in child.children:
-                if g.dep_ == "pobj":
-                    return g
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    if not any(c.dep_ == "auxpass" for c in tok.children):
+        return None
+    for pred in tok.children:
+        if pred.dep_ == "prep" and pred.lower_ == "as" and pred.i > tok.i:
+            for by in pred.subtree:
+                if by.lower_ == "by" and by.dep_ in ("prep", "agent") and by.right_edge.i == pred.right_edge.i:
+                    return next((g for g in by.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _borrowed_subject(tok: Token) -> Token | None:
+    agent = agent_of(tok)
+    if agent is not None:
+        return agent
     # "..., remarked Wood": an inverted subject the parser took for an object
     if any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children):
         for child in tok.rights:
@@ -268,6 +283,16 @@ def _cut_at_semicolon(toks: list[Token]) -> list[Token]:
     return toks
 
 
+def names_claim(noun: Token) -> bool:
+    """Does a noun name a claim: a claim or speech noun ('the reports', 'his denial'), or any noun with a
+    that-clause ('fears that ...')?"""
+    lex = lexicon()
+    lemma = noun.lemma_.lower()
+    return lemma in lex.claim_nouns or lemma in lex.speech_nouns or any(
+        c.dep_ in ("acl", "ccomp", "relcl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in noun.children)
+
+
 def content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list[Token], str] | None:
     """The content of a reporting verb and how it was found (ccomp, xcomp, dobj, of/for/on, quote), or None."""
     children = list(tok.children)
@@ -307,11 +332,19 @@ def content_tokens(tok: Token, cue: VerbCue, quotes: list[Quote]) -> tuple[list[
                 if c.dep_ == "dobj":
                     if cue.objects and c.lemma_.lower() not in cue.objects:
                         continue
+                    if cue.propositional and not names_claim(c):
+                        continue
                     toks = subtree(c)
                     for d in children:
                         if _predicate_of(c, d, cue) or (cue.polarity == "deny" and _denied_part(c, d)):
                             toks += subtree(d)
                     return toks, "dobj"
+            if cue.particle or cue.particle_any:  # "laughed off the rumours": the particle taken for a preposition
+                for c in children:
+                    if c.dep_ == "prep" and c.lower_ in (cue.particle, *cue.particle_any):
+                        objs = [g for g in c.children if g.dep_ == "pobj"]
+                        if objs and (not cue.propositional or names_claim(objs[0])):
+                            return subtree(objs[0]), "dobj"
         elif kind in ("of", "for", "on"):
             for c in children:
                 if c.dep_ in ("prep", "prt") and c.lower_ == kind:

@@ -112,11 +112,80 @@ def content_denial(doc: Doc, c: Cand, lex: Lexicon) -> tuple[str | None] | None:
         if subj.lower_ == "it" and any(g.dep_ in ("xcomp", "ccomp", "csubj") for p in preds for g in p.children):
             what = False  # "it was absurd to charge ...": an expletive "it" points at nothing
         if what and ((not negated and words & lex.false_words)
-                     or (words & lex.true_words and (negated or subj.lower_ in ("none", "nothing")))):
+                     or (words & lex.true_words and (negated or subj.lower_ in ("none", "nothing")))
+                     or (negated and words & lex.support_words)
+                     or (negated and subj.lower_ in DEMONSTRATIVES and _past_act(r) and _passive(r))):
             pointer = doc[subj.left_edge.i : subj.right_edge.i + 1].text
             return (pointer if subj.lemma_.lower() in lex.claim_nouns else None,)
-        if _is_speaker(subj, c.speaker, lex) and _denied_link(r, preds, negated, lex):
+        if _is_speaker(subj, c.speaker, lex) and (
+                _denied_link(r, preds, negated, lex) or _own_denial(r, negated, lex)
+                or (negated and subj.pos_ == "PRON" and _own_act(r, lex))):
             return (None,)
+    return _no_basis(span, lex)
+
+
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})  # never the speaker of a denial ("this rules out")
+_NOT_YET = frozenset({"yet", "still"})
+
+
+def _past_act(r: Token, *, perfect: bool = True) -> bool:
+    """Does the clause report a past act, neither future, modal nor pending ("did not threaten", "had
+    not approved", "was never told"; not "will not", "could not", "has not yet decided")? ``perfect``:
+    a present perfect counts ("has never been discussed")."""
+    kids = list(r.children)
+    if any(k.tag_ == "MD" or (k.dep_ == "advmod" and k.lower_ in _NOT_YET) for k in kids):
+        return False
+    aux = [k for k in kids if k.dep_ in ("aux", "auxpass")]
+    if r.tag_ == "VBD":
+        return True
+    if r.tag_ == "VBN":
+        return any(a.tag_ in (("VBD", "VBZ", "VBP", "VBN") if perfect else ("VBD",)) for a in aux)
+    return r.tag_ == "VB" and any(a.lemma_.lower() == "do" and a.tag_ == "VBD" for a in aux)
+
+
+def _own_act(r: Token, lex: Lexicon) -> bool:
+    """A past act the speaker says they did not do ("we did not threaten anybody", "it had not approved the
+    deal"): active voice (a passive says what others did not do to the speaker), no copula, no attitude to a
+    further act ("did not like to", "did not want to"), no hedge ("had probably not")."""
+    lemma = r.lemma_.lower()
+    if lemma == "be" or lemma in lex.stative_verbs or lemma in lex.verbs or _passive(r) or not _past_act(r, perfect=False):
+        return False
+    return not any(k.dep_ == "xcomp" or (k.dep_ == "advmod" and k.lower_ in lex.hedge_adverbs) for k in r.children)
+
+
+def _passive(r: Token) -> bool:
+    return any(k.dep_ == "auxpass" for k in r.children)
+
+
+def _own_denial(r: Token, negated: bool, lex: Lexicon) -> bool:
+    """The speaker denies in the content itself: "I reject that entirely", "we deny any wrongdoing"."""
+    cue = lex.verbs.get(r.lemma_.lower())
+    if cue is None or cue.polarity != "deny" or negated or cue.particle:
+        return False
+    return not any(k.tag_ == "MD" or k.dep_ == "xcomp" for k in r.children)  # "must rebut": a duty, not a denial
+
+
+def _no_basis(span: Span, lex: Lexicon) -> tuple[str | None] | None:
+    """'there is no truth to the claim', 'there was no basis for the reports': a verdict that the
+    claim has no truth, basis or substance (``basis_nouns``), said of what it names."""
+    for r in span:
+        copula = r.lemma_.lower() == "be" or r.lower_.replace("\u2019", "'") == "'s"  # "there's": lemma "'" or "’"
+        if not copula or not any(k.dep_ == "expl" for k in r.children):
+            continue
+        if r.head.i != r.i and span.start <= r.head.i < span.end:
+            continue  # a main clause of the content only ("the FBI concluded there was no basis for ...")
+        negated = any(k.dep_ == "neg" for k in r.children)
+        for attr in r.children:
+            if attr.dep_ not in ("attr", "dobj") or attr.lemma_.lower() not in lex.basis_nouns:
+                continue
+            dets = {k.lower_ for k in attr.children if k.dep_ == "det"}
+            if "no" in dets or (negated and ("any" in dets or not dets)):
+                objs = [g for p in attr.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj"]
+                what = [g for g in objs if g.lemma_.lower() in lex.claim_nouns]
+                if not what and not (attr.lemma_.lower() == "truth" and all(g.lower_ in _POINTERS for g in objs)):
+                    continue  # "no basis for a prosecution": not a verdict on a claim
+                doc = span.doc
+                return (doc[what[0].left_edge.i : what[0].right_edge.i + 1].text if what else None,)
     return None
 
 

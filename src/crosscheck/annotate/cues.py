@@ -41,6 +41,7 @@ class VerbCue:
     particle_any: tuple[str, ...] = ()
     with_prep: str | None = None  # a required preposition, part of the content ("put the toll at 23")
     objects: tuple[str, ...] = ()  # the cue counts only with one of these objects ("put the toll at")
+    propositional: bool = False  # the object must name a claim ("discredited suggestions that ...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +49,10 @@ class Lexicon:
     """Everything claims.py needs to know about words."""
 
     verbs: dict[str, VerbCue]
+    phrasal_denials: dict[str, VerbCue]  # 'brushed off', 'waved away': the rules' only (not the tagger's)
     according: tuple[str, ...]
     deny_phrases: tuple[str, ...]
+    contest_cues: frozenset[str]  # deny cues that dispute without calling false: their elaboration is an argument
     nouns: frozenset[str]
     claim_nouns: frozenset[str]
     speech_nouns: dict[str, str]
@@ -57,6 +60,9 @@ class Lexicon:
     link_nouns: frozenset[str]  # 'no role in', 'no involvement in': a denial of a link
     unlinked: frozenset[str]  # 'not responsible for', 'not involved in'
     true_words: frozenset[str]  # 'that is not true'
+    support_words: frozenset[str]  # 'the claim is not supported by any evidence'
+    basis_nouns: frozenset[str]  # 'there is no truth to the report'
+    stative_verbs: frozenset[str]  # 'did not want', 'did not believe': no act the speaker denies
     source_nouns: frozenset[str]
     hedge_adverbs: frozenset[str]
     hedge_modals: frozenset[str]
@@ -84,6 +90,7 @@ def _verb(lemma: str, row: dict[str, Any]) -> VerbCue:
         particle_any=tuple(row.get("particle_any", ())),
         with_prep=row.get("with_prep"),
         objects=tuple(row.get("objects", ())),
+        propositional=bool(row.get("propositional", False)),
     )
 
 
@@ -105,20 +112,26 @@ def lexicon() -> Lexicon:
     """The shipped lexicon, parsed once."""
     data = data_json("cues.json")
     verbs = {lemma: _verb(lemma, row) for lemma, row in data["verbs"].items()}
+    phrasal = {lemma: _verb(lemma, {"polarity": "deny", "propositional": True, "content": ["dobj"],
+                                    "particle_any": parts})
+               for lemma, parts in data["phrasal_denials"].items() if not lemma.startswith("_")}
     roles = {k: frozenset(v) for k, v in data["roles"].items()}
     role_words = frozenset(w for v in data["roles"].values() for w in v) | frozenset(roles)
     hedges = data["hedges"]
-    words = {f for lemma in verbs for f in _inflections(lemma)}
+    words = {f for lemma in [*verbs, *phrasal] for f in _inflections(lemma)}
     words |= {p.split()[0] for p in data["according"]}
     words |= {n + s for n in data["speech_nouns"] for s in ("", "s")}
+    words |= set(data["false_words"])  # "knocked the claim as false": a denial by its predicate, any verb
     prefilter = re.compile(
         r"[" + QUOTE_MARKS + r"]|''|``|\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b",
         re.IGNORECASE,
     )
     return Lexicon(
         verbs=verbs,
+        phrasal_denials=phrasal,
         according=tuple(data["according"]),
         deny_phrases=tuple(data["deny_phrases"]),
+        contest_cues=frozenset(data["contest_cues"]),
         nouns=frozenset(data["nouns"]),
         claim_nouns=frozenset(data["claim_nouns"]),
         speech_nouns=dict(data["speech_nouns"]),
@@ -126,6 +139,9 @@ def lexicon() -> Lexicon:
         link_nouns=frozenset(data["content_denials"]["link_nouns"]),
         unlinked=frozenset(data["content_denials"]["unlinked"]),
         true_words=frozenset(data["content_denials"]["true_words"]),
+        support_words=frozenset(data["content_denials"]["support_words"]),
+        basis_nouns=frozenset(data["content_denials"]["basis_nouns"]),
+        stative_verbs=frozenset(data["content_denials"]["stative_verbs"]),
         source_nouns=frozenset(data["source_nouns"]),
         hedge_adverbs=frozenset(hedges["adverbs"]),
         hedge_modals=frozenset(hedges["modals"]),

@@ -11,11 +11,13 @@ from ``eval/train_stance.py``; the model card is docs/models/stance.md.
 Everything here is a pure function of its inputs and the loaded model; embedding is the only
 slow part, so :func:`stance_many` embeds every distinct headline and body sentence once, in
 batches. The cue words come from ``data/cues.json`` (deny verbs and nouns, false words, hedges,
-distancing verbs) and ``data/stance_lexicon.json`` (refuting, confirming and reporting words).
+distancing verbs) and ``data/stance_lexicon.json`` (refuting, confirming and reporting words), as they
+were when the shipped model was trained: the model file keeps them (``cue_words``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
@@ -94,9 +96,34 @@ def term_bucket(term: str) -> int:
     return zlib.crc32(term.encode("utf-8")) & ((1 << HASH_BITS) - 1)
 
 
+_WORDS = {"trained": True}  # read the cue words the shipped model was trained with (training clears it)
+
+
+def train_with_current_lexicon() -> None:
+    """Build the cue features from today's cues.json (for training a new model), not the shipped model's."""
+    _WORDS["trained"] = False
+    _lexicon.cache_clear()
+
+
 @functools.cache
 def _lexicon() -> dict[str, re.Pattern[str]]:
-    """Cue patterns by kind, built from cues.json and stance_lexicon.json."""
+    """Cue patterns by kind: the words the shipped model was trained with (its ``cue_words``), so that a
+    later change to the attribution lexicon does not shift the features under trained trees; a model
+    without them, and training, use ``cue_words()``."""
+    kinds = cue_words()
+    if _WORDS["trained"]:
+        with contextlib.suppress(FileNotFoundError):
+            kinds = data_json("stance_model.json").get("cue_words") or kinds
+    out: dict[str, re.Pattern[str]] = {}
+    for kind, words in kinds.items():
+        alts = sorted({re.escape(w.lower()) for w in words}, key=len, reverse=True)
+        # "n't" is glued to its verb, so no word boundary before it
+        out[kind] = re.compile(r"(?:\b|(?=n't))(?:" + "|".join(alts) + r")\b")
+    return out
+
+
+def cue_words() -> dict[str, list[str]]:
+    """The cue words by kind, from cues.json and stance_lexicon.json, sorted (what a new model is trained on)."""
     cues = data_json("cues.json")
     extra = data_json("stance_lexicon.json")
     deny_verbs = [v for v, f in cues["verbs"].items() if f.get("polarity") == "deny"]
@@ -111,12 +138,7 @@ def _lexicon() -> dict[str, re.Pattern[str]]:
         "agree": extra["agree"],
         "negation": extra["negation"],
     }
-    out: dict[str, re.Pattern[str]] = {}
-    for kind, words in kinds.items():
-        alts = sorted({re.escape(w.lower()) for w in words}, key=len, reverse=True)
-        # "n't" is glued to its verb, so no word boundary before it
-        out[kind] = re.compile(r"(?:\b|(?=n't))(?:" + "|".join(alts) + r")\b")
-    return out
+    return {kind: sorted({w.lower() for w in words}) for kind, words in kinds.items()}
 
 
 @functools.cache

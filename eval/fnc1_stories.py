@@ -37,6 +37,7 @@ saw (present when the stances file has the ``split`` column). The stories B-cube
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
 import json
@@ -158,8 +159,10 @@ def build_export(bodies: dict[str, str], workdir: Path, *, workers: int = 1,
     if db.exists():
         db.unlink()
     with open_store(db) as store:
-        with LocalEngine(workers=workers) as engine:
-            analyze_and_link([str(jsonl)], store, engine=engine)
+        # read by its name inside the workdir: an article's id hashes its source, so ids (and the
+        # ties the linker breaks by id) are the same wherever the workdir is, and runs repeat
+        with contextlib.chdir(workdir), LocalEngine(workers=workers) as engine:
+            analyze_and_link([jsonl.name], store, engine=engine)
         with out.open("w", encoding="utf-8") as fh:
             write_json(store, fh, stance_model=stance_model)
     export = json.loads(out.read_text(encoding="utf-8"))
